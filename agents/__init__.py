@@ -1,0 +1,1 @@
+"""Agents: each owns its integrations and offers typed actions."""

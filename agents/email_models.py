@@ -1,0 +1,47 @@
+"""The params and outputs of the email agent's actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+__all__ = ["FindContactParams", "ReadEmailParams", "SearchEmailParams", "SendEmailParams"]
+
+
+class SendEmailParams(BaseModel):
+    """A message to send. Recipients are addresses, contact names or relations."""
+
+    to: list[str] = Field(min_length=1, max_length=100)
+    cc: list[str] = Field(default_factory=list, max_length=100)
+    subject: str | None = Field(None, max_length=998, description="Defaults to the body's first words.")
+    body: str = Field("", max_length=1_000_000)
+    attachments: list[Path] = Field(default_factory=list, max_length=20)
+
+
+class SearchEmailParams(BaseModel):
+    """Which messages to find; every criterion given must hold."""
+
+    sender: str | None = Field(None, max_length=320, description="An address or a contact's name.")
+    subject: str | None = Field(None, max_length=500)
+    text: str | None = Field(None, max_length=500)
+    since: AwareDatetime | None = None
+    before: AwareDatetime | None = None
+    unread_only: bool = False
+    folder: str = "INBOX"
+    limit: int = Field(20, ge=1, le=500)
+
+
+class ReadEmailParams(BaseModel):
+    """Which message to read: its id, or the newest one matching a search."""
+
+    id: str | None = None
+    folder: str = "INBOX"
+    search: SearchEmailParams | None = None
+    mark_read: bool = True
+
+
+class FindContactParams(BaseModel):
+    """A name, address or relation to look up."""
+
+    query: str = Field(min_length=1, max_length=200)

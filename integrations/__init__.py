@@ -1,0 +1,1 @@
+"""Integrations: adapters to real services, and the manager that calls them under policies."""

@@ -1,0 +1,420 @@
+"""Configuration: YAML files loaded into frozen pydantic models.
+
+Two files make a configuration: ``integrations_config.yaml`` (one block per
+service: adapter, policies, settings) and ``settings.yaml`` (the person's time
+zone, working hours, router policy). The shipped defaults live in the
+``configs`` package; a user's own directory (``--config DIR`` or
+``AUTOMATE_CONFIG``) overrides them: a service block there replaces the shipped
+block of the same name, and every other mapping is merged key by key.
+
+Secrets are never written in a file: a setting typed ``SecretStr`` must be a
+``${ENV_VAR}`` reference, resolved from the environment when the config loads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import time
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from integrations.errors import ConfigError
+
+__all__ = [
+    "AppConfig",
+    "BreakerConfig",
+    "IntegrationsConfig",
+    "RateLimitConfig",
+    "RetryConfig",
+    "SchedulerSettings",
+    "ServiceConfig",
+    "Settings",
+    "StrictModel",
+    "config_dirs",
+    "data_home",
+    "load_config",
+]
+
+INTEGRATIONS_FILE = "integrations_config.yaml"
+SETTINGS_FILE = "settings.yaml"
+_ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}$")
+
+
+class StrictModel(BaseModel):
+    """Frozen and closed: an unknown key is an error, not a silent typo."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RateLimitConfig(StrictModel):
+    """A token bucket: `requests` per `per_seconds`, bursting up to `burst`."""
+
+    requests: float = Field(10.0, gt=0)
+    per_seconds: float = Field(1.0, gt=0)
+    burst: int | None = Field(None, ge=1)
+
+    @property
+    def rate(self) -> float:
+        """Tokens added per second."""
+        return self.requests / self.per_seconds
+
+    @property
+    def capacity(self) -> float:
+        """Most tokens the bucket holds (at least one call's worth)."""
+        return float(self.burst) if self.burst is not None else max(1.0, self.requests)
+
+
+class RetryConfig(StrictModel):
+    """Exponential backoff with jitter, bounded by attempts and a total deadline."""
+
+    attempts: int = Field(3, ge=1, le=100)
+    initial_backoff: float = Field(0.5, ge=0)
+    max_backoff: float = Field(30.0, ge=0)
+    multiplier: float = Field(2.0, ge=1)
+    jitter: Literal["full", "none"] = "full"
+    deadline: float | None = Field(120.0, gt=0)
+
+
+class BreakerConfig(StrictModel):
+    """Open after `failure_threshold` consecutive failures; probe after `reset_timeout`."""
+
+    failure_threshold: int = Field(5, ge=1)
+    reset_timeout: float = Field(30.0, gt=0)
+
+
+class ServiceConfig(StrictModel):
+    """One service: which adapter reaches it, under which policies, with which settings."""
+
+    adapter: str
+    enabled: bool = True
+    rate_limit: RateLimitConfig = RateLimitConfig()
+    retry: RetryConfig = RetryConfig()
+    timeout: float = Field(30.0, gt=0)
+    circuit_breaker: BreakerConfig = BreakerConfig()
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class IntegrationsConfig(StrictModel):
+    """Every configured service, by the name agents use to call it."""
+
+    services: dict[str, ServiceConfig] = Field(default_factory=dict)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class WorkingHours(StrictModel):
+    """The hours in which the scheduler proposes meetings."""
+
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+    def is_working_day(self, weekday: int) -> bool:
+        """Whether a `date.weekday()` number is a working day."""
+        return WEEKDAYS[weekday] in self.days
+
+
+class SchedulerSettings(StrictModel):
+    """How the scheduler books: meeting length, slot granularity, working hours."""
+
+    default_duration_minutes: int = Field(30, ge=1, le=24 * 60)
+    slot_step_minutes: int = Field(30, ge=5, le=240)
+    proposals: int = Field(3, ge=1, le=10)
+    working_hours: WorkingHours = WorkingHours()
+
+
+class UserSettings(StrictModel):
+    """Who the person is: used as the sender of mail and the organiser of events."""
+
+    name: str = "Me"
+    email: str = "me@localhost"
+
+
+class Settings(StrictModel):
+    """The person's preferences and the runtime's behaviour."""
+
+    timezone: str = "local"
+    user: UserSettings = UserSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    router: Literal["rules"] = "rules"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value != "local":
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
+        return value
+
+    @cached_property
+    def tzinfo(self) -> ZoneInfo:
+        """The configured zone; ``local`` follows ``TZ`` or the system's zone."""
+        return ZoneInfo(self.timezone) if self.timezone != "local" else _local_zone()
+
+
+class AppConfig(StrictModel):
+    """A whole loaded configuration and where each part came from."""
+
+    integrations: IntegrationsConfig
+    settings: Settings
+    home: Path
+    sources: tuple[Path, ...] = ()
+
+
+def _local_zone() -> ZoneInfo:
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")
+            name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+        except OSError:
+            name = ""
+        if not name and Path("/etc/timezone").is_file():
+            name = Path("/etc/timezone").read_text().strip()
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def data_home(env: Mapping[str, str] | None = None) -> Path:
+    """Where data lives: ``AUTOMATE_HOME``, else the XDG data directory."""
+    env = os.environ if env is None else env
+    if env.get("AUTOMATE_HOME"):
+        return Path(env["AUTOMATE_HOME"]).expanduser()
+    xdg = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg).expanduser() / "automate"
+
+
+def _shipped_dir() -> Path:
+    import configs
+
+    return Path(configs.__file__).resolve().parent
+
+
+def config_dirs(user_dir: Path | None, env: Mapping[str, str] | None = None) -> list[Path]:
+    """The shipped defaults first, then the user's directory if one is given."""
+    env = os.environ if env is None else env
+    chosen = user_dir or (Path(env["AUTOMATE_CONFIG"]) if env.get("AUTOMATE_CONFIG") else None)
+    dirs = [_shipped_dir()]
+    if chosen is not None:
+        chosen = chosen.expanduser()
+        if not chosen.is_dir():
+            raise ConfigError(str(chosen), "", "config directory does not exist")
+        dirs.append(chosen)
+    return dirs
+
+
+def load_config(
+    user_dir: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+) -> AppConfig:
+    """Load, merge and validate the configuration; raise one `ConfigError` if it is wrong."""
+    env = dict(os.environ if env is None else env)
+    dirs = config_dirs(user_dir, env)
+    integrations: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+    sources: list[Path] = []
+    for directory in dirs:
+        for name, target in ((INTEGRATIONS_FILE, integrations), (SETTINGS_FILE, settings)):
+            path = directory / name
+            if path.is_file():
+                raw = _read_yaml(path)
+                _merge(target, raw, replace_under="services" if target is integrations else None)
+                sources.append(path)
+    integrations_model = _validate(IntegrationsConfig, integrations, sources, INTEGRATIONS_FILE)
+    services = {
+        name: _with_resolved_settings(name, service, env, _source_of(sources, INTEGRATIONS_FILE))
+        for name, service in integrations_model.services.items()
+    }
+    return AppConfig(
+        integrations=IntegrationsConfig(services=services),
+        settings=_validate(Settings, settings, sources, SETTINGS_FILE),
+        home=home or data_home(env),
+        sources=tuple(sources),
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot be read ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(str(path), where, f"invalid YAML: {problem}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "", "the top level must be a mapping of keys to values")
+    _remember_lines(path, text)
+    return {"__file__": str(path), **data}
+
+
+_LINES: dict[str, dict[tuple[str, ...], int]] = {}
+
+
+def _remember_lines(path: Path, text: str) -> None:
+    """Map each key path of a YAML file to its line, for error messages."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path_ = (*prefix, str(key.value))
+                lines[path_] = key.start_mark.line + 1
+                walk(value, path_)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[(*prefix, str(index))] = item.start_mark.line + 1
+                walk(item, (*prefix, str(index)))
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    _LINES[str(path)] = lines
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any], *, replace_under: str | None) -> None:
+    """Merge `source` into `target`; blocks under `replace_under` replace whole."""
+    for key, value in source.items():
+        if key == "__file__":
+            continue
+        owner = target.setdefault("__files__", {})
+        owner[key] = source.get("__file__", "")
+        if key == replace_under and isinstance(value, dict):
+            block = target.setdefault(key, {})
+            if not isinstance(block, dict):
+                target[key] = block = {}
+            block.update(value)
+            for name in value:
+                owner[f"{key}.{name}"] = source.get("__file__", "")
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], {"__file__": source.get("__file__", ""), **value}, replace_under=None)
+        else:
+            target[key] = value
+
+
+def _strip_meta(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_meta(v) for k, v in data.items() if k not in ("__file__", "__files__")}
+    return data
+
+
+def _file_for(data: dict[str, Any], loc: tuple[str, ...], fallback: str) -> str:
+    """The file that last set the top of a key path."""
+    files = data.get("__files__", {})
+    for depth in (2, 1):
+        key = ".".join(loc[:depth])
+        if key in files:
+            return str(files[key])
+    return fallback
+
+
+def _validate(model: type[StrictModel], data: dict[str, Any], sources: list[Path], name: str) -> Any:
+    try:
+        return model.model_validate(_strip_meta(data))
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        loc = tuple(str(part) for part in first["loc"])
+        file = _file_for(data, loc, _source_of(sources, name))
+        raise ConfigError(_with_line(file, loc), ".".join(loc), _problem(first, len(errors))) from None
+
+
+def _with_line(file: str, loc: tuple[str, ...]) -> str:
+    lines = _LINES.get(file, {})
+    for depth in range(len(loc), 0, -1):
+        if loc[:depth] in lines:
+            return f"{file}:{lines[loc[:depth]]}"
+    return file
+
+
+def _problem(error: Any, count: int) -> str:
+    if error["type"] == "extra_forbidden":
+        text = "unknown key"
+    elif error["type"] == "missing":
+        text = "required key is missing"
+    else:
+        text = str(error["msg"])
+        if "input" in error and not isinstance(error["input"], dict | list):
+            text += f" (got {error['input']!r})"
+    return text + (f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else "")
+
+
+def _source_of(sources: list[Path], name: str) -> str:
+    matching = [str(path) for path in sources if path.name == name]
+    return matching[-1] if matching else name
+
+
+def _with_resolved_settings(
+    name: str, service: ServiceConfig, env: Mapping[str, str], file: str
+) -> ServiceConfig:
+    """Check the adapter exists and its settings validate; resolve ``${ENV}`` secrets."""
+    from integrations.registry import adapter_class
+
+    key = f"services.{name}"
+    try:
+        cls = adapter_class(service.adapter)
+    except KeyError as exc:
+        raise ConfigError(
+            _with_line(file, ("services", name, "adapter")), f"{key}.adapter", str(exc.args[0])
+        ) from None
+    settings = dict(service.settings)
+    secret_fields = {
+        field for field, info in cls.config_model.model_fields.items()
+        if info.annotation is not None and "SecretStr" in str(info.annotation)
+    }
+    for field, value in list(settings.items()):
+        if isinstance(value, str) and (match := _ENV_REF.match(value)):
+            variable, default = match.groups()
+            resolved = env.get(variable, default)
+            if resolved is None:
+                if not service.enabled:
+                    settings.pop(field)
+                    continue
+                raise ConfigError(
+                    _with_line(file, ("services", name, "settings", field)),
+                    f"{key}.settings.{field}",
+                    f"environment variable {variable} is not set",
+                )
+            settings[field] = resolved
+        elif field in secret_fields and value is not None:
+            raise ConfigError(
+                _with_line(file, ("services", name, "settings", field)),
+                f"{key}.settings.{field}",
+                "secrets must be ${ENV_VAR} references, never literal values",
+            )
+    try:
+        validated = cls.config_model.model_validate(settings)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ("services", name, "settings", *(str(p) for p in first["loc"]))
+        raise ConfigError(_with_line(file, loc), ".".join(loc), _problem(first, len(exc.errors()))) from None
+    _register_secrets(validated)
+    return service.model_copy(update={"settings": validated.model_dump()})
+
+
+def _register_secrets(model: BaseModel) -> None:
+    from integrations.redaction import register_secret
+
+    for value in model.__dict__.values():
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())

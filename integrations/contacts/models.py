@@ -1,0 +1,41 @@
+"""What address-book adapters take and return."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from integrations.email.models import Address, check_header
+
+__all__ = ["Contact", "ContactList", "ContactQuery"]
+
+
+class Contact(BaseModel):
+    """A person: a name, an address, and how they relate to the user ("sister")."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=320)
+    relation: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=50)
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else Address(email=value).email
+
+    @field_validator("name", "relation")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else check_header(value, "contact field")
+
+
+class ContactQuery(BaseModel):
+    """A name, an address or a relation to look up (case-insensitive, prefix match)."""
+
+    query: str = Field(min_length=1, max_length=200)
+    limit: int = Field(10, ge=1, le=100)
+
+
+class ContactList(BaseModel):
+    """Contacts, best match first."""
+
+    contacts: list[Contact] = Field(default_factory=list)

@@ -1,0 +1,29 @@
+"""Mail services: sending and reading, and the adapters that do them."""
+
+from integrations.email.base import MailReader, MailSender, NoParams
+from integrations.email.models import (
+    Address,
+    FolderList,
+    MailMessage,
+    MessageList,
+    MessageQuery,
+    MessageRef,
+    MessageSummary,
+    OutgoingMessage,
+    SentMessage,
+)
+
+__all__ = [
+    "Address",
+    "FolderList",
+    "MailMessage",
+    "MailReader",
+    "MailSender",
+    "MessageList",
+    "MessageQuery",
+    "MessageRef",
+    "MessageSummary",
+    "NoParams",
+    "OutgoingMessage",
+    "SentMessage",
+]

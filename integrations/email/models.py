@@ -1,0 +1,148 @@
+"""What mail adapters take and return, whatever the service behind them.
+
+Header values are validated here, before any adapter sees them: a CR or LF in
+a subject or a name (header injection), or an address that does not parse,
+is rejected as `InvalidRequest`-worthy input by the model itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.headerregistry import Address as _HeaderAddress
+from email.utils import parseaddr
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
+
+__all__ = [
+    "Address",
+    "FolderList",
+    "MailMessage",
+    "MessageList",
+    "MessageQuery",
+    "MessageRef",
+    "MessageSummary",
+    "OutgoingMessage",
+    "SentMessage",
+    "check_header",
+]
+
+MAX_BODY = 1_000_000
+
+
+def check_header(value: str, what: str) -> str:
+    """Reject CR, LF and NUL in a header value: they would inject headers."""
+    if any(ch in value for ch in "\r\n\x00"):
+        raise ValueError(f"{what} must not contain line breaks")
+    return value
+
+
+class Address(BaseModel):
+    """A mailbox: an address and an optional display name."""
+
+    email: str = Field(min_length=3, max_length=320)
+    name: str | None = Field(None, max_length=200)
+
+    @field_validator("email")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        check_header(value, "address")
+        _, parsed = parseaddr(value)
+        if parsed != value.strip() or "@" not in parsed:
+            raise ValueError(f"not an email address: {value!r}")
+        local, _, domain = parsed.rpartition("@")
+        try:
+            _HeaderAddress(username=local, domain=domain)
+        except (ValueError, IndexError) as exc:
+            raise ValueError(f"not an email address: {value!r}") from exc
+        if not local or not domain or " " in parsed:
+            raise ValueError(f"not an email address: {value!r}")
+        return parsed
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else check_header(value, "name")
+
+    def formatted(self) -> str:
+        """The address as a header shows it."""
+        return str(_HeaderAddress(display_name=self.name or "", addr_spec=self.email))
+
+
+class OutgoingMessage(BaseModel):
+    """A message to send."""
+
+    sender: Address | None = None
+    to: list[Address] = Field(min_length=1, max_length=100)
+    cc: list[Address] = Field(default_factory=list, max_length=100)
+    bcc: list[Address] = Field(default_factory=list, max_length=100)
+    subject: str = Field("", max_length=998)
+    body: str = Field("", max_length=MAX_BODY)
+    in_reply_to: str | None = None
+    attachments: list[Path] = Field(default_factory=list, max_length=20)
+
+    @field_validator("subject", "in_reply_to")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else check_header(value, "header")
+
+
+class SentMessage(BaseModel):
+    """A message the service accepted."""
+
+    message_id: str
+    recipients: list[str]
+    subject: str
+    sent_at: datetime
+    location: str | None = None
+
+
+class MessageQuery(BaseModel):
+    """Which messages to find; every given criterion must hold."""
+
+    folder: str = "INBOX"
+    sender: str | None = None
+    subject: str | None = None
+    text: str | None = None
+    since: AwareDatetime | None = None
+    before: AwareDatetime | None = None
+    unread_only: bool = False
+    limit: int = Field(20, ge=1, le=500)
+
+
+class MessageRef(BaseModel):
+    """Names one message in a folder."""
+
+    id: str = Field(min_length=1, max_length=500)
+    folder: str = "INBOX"
+
+
+class MessageSummary(MessageRef):
+    """What a listing shows of a message."""
+
+    message_id: str | None = None
+    sender: str = ""
+    to: list[str] = Field(default_factory=list)
+    subject: str = ""
+    date: datetime | None = None
+    unread: bool = False
+
+
+class MailMessage(MessageSummary):
+    """A whole message: headers, text body and attachment names."""
+
+    cc: list[str] = Field(default_factory=list)
+    body: str = ""
+    attachments: list[str] = Field(default_factory=list)
+
+
+class MessageList(BaseModel):
+    """Messages, newest first."""
+
+    messages: list[MessageSummary] = Field(default_factory=list)
+
+
+class FolderList(BaseModel):
+    """Folder names."""
+
+    folders: list[str] = Field(default_factory=list)
