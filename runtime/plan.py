@@ -34,7 +34,11 @@ class Plan(BaseModel):
 
 
 class Clarification(BaseModel):
-    """A required slot is missing or ambiguous: the question to ask, and which slot."""
+    """A required slot is missing or ambiguous: the question to ask, and which slot.
+
+    `agent`, `action` and the `params` understood so far let the answer fill
+    the slot without understanding the whole request again.
+    """
 
     kind: Literal["clarification"] = "clarification"
     text: str
@@ -42,6 +46,7 @@ class Clarification(BaseModel):
     slot: str | None = None
     agent: str | None = None
     action: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
     options: list[str] = Field(default_factory=list)
 
 

@@ -1,0 +1,239 @@
+"""SchedulerAgent: books, lists, moves and cancels events, and finds free time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+
+from agents.base import ActionContext, Agent, action
+from agents.people import resolve_people
+from agents.scheduler_models import (
+    CancelledEvent,
+    CreateEventParams,
+    EventQuery,
+    FreeSlotsParams,
+    ListEventsParams,
+    RescheduleEventParams,
+    SlotList,
+)
+from agents.wording import span
+from integrations.calendar.models import (
+    Attendee,
+    CalendarEvent,
+    DeletedEvent,
+    EventDraft,
+    EventList,
+    EventPatch,
+    EventRef,
+    FreeBusy,
+    TimeRange,
+)
+from integrations.errors import ActionError, NeedsClarification, NotFound, SchedulingConflict
+from integrations.ids import event_uid
+
+__all__ = ["SchedulerAgent"]
+
+SEARCH_DAYS = 30
+PROPOSAL_DAYS = 7
+
+
+class SchedulerAgent(Agent):
+    """Owns the calendar: never double-books unless told to."""
+
+    name = "scheduler"
+    description = (
+        "Manages your calendar: books meetings and events, lists what is on a day, "
+        "moves and cancels events, and finds free time inside working hours."
+    )
+    requires = ("calendar", "contacts")
+
+    @action("Book an event; refuses to double-book and proposes free slots instead.", side_effect=True)
+    async def create_event(self, params: CreateEventParams, ctx: ActionContext) -> CalendarEvent:
+        """Book an event unless it overlaps another (then propose the nearest free slots)."""
+        end = params.end or params.start + timedelta(minutes=self._duration(params.duration_minutes))
+        attendees = await self._attendees(params.attendees)
+        uid = event_uid(ctx.idempotency_key)
+        if not params.allow_conflict:
+            await self._ensure_free(TimeRange(start=params.start, end=end), ignore_uid=uid, ctx=ctx)
+        draft = EventDraft(
+            title=params.title or _default_title(attendees),
+            start=params.start.astimezone(self.tz),
+            end=end.astimezone(self.tz),
+            timezone=self.tz.key,
+            attendees=attendees,
+            location=params.location,
+            notes=params.notes,
+            uid=uid,
+        )
+        return await self.manager.call(
+            "calendar", "insert_event", draft, idempotency_key=ctx.idempotency_key, expect=CalendarEvent
+        )
+
+    @action("List the events between two times, optionally only those matching words.", side_effect=False)
+    async def list_events(self, params: ListEventsParams, ctx: ActionContext) -> EventList:
+        """Events overlapping the range, in start order."""
+        found = await self._events(TimeRange(start=params.start, end=params.end))
+        return EventList(events=[e for e in found if _matches(e, params.query)])
+
+    @action("Cancel one event, found by its UID or by words and a time window.", side_effect=True)
+    async def cancel_event(self, params: EventQuery, ctx: ActionContext) -> CancelledEvent:
+        """Delete the one event the query names; ask when several match."""
+        event = await self._locate(params, ctx)
+        await self.manager.call("calendar", "delete_event", EventRef(uid=event.uid), expect=DeletedEvent)
+        return CancelledEvent(event=event)
+
+    @action("Move one event to a new time, keeping its length unless a new end is given.", side_effect=True)
+    async def reschedule_event(self, params: RescheduleEventParams, ctx: ActionContext) -> CalendarEvent:
+        """Move the event the query names, refusing to land on another event."""
+        event = await self._locate(params, ctx)
+        new_end = params.new_end or params.new_start + (event.end - event.start)
+        if not params.allow_conflict:
+            await self._ensure_free(
+                TimeRange(start=params.new_start, end=new_end), ignore_uid=event.uid, ctx=ctx
+            )
+        patch = EventPatch(
+            uid=event.uid, start=params.new_start.astimezone(self.tz), end=new_end.astimezone(self.tz)
+        )
+        return await self.manager.call("calendar", "update_event", patch, expect=CalendarEvent)
+
+    @action("Find free slots of a given length inside working hours.", side_effect=False)
+    async def find_free_slots(self, params: FreeSlotsParams, ctx: ActionContext) -> SlotList:
+        """The earliest free slots in the range, inside working hours and not in the past."""
+        window = TimeRange(start=max(params.start, self._rounded_now(ctx)), end=params.end)
+        if window.end <= window.start:
+            return SlotList()
+        busy = await self._busy(window)
+        length = timedelta(minutes=params.duration_minutes)
+        slots = [
+            TimeRange(start=start, end=start + length)
+            for start in self._candidates(window.start, window.end - length, length)
+            if not _overlaps_any(start, start + length, busy)
+        ]
+        return SlotList(slots=slots[: params.count])
+
+    def say(self, action_name: str, output: BaseModel) -> str:
+        """One sentence for a person about an action's outcome."""
+        if isinstance(output, CalendarEvent):
+            verb = "Moved" if action_name == "reschedule_event" else "Booked"
+            return f"{verb} '{output.title}' {span(output.start, output.end, self.tz)}"
+        if isinstance(output, CancelledEvent):
+            event = output.event
+            return f"Cancelled '{event.title}' {span(event.start, event.end, self.tz)}"
+        if isinstance(output, EventList):
+            if not output.events:
+                return "Nothing on your calendar then."
+            items = "; ".join(f"{span(e.start, e.end, self.tz)} {e.title}" for e in output.events)
+            count = len(output.events)
+            return f"{count} event{'s' if count != 1 else ''}: {items}"
+        if isinstance(output, SlotList):
+            if not output.slots:
+                return "No free slot in that range."
+            return "Free: " + "; ".join(span(s.start, s.end, self.tz) for s in output.slots)
+        return "Done."
+
+    def _duration(self, minutes: int | None) -> int:
+        return minutes or self.settings.scheduler.default_duration_minutes
+
+    async def _attendees(self, people: list[str]) -> list[Attendee]:
+        found = await resolve_people(self.manager, people)
+        return [Attendee(name=p.name, email=p.email) for p in found]
+
+    async def _events(self, window: TimeRange) -> list[CalendarEvent]:
+        listed = await self.manager.call("calendar", "list_events", window, expect=EventList)
+        return listed.events
+
+    async def _busy(self, window: TimeRange) -> list[TimeRange]:
+        free_busy = await self.manager.call("calendar", "free_busy", window, expect=FreeBusy)
+        return [TimeRange(start=b.start, end=b.end) for b in free_busy.busy]
+
+    async def _ensure_free(self, wanted: TimeRange, *, ignore_uid: str, ctx: ActionContext) -> None:
+        """Raise `SchedulingConflict` with proposals if `wanted` overlaps another event."""
+        clashes = [e for e in await self._events(wanted) if e.uid != ignore_uid]
+        if not clashes:
+            return
+        proposals = await self._nearest_free(wanted, ctx)
+        names = ", ".join(f"'{e.title}' {span(e.start, e.end, self.tz)}" for e in clashes)
+        offer = "; ".join(span(p.start, p.end, self.tz) for p in proposals)
+        message = f"That time overlaps {names}."
+        message += f" Free nearby: {offer}." if offer else " No free slot nearby in working hours."
+        raise SchedulingConflict(message, conflicts=clashes, proposals=proposals)
+
+    async def _nearest_free(self, wanted: TimeRange, ctx: ActionContext) -> list[TimeRange]:
+        """Free slots of the same length closest to the wanted start, within a week either side."""
+        length = wanted.end - wanted.start
+        earliest = max(wanted.start - timedelta(days=PROPOSAL_DAYS), self._rounded_now(ctx))
+        window = TimeRange(start=earliest, end=wanted.start + timedelta(days=PROPOSAL_DAYS) + length)
+        busy = await self._busy(window)
+        free = [
+            start for start in self._candidates(window.start, window.end - length, length)
+            if not _overlaps_any(start, start + length, busy)
+        ]
+        free.sort(key=lambda start: abs(start - wanted.start))
+        chosen = sorted(free[: self.settings.scheduler.proposals])
+        return [TimeRange(start=start, end=start + length) for start in chosen]
+
+    def _candidates(self, first: datetime, last: datetime, length: timedelta) -> Iterator[datetime]:
+        """Starts on the step grid from `first` to `last` whose slot fits in working hours."""
+        hours = self.settings.scheduler.working_hours
+        step = timedelta(minutes=self.settings.scheduler.slot_step_minutes)
+        day: date = first.astimezone(self.tz).date()
+        while day <= last.astimezone(self.tz).date():
+            if hours.is_working_day(day.weekday()):
+                start = datetime.combine(day, hours.start, self.tz)
+                close = datetime.combine(day, hours.end, self.tz)
+                while start + length <= close:
+                    if first <= start <= last:
+                        yield start
+                    start += step
+            day += timedelta(days=1)
+
+    def _rounded_now(self, ctx: ActionContext) -> datetime:
+        now = self.now(ctx)
+        return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+    async def _locate(self, query: EventQuery, ctx: ActionContext) -> CalendarEvent:
+        """The single event a query names: by UID, else by words within a window."""
+        if query.uid:
+            try:
+                return await self.manager.call(
+                    "calendar", "get_event", EventRef(uid=query.uid), expect=CalendarEvent
+                )
+            except NotFound:
+                raise ActionError(f"There is no event with UID {query.uid}.") from None
+        now = self.now(ctx)
+        start = query.start or now
+        end = query.end or start + timedelta(days=SEARCH_DAYS)
+        found = [e for e in await self._events(TimeRange(start=start, end=end)) if _matches(e, query.query)]
+        if not found:
+            what = f" matching '{query.query}'" if query.query else ""
+            raise ActionError(f"No event{what} {span(start, end, self.tz)}.")
+        if len(found) > 1:
+            options = [f"'{e.title}' {span(e.start, e.end, self.tz)}" for e in found[:10]]
+            raise NeedsClarification(
+                "Which event do you mean: " + "; ".join(options) + "?", slot="event"
+            )
+        return found[0]
+
+
+def _default_title(attendees: list[Attendee]) -> str:
+    if not attendees:
+        return "Meeting"
+    names = [a.label() for a in attendees]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Meeting with {joined}"
+
+
+def _matches(event: CalendarEvent, query: str | None) -> bool:
+    """Whether every word of the query appears in the event's title, people or place."""
+    if not query:
+        return True
+    haystack = " ".join(
+        [event.title, event.location or "", *(f"{a.name or ''} {a.email or ''}" for a in event.attendees)]
+    ).lower()
+    return all(word in haystack for word in query.lower().split())
+
+
+def _overlaps_any(start: datetime, end: datetime, busy: list[TimeRange]) -> bool:
+    return any(b.start < end and start < b.end for b in busy)
