@@ -1,0 +1,21 @@
+"""Reminders: one-off and recurring, and the adapters that keep them."""
+
+from integrations.reminders.base import RemindersAdapter
+from integrations.reminders.models import (
+    DeletedReminder,
+    Reminder,
+    ReminderDraft,
+    ReminderList,
+    ReminderQuery,
+    ReminderRef,
+)
+
+__all__ = [
+    "DeletedReminder",
+    "Reminder",
+    "ReminderDraft",
+    "ReminderList",
+    "ReminderQuery",
+    "ReminderRef",
+    "RemindersAdapter",
+]
