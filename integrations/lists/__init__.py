@@ -1,0 +1,35 @@
+"""Lists: named lists of items (groceries, todo), and the adapters that keep them."""
+
+from integrations.lists.base import ListsAdapter
+from integrations.lists.models import (
+    AddedItem,
+    CreatedList,
+    DeletedList,
+    ItemDraft,
+    ItemList,
+    ItemQuery,
+    ItemRef,
+    ListContents,
+    ListItem,
+    ListOverview,
+    ListRef,
+    ListSummary,
+    RemovedItem,
+)
+
+__all__ = [
+    "AddedItem",
+    "CreatedList",
+    "DeletedList",
+    "ItemDraft",
+    "ItemList",
+    "ItemQuery",
+    "ItemRef",
+    "ListContents",
+    "ListItem",
+    "ListOverview",
+    "ListRef",
+    "ListSummary",
+    "ListsAdapter",
+    "RemovedItem",
+]

@@ -1,0 +1,169 @@
+"""What list adapters take and return, and how list names are matched.
+
+List names are matched predictably: case-insensitively, trimmed, inner runs
+of spaces collapsed, and a trailing " list" dropped, so "Grocery List",
+"grocery" and " GROCERY  list " name one list. Nothing cleverer ("groceries"
+is another list), so a person can always tell which list a name means.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+from integrations.reminders.models import one_line
+
+__all__ = [
+    "AddedItem",
+    "CreatedList",
+    "DeletedList",
+    "ItemDraft",
+    "ItemList",
+    "ItemQuery",
+    "ItemRef",
+    "ListContents",
+    "ListItem",
+    "ListOverview",
+    "ListRef",
+    "ListSummary",
+    "RemovedItem",
+    "display_name",
+    "item_key",
+    "list_key",
+]
+
+_SPACES = re.compile(r"\s+")
+_LIST_SUFFIX = re.compile(r"\s+list$", re.IGNORECASE)
+
+
+def display_name(name: str) -> str:
+    """A list name as shown: trimmed, spaces collapsed, a trailing " list" dropped."""
+    name = _SPACES.sub(" ", one_line(name, "list name"))
+    return _LIST_SUFFIX.sub("", name) or name
+
+
+def list_key(name: str) -> str:
+    """The key two names share when they name the same list."""
+    return display_name(name).casefold()
+
+
+def item_key(text: str) -> str:
+    """The key two item texts share when they are the same item on a list."""
+    return _SPACES.sub(" ", text.strip()).casefold()
+
+
+def _item_text(value: str) -> str:
+    return _SPACES.sub(" ", one_line(value, "item"))
+
+
+class ListRef(BaseModel):
+    """Names one list (any case, with or without a trailing " list")."""
+
+    list: str = Field(min_length=1, max_length=100)
+
+    @field_validator("list")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return display_name(value)
+
+
+class ItemDraft(ListRef):
+    """An item to put on a list (the list is created if it does not exist)."""
+
+    item: str = Field(min_length=1, max_length=500)
+    id: str | None = Field(None, min_length=1, max_length=255)
+
+    @field_validator("item")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _item_text(value)
+
+
+class ListItem(BaseModel):
+    """An item on a list."""
+
+    id: str
+    list: str
+    text: str
+    created: datetime | None = None
+
+
+class ListSummary(BaseModel):
+    """A list's name and how many items it holds."""
+
+    name: str
+    count: int = Field(ge=0)
+
+
+class CreatedList(BaseModel):
+    """A list after `create_list`; `new` is false when it already existed."""
+
+    list: ListSummary
+    new: bool
+
+
+class AddedItem(BaseModel):
+    """An item after `add_item`; `new` is false when the list already held it."""
+
+    item: ListItem
+    list: ListSummary
+    new: bool
+
+
+class ListContents(BaseModel):
+    """One list and its items, oldest first."""
+
+    name: str
+    items: list[ListItem] = Field(default_factory=list)
+
+
+class ListOverview(BaseModel):
+    """Every list with its item count, by name."""
+
+    lists: list[ListSummary] = Field(default_factory=list)
+
+
+class ItemQuery(BaseModel):
+    """Items whose text holds every word of `text`, on one list or on any."""
+
+    text: str = Field(min_length=1, max_length=500)
+    list: str | None = Field(None, min_length=1, max_length=100)
+
+    @field_validator("text")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return _item_text(value)
+
+    @field_validator("list")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else display_name(value)
+
+
+class ItemList(BaseModel):
+    """Items found, by list then age."""
+
+    items: list[ListItem] = Field(default_factory=list)
+
+
+class ItemRef(BaseModel):
+    """Names one item by its id."""
+
+    id: str = Field(min_length=1, max_length=255)
+
+
+class RemovedItem(BaseModel):
+    """The outcome of removing an item: `existed` is false when it was already gone."""
+
+    id: str
+    existed: bool
+
+
+class DeletedList(BaseModel):
+    """The outcome of deleting a list: `existed` is false when there was none; `items` removed."""
+
+    name: str
+    existed: bool
+    items: int = 0
