@@ -18,6 +18,8 @@ _PATHS: dict[str, str] = {
     "local_calendar": "integrations.calendar.local:LocalCalendarAdapter",
     "local_mail": "integrations.email.local:LocalMailAdapter",
     "local_contacts": "integrations.contacts.local:LocalContactsAdapter",
+    "local_reminders": "integrations.reminders.local:LocalRemindersAdapter",
+    "local_lists": "integrations.lists.local:LocalListsAdapter",
     "memory_calendar": "integrations.fakes:MemoryCalendarAdapter",
     "memory_mail": "integrations.fakes:MemoryMailAdapter",
     "memory_contacts": "integrations.fakes:MemoryContactsAdapter",
