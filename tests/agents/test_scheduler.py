@@ -1,0 +1,162 @@
+"""SchedulerAgent on the embedded calendar and address book."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from agents.base import ActionContext
+from agents.email import EmailAgent
+from agents.scheduler import SchedulerAgent
+from agents.scheduler_models import (
+    CreateEventParams,
+    EventQuery,
+    FreeSlotsParams,
+    ListEventsParams,
+    RescheduleEventParams,
+)
+from integrations.config import AppConfig
+from integrations.contacts.models import Contact
+from integrations.errors import ActionError, NeedsClarification, SchedulingConflict
+from runtime.runtime import Runtime
+from tests.conftest import NOW
+
+
+@pytest.fixture
+async def runtime(local_config: AppConfig, fixed_now: Callable[[], datetime]) -> AsyncIterator[Runtime]:
+    async with Runtime(local_config, now=fixed_now) as rt:
+        yield rt
+
+
+@pytest.fixture
+def scheduler(runtime: Runtime) -> SchedulerAgent:
+    return runtime.agent(SchedulerAgent)
+
+
+def ctx(step: str = "s1", run: str = "run-1") -> ActionContext:
+    return ActionContext(run_id=run, step_id=step, now=NOW)
+
+
+TOMORROW_3PM = NOW.replace(hour=15) + timedelta(days=1)
+
+
+class TestCreateEvent:
+    async def test_books_with_default_length_and_title(self, scheduler: SchedulerAgent) -> None:
+        """A meeting with no end lasts the configured default and is named after its attendees."""
+        event = await scheduler.create_event(
+            CreateEventParams(start=TOMORROW_3PM, attendees=["Ana"]), ctx()
+        )
+        assert event.start == TOMORROW_3PM
+        assert event.end == TOMORROW_3PM + timedelta(minutes=30)
+        assert event.title == "Meeting with Ana"
+        assert event.timezone == "Europe/Lisbon"
+
+    async def test_attendees_resolve_through_contacts(self, runtime: Runtime, scheduler: SchedulerAgent) -> None:
+        """A known name becomes an attendee with the contact's address."""
+        await runtime.agent(EmailAgent).add_contact(
+            Contact(name="Ana Lima", email="ana@example.com"), ctx("c1")
+        )
+        event = await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, attendees=["Ana"]), ctx())
+        assert [(a.name, a.email) for a in event.attendees] == [("Ana Lima", "ana@example.com")]
+
+    async def test_refuses_to_double_book_and_proposes_free_slots(self, scheduler: SchedulerAgent) -> None:
+        """An overlapping request raises a conflict whose proposals are free, in working hours, nearby."""
+        await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, title="Review"), ctx("s1", "a"))
+        with pytest.raises(SchedulingConflict) as caught:
+            await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, title="Other"), ctx("s1", "b"))
+        proposals = caught.value.proposals
+        assert len(proposals) == 3
+        for slot in proposals:
+            local = slot.start.astimezone(TOMORROW_3PM.tzinfo)
+            assert 9 <= local.hour and (slot.end.astimezone(TOMORROW_3PM.tzinfo).hour, 0) <= (17, 0)
+            assert not (slot.start < TOMORROW_3PM + timedelta(minutes=30) and TOMORROW_3PM < slot.end)
+            assert abs(slot.start - TOMORROW_3PM) <= timedelta(hours=1)
+        listed = await scheduler.list_events(
+            ListEventsParams(start=TOMORROW_3PM, end=TOMORROW_3PM + timedelta(hours=1)), ctx()
+        )
+        assert [e.title for e in listed.events] == ["Review"]
+
+    async def test_books_anyway_when_told(self, scheduler: SchedulerAgent) -> None:
+        """allow_conflict books over an existing event."""
+        await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM), ctx("s1", "a"))
+        await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, allow_conflict=True), ctx("s1", "b"))
+        listed = await scheduler.list_events(
+            ListEventsParams(start=TOMORROW_3PM, end=TOMORROW_3PM + timedelta(hours=1)), ctx()
+        )
+        assert len(listed.events) == 2
+
+    async def test_retried_step_returns_the_same_event(self, scheduler: SchedulerAgent) -> None:
+        """The same run and step book once: a retry finds its own event instead of a conflict."""
+        first = await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM), ctx())
+        again = await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM), ctx())
+        assert again.uid == first.uid
+        listed = await scheduler.list_events(
+            ListEventsParams(start=TOMORROW_3PM, end=TOMORROW_3PM + timedelta(hours=1)), ctx()
+        )
+        assert len(listed.events) == 1
+
+
+class TestFindEvents:
+    async def test_cancel_by_words_and_window(self, scheduler: SchedulerAgent) -> None:
+        """Cancelling by a word of the title removes that event only."""
+        await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, title="Dentist"), ctx("s1", "a"))
+        await scheduler.create_event(
+            CreateEventParams(start=TOMORROW_3PM + timedelta(hours=1), title="Standup"), ctx("s1", "b")
+        )
+        cancelled = await scheduler.cancel_event(EventQuery(query="dentist"), ctx())
+        assert cancelled.event.title == "Dentist"
+        listed = await scheduler.list_events(
+            ListEventsParams(start=NOW, end=NOW + timedelta(days=3)), ctx()
+        )
+        assert [e.title for e in listed.events] == ["Standup"]
+
+    async def test_ambiguous_query_asks_which(self, scheduler: SchedulerAgent) -> None:
+        """Two matching events make the agent ask instead of guessing."""
+        for run in ("a", "b"):
+            start = TOMORROW_3PM + timedelta(hours=1 if run == "b" else 0)
+            await scheduler.create_event(CreateEventParams(start=start, title="Sync"), ctx("s1", run))
+        with pytest.raises(NeedsClarification):
+            await scheduler.cancel_event(EventQuery(query="sync"), ctx())
+
+    async def test_no_match_is_a_clear_error(self, scheduler: SchedulerAgent) -> None:
+        """Cancelling something that is not there says so."""
+        with pytest.raises(ActionError, match="No event matching 'ghost'"):
+            await scheduler.cancel_event(EventQuery(query="ghost"), ctx())
+
+    async def test_reschedule_keeps_the_length(self, scheduler: SchedulerAgent) -> None:
+        """A moved event keeps its duration and its UID."""
+        event = await scheduler.create_event(
+            CreateEventParams(start=TOMORROW_3PM, duration_minutes=60, title="Plan"), ctx()
+        )
+        moved = await scheduler.reschedule_event(
+            RescheduleEventParams(query="plan", new_start=TOMORROW_3PM + timedelta(hours=1)), ctx("s2")
+        )
+        assert moved.uid == event.uid
+        assert moved.end - moved.start == timedelta(minutes=60)
+        assert moved.start == TOMORROW_3PM + timedelta(hours=1)
+
+
+class TestFreeSlots:
+    async def test_slots_skip_busy_time_and_stay_in_working_hours(self, scheduler: SchedulerAgent) -> None:
+        """Free slots avoid events, start no earlier than now, and end by closing time."""
+        day = NOW + timedelta(days=1)
+        await scheduler.create_event(
+            CreateEventParams(start=day.replace(hour=9), end=day.replace(hour=12), title="Block"), ctx()
+        )
+        slots = await scheduler.find_free_slots(
+            FreeSlotsParams(start=day.replace(hour=0), end=day.replace(hour=23), duration_minutes=60, count=20),
+            ctx(),
+        )
+        starts = [s.start.astimezone(day.tzinfo).hour for s in slots.slots]
+        assert starts[0] == 12
+        assert all(12 <= h <= 16 for h in starts)
+
+    async def test_weekends_are_not_offered(self, scheduler: SchedulerAgent) -> None:
+        """Saturday and Sunday are outside the default working days."""
+        saturday = (NOW + timedelta(days=4)).replace(hour=0)
+        slots = await scheduler.find_free_slots(
+            FreeSlotsParams(start=saturday, end=saturday + timedelta(days=2)), ctx()
+        )
+        assert slots.slots == []

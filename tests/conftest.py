@@ -1,0 +1,45 @@
+"""Fixtures shared by the whole suite: a configuration on a temporary data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from integrations.config import AppConfig, load_config
+
+ZONE = ZoneInfo("Europe/Lisbon")
+# A Tuesday morning, so "tomorrow" is a working day and "friday" is unambiguous.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZONE)
+
+
+@pytest.fixture
+def user_config(tmp_path: Path) -> Path:
+    """A user config directory that pins the time zone."""
+    directory = tmp_path / "config"
+    directory.mkdir()
+    (directory / "settings.yaml").write_text("timezone: Europe/Lisbon\n")
+    return directory
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty data directory."""
+    directory = tmp_path / "home"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def local_config(user_config: Path, home: Path) -> AppConfig:
+    """The shipped defaults (local calendar, Maildir, address book) on a temporary home."""
+    return load_config(user_config, env={}, home=home)
+
+
+@pytest.fixture
+def fixed_now() -> Callable[[], datetime]:
+    """A clock stopped at NOW."""
+    return lambda: NOW

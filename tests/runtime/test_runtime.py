@@ -1,0 +1,163 @@
+"""The runtime: running plans, questions, declines, dry runs and follow-up answers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from integrations.config import AppConfig
+from runtime.followup import answer
+from runtime.plan import Clarification, Decline, Plan, Routing, Step
+from runtime.result import TaskStatus
+from runtime.router.base import RouteContext
+from runtime.runtime import Runtime
+from tests.conftest import NOW
+
+TOMORROW_3PM = (NOW + timedelta(days=1)).replace(hour=15)
+
+
+@dataclass
+class ScriptedRouter:
+    """A router that answers every request with one prepared routing."""
+
+    routing: Routing
+
+    def route(self, text: str, context: RouteContext) -> Routing:
+        return self.routing.model_copy(update={"text": text})
+
+
+def book(start: datetime = TOMORROW_3PM, **params: Any) -> Plan:
+    step = Step(id="s1", agent="scheduler", action="create_event",
+                params={"start": start.isoformat(), "attendees": ["Ana"], **params})
+    return Plan(text="book", steps=[step])
+
+
+@pytest.fixture
+def make_runtime(local_config: AppConfig, fixed_now: Callable[[], datetime]) -> Callable[[Routing], Runtime]:
+    def make(routing: Routing) -> Runtime:
+        return Runtime(local_config, router=ScriptedRouter(routing), now=fixed_now)
+    return make
+
+
+@pytest.fixture
+async def runtime(make_runtime: Callable[[Routing], Runtime]) -> AsyncIterator[Runtime]:
+    async with make_runtime(book()) as rt:
+        yield rt
+
+
+async def events_tomorrow(rt: Runtime) -> list[str]:
+    day = TOMORROW_3PM.replace(hour=0)
+    listing = Plan(text="list", steps=[Step(id="s1", agent="scheduler", action="list_events",
+                   params={"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()})])
+    result = await rt.execute(listing)
+    assert result.output is not None
+    return [e["start"] for e in result.output["events"]]
+
+
+class TestHandle:
+    async def test_runs_the_plan_and_says_what_happened(self, runtime: Runtime) -> None:
+        """A booked meeting comes back as done, with the step's output and a sentence."""
+        result = await runtime.handle("book")
+        assert result.status is TaskStatus.DONE and result.exit_code == 0
+        assert (result.agent, result.action) == ("scheduler", "create_event")
+        assert result.message == "Booked 'Meeting with Ana' Wed 25 Nov 15:00–15:30"
+        assert await events_tomorrow(runtime) == [TOMORROW_3PM.isoformat()]
+
+    async def test_second_booking_is_a_question_not_a_double_booking(self, runtime: Runtime) -> None:
+        """The same request twice reports the clash, offers slots, and books nothing more."""
+        await runtime.handle("book")
+        again = await runtime.handle("book")
+        assert again.status is TaskStatus.NEEDS_CLARIFICATION and again.exit_code == 3
+        assert "overlaps 'Meeting with Ana'" in again.message
+        assert len(again.options) == 3
+        assert len(await events_tomorrow(runtime)) == 1
+
+    async def test_dry_run_changes_nothing(self, runtime: Runtime) -> None:
+        """A dry run shows the plan and leaves the calendar empty."""
+        result = await runtime.handle("book", dry_run=True)
+        assert result.status is TaskStatus.PLANNED
+        assert "scheduler.create_event" in result.message
+        assert await events_tomorrow(runtime) == []
+
+    async def test_decline_is_polite(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+        """A request no agent serves is declined with what the agents can do."""
+        async with make_runtime(Decline(text="", reason="no agent handles the weather")) as rt:
+            result = await rt.handle("what's the weather")
+        assert result.status is TaskStatus.DECLINED and result.exit_code == 4
+        assert result.message.startswith("Sorry, I can't help with that: no agent handles the weather.")
+        assert "your calendar" in result.message
+
+    async def test_oversized_request_is_refused_before_routing(self, runtime: Runtime) -> None:
+        """A request over the size limit is declined and nothing runs."""
+        result = await runtime.handle("x" * 20_000)
+        assert result.status is TaskStatus.DECLINED
+        assert await events_tomorrow(runtime) == []
+
+    async def test_later_step_uses_an_earlier_output(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+        """A template in a later step's params is filled from the earlier step's output."""
+        plan = Plan(text="book and mail", steps=[
+            book(location="Café Lisboa").steps[0],
+            Step(id="s2", agent="email", action="send_email", needs=["s1"],
+                 params={"to": ["ana@example.com"], "subject": "Where",
+                         "body": "We meet at {s1.output.location}."}),
+        ])
+        async with make_runtime(plan) as rt:
+            result = await rt.handle("book and mail")
+        assert result.status is TaskStatus.DONE
+        assert result.steps[1].params["body"] == "We meet at Café Lisboa."
+
+    async def test_unknown_action_fails_clearly(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+        """A plan naming an action the agent lacks fails before anything runs."""
+        plan = Plan(text="x", steps=[Step(id="s1", agent="scheduler", action="fly", params={})])
+        async with make_runtime(plan) as rt:
+            result = await rt.handle("x")
+        assert result.status is TaskStatus.FAILED
+        assert "has no action 'fly'" in result.message
+
+
+class TestFollowUp:
+    def context(self) -> RouteContext:
+        return RouteContext(now=NOW, timezone=NOW.tzinfo)  # type: ignore[arg-type]
+
+    async def test_choosing_a_proposed_slot_books_it(self, runtime: Runtime) -> None:
+        """Answering a clash with a number books that proposal."""
+        await runtime.handle("book")
+        clash = await runtime.handle("book")
+        routing = answer(clash, "2", runtime.router, self.context())
+        booked = await runtime.execute(routing)
+        assert booked.status is TaskStatus.DONE
+        assert booked.message.endswith(clash.options[1])
+
+    async def test_book_anyway_overrides_the_clash(self, runtime: Runtime) -> None:
+        """'book anyway' books over the existing event."""
+        await runtime.handle("book")
+        clash = await runtime.handle("book")
+        booked = await runtime.execute(answer(clash, "book anyway", runtime.router, self.context()))
+        assert booked.status is TaskStatus.DONE
+        assert len(await events_tomorrow(runtime)) == 2
+
+    async def test_an_address_fills_the_missing_recipient(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+        """An address given in answer to 'what is Bob's address' completes the send."""
+        plan = Plan(text="mail bob", steps=[Step(id="s1", agent="email", action="send_email",
+                                                 params={"to": ["Bob"], "body": "hi"})])
+        async with make_runtime(plan) as rt:
+            asked = await rt.handle("mail bob")
+            assert asked.status is TaskStatus.NEEDS_CLARIFICATION
+            sent = await rt.execute(answer(asked, "bob@example.com", rt.router, self.context()))
+        assert sent.status is TaskStatus.DONE
+        assert sent.output is not None and sent.output["recipients"] == ["bob@example.com"]
+
+    async def test_a_time_fills_a_missing_start(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+        """A router's question about the start is answered by a time expression."""
+        question = Clarification(text="meet ana", question="When?", slot="start",
+                                 agent="scheduler", action="create_event", params={"attendees": ["Ana"]})
+        async with make_runtime(question) as rt:
+            asked = await rt.handle("meet ana")
+            booked = await rt.execute(answer(asked, "tomorrow at 3pm", rt.router, self.context()))
+        assert booked.status is TaskStatus.DONE
+        assert booked.output is not None
+        assert datetime.fromisoformat(booked.output["start"]) == TOMORROW_3PM
