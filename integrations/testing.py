@@ -15,6 +15,8 @@ way this project does: no real time passes and no network is touched::
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,30 +37,70 @@ __all__ = [
 
 
 class FakeClock:
-    """A clock whose `sleep` advances time at once and records how long it was asked."""
+    """A virtual clock: `sleep` takes no real time, and records how long it was asked.
 
-    def __init__(self, start: float = 0.0) -> None:
+    Time jumps straight to the earliest pending wake-up once every runnable
+    task has had its turn, so concurrent sleepers wake in the order and at
+    the instants real time would give them.
+    """
+
+    def __init__(self, start: float = 0.0, *, settle: int = 8) -> None:
         self.now = start
         self.sleeps: list[float] = []
+        self._settle = settle
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+        self._activity = 0
+        self._driver: asyncio.Task[None] | None = None
 
     def monotonic(self) -> float:
         """The fake current time."""
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        """Advance time by `seconds` and let other tasks run once."""
+        """Wait `seconds` of fake time."""
         self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+        loop = asyncio.get_running_loop()
+        wake: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiting, (self.now + max(0.0, seconds), next(self._seq), wake))
+        self._activity += 1
+        if self._driver is None or self._driver.done():
+            self._driver = loop.create_task(self._drive())
+        try:
+            await wake
+        finally:
+            if not wake.done():
+                wake.cancel()
 
     def advance(self, seconds: float) -> None:
-        """Move time forward without sleeping (as if the program were idle)."""
+        """Move time forward by `seconds`, waking sleepers whose time has come."""
         self.now += seconds
+        while self._waiting and self._waiting[0][0] <= self.now:
+            _, _, wake = heapq.heappop(self._waiting)
+            if not wake.done():
+                wake.set_result(None)
 
     @property
     def slept(self) -> float:
-        """Total seconds slept so far."""
+        """Total seconds asked of `sleep` so far."""
         return sum(max(0.0, s) for s in self.sleeps)
+
+    async def _drive(self) -> None:
+        """Wake sleepers one by one, each time the other tasks have gone quiet."""
+        while self._waiting:
+            seen = -1
+            while seen != self._activity:
+                seen = self._activity
+                for _ in range(self._settle):
+                    await asyncio.sleep(0)
+            if not self._waiting:
+                break
+            target, _, wake = heapq.heappop(self._waiting)
+            if wake.done():
+                continue
+            self.now = max(self.now, target)
+            wake.set_result(None)
+            self._activity += 1
 
 
 class EchoParams(BaseModel):

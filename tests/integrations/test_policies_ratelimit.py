@@ -1,0 +1,173 @@
+"""Tests for the token bucket: its rate bound, bursts, and slowing down when the server asks."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from integrations.config import RateLimitConfig
+from integrations.errors import RateLimited
+from integrations.policies import TokenBucket
+from integrations.testing import FakeClock
+
+
+def most_in_any_window(times: list[float], capacity: float, rate: float) -> float:
+    """The largest excess of arrivals over `capacity + rate * w` across all windows (<= 0 is ok)."""
+    ordered = sorted(times)
+    worst = float("-inf")
+    for i, first in enumerate(ordered):
+        for j in range(i, len(ordered)):
+            worst = max(worst, (j - i + 1) - (capacity + rate * (ordered[j] - first)))
+    return worst
+
+
+async def acquire_all(bucket: TokenBucket, clock: FakeClock, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        await bucket.acquire()
+        times.append(clock.monotonic())
+    return times
+
+
+workers = st.lists(
+    st.lists(st.tuples(st.floats(0, 2), st.integers(1, 4)), min_size=1, max_size=6),
+    min_size=1,
+    max_size=4,
+)
+
+
+class TestTokenBucket:
+    @settings(max_examples=80, deadline=None)
+    @given(
+        requests=st.floats(0.5, 50),
+        per_seconds=st.floats(0.1, 5),
+        burst=st.none() | st.integers(1, 10),
+        plan=workers,
+        slowdowns=st.lists(st.tuples(st.floats(0, 5), st.none() | st.floats(0, 3)), max_size=3),
+        successes=st.integers(0, 30),
+    )
+    def test_never_exceeds_its_rate(
+        self,
+        requests: float,
+        per_seconds: float,
+        burst: int | None,
+        plan: list[list[tuple[float, int]]],
+        slowdowns: list[tuple[float, float | None]],
+        successes: int,
+    ) -> None:
+        """Whatever the callers and slow-downs, no window of length w sees more than capacity + rate*w calls."""
+        config = RateLimitConfig(requests=requests, per_seconds=per_seconds, burst=burst)
+        arrivals: list[float] = []
+
+        async def scenario() -> None:
+            clock = FakeClock()
+            bucket = TokenBucket(config, clock)
+
+            async def worker(steps: list[tuple[float, int]]) -> None:
+                for idle, count in steps:
+                    await clock.sleep(idle)
+                    arrivals.extend(await acquire_all(bucket, clock, count))
+                    for _ in range(successes):
+                        bucket.recover()
+
+            async def server() -> None:
+                for at, retry_after in sorted(slowdowns, key=lambda s: s[0]):
+                    await clock.sleep(at - clock.monotonic())
+                    bucket.slow_down(retry_after)
+
+            await asyncio.gather(server(), *(worker(steps) for steps in plan))
+
+        asyncio.run(scenario())
+        assert most_in_any_window(arrivals, config.capacity, config.rate) <= 1e-6
+
+    async def test_bursts_up_to_capacity_then_paces(self) -> None:
+        """A full bucket admits `capacity` calls at once, then one per 1/rate seconds."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=2, per_seconds=1, burst=3), clock)
+        times = await acquire_all(bucket, clock, 5)
+        assert times == pytest.approx([0, 0, 0, 0.5, 1.0])
+
+    async def test_refills_while_idle_but_not_beyond_capacity(self) -> None:
+        """After a long idle spell the bucket holds `capacity` tokens, not more."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=1, burst=2), clock)
+        await acquire_all(bucket, clock, 2)
+        clock.advance(100)
+        times = await acquire_all(bucket, clock, 3)
+        assert times == pytest.approx([100, 100, 101])
+
+    async def test_slow_down_holds_every_caller_until_retry_after(self) -> None:
+        """After slow_down(retry_after) no caller starts before that much time has passed."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=10, per_seconds=1, burst=10), clock)
+        bucket.slow_down(4.0)
+        first = await asyncio.gather(*(acquire_all(bucket, clock, 1) for _ in range(3)))
+        assert min(t for times in first for t in times) == pytest.approx(4.0)
+        assert bucket.rate == pytest.approx(5.0)
+
+    async def test_waiters_already_queued_are_held_back_too(self) -> None:
+        """A caller that reserved a slot before the server said slow down waits the new delay."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=1, burst=1), clock)
+        await bucket.acquire()
+        waiter = asyncio.create_task(acquire_all(bucket, clock, 1))
+        await asyncio.sleep(0)
+        bucket.slow_down(3.0)
+        assert (await waiter)[0] >= 3.0
+
+    async def test_rate_recovers_gradually_and_never_above_configured(self) -> None:
+        """Each success climbs back one step; the configured rate is the ceiling."""
+        bucket = TokenBucket(
+            RateLimitConfig(requests=8, per_seconds=1), FakeClock(), recovery_step=0.25
+        )
+        bucket.slow_down(None)
+        bucket.slow_down(None)
+        assert bucket.rate == pytest.approx(2.0)
+        seen = []
+        for _ in range(5):
+            bucket.recover()
+            seen.append(bucket.rate)
+        assert seen == pytest.approx([4.0, 6.0, 8.0, 8.0, 8.0])
+
+    async def test_slow_down_has_a_floor(self) -> None:
+        """Repeated slow-downs never stop the bucket entirely."""
+        bucket = TokenBucket(RateLimitConfig(requests=64, per_seconds=1), FakeClock())
+        for _ in range(50):
+            bucket.slow_down(None)
+        assert bucket.rate == pytest.approx(1.0)
+
+    async def test_rate_limited_call_slows_the_shared_bucket(self) -> None:
+        """A call failing with RateLimited makes every other caller of the bucket wait."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=100, per_seconds=1), clock)
+
+        async def limited() -> None:
+            raise RateLimited("429", retry_after=2.5)
+
+        async def fine() -> float:
+            return clock.monotonic()
+
+        with pytest.raises(RateLimited):
+            await bucket(limited)
+        assert await bucket(fine) >= 2.5
+        assert bucket.rate < 100
+
+    async def test_success_through_the_wrapper_recovers(self) -> None:
+        """Successful calls through the bucket restore the rate step by step."""
+        bucket = TokenBucket(RateLimitConfig(requests=10, per_seconds=1), FakeClock())
+        bucket.slow_down(None)
+
+        async def fine() -> str:
+            return "ok"
+
+        for _ in range(5):
+            await bucket(fine)
+        assert bucket.rate == pytest.approx(10.0)
+
+    def test_rejects_nonsense_tuning(self) -> None:
+        """Decrease and recovery fractions outside (0, 1] are refused."""
+        with pytest.raises(ValueError):
+            TokenBucket(RateLimitConfig(), FakeClock(), decrease=1.5)
