@@ -23,6 +23,8 @@ _PATHS: dict[str, str] = {
     "memory_calendar": "integrations.fakes:MemoryCalendarAdapter",
     "memory_mail": "integrations.fakes:MemoryMailAdapter",
     "memory_contacts": "integrations.fakes:MemoryContactsAdapter",
+    "caldav": "integrations.calendar.caldav:CalDAVAdapter",
+    "google_calendar": "integrations.calendar.google:GoogleCalendarAdapter",
 }
 _LOADED: dict[str, type[Adapter[Any]]] = {}
 
