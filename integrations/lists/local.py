@@ -150,10 +150,14 @@ class LocalListsAdapter(ListsAdapter[LocalListsConfig]):
     async def remove_item(self, params: ItemRef, ctx: CallContext) -> RemovedItem:
         """Take an item off its list; one already gone reports `existed=False`."""
 
-        def remove(conn: sqlite3.Connection) -> int:
-            return conn.execute("DELETE FROM items WHERE id = ?", (params.id,)).rowcount
+        def remove(conn: sqlite3.Connection) -> RemovedItem:
+            row = conn.execute(_ITEMS + " WHERE items.id = ?", (params.id,)).fetchone()
+            if row is None:
+                return RemovedItem(id=params.id, existed=False)
+            conn.execute("DELETE FROM items WHERE id = ?", (params.id,))
+            return RemovedItem(id=params.id, existed=True, list=_summary(conn, row["list"]))
 
-        return RemovedItem(id=params.id, existed=await self.store.run(remove) > 0)
+        return await self.store.run(remove)
 
     async def delete_list(self, params: ListRef, ctx: CallContext) -> DeletedList:
         """Delete a list and every item on it; one that does not exist reports `existed=False`."""

@@ -159,6 +159,7 @@ class RemovedItem(BaseModel):
 
     id: str
     existed: bool
+    list: ListSummary | None = Field(None, description="The item's list afterwards, if it existed.")
 
 
 class DeletedList(BaseModel):

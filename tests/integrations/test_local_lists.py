@@ -124,7 +124,9 @@ class TestLocalListsAdapter:
     async def test_remove_item(self, adapter: LocalListsAdapter) -> None:
         """A removed item is gone from its list; removing it again says it did not exist."""
         added = await adapter.add_item(ItemDraft(list="todo", item="taxes"), CTX)
-        assert (await adapter.remove_item(ItemRef(id=added.item.id), CTX)).existed
+        removed = await adapter.remove_item(ItemRef(id=added.item.id), CTX)
+        assert removed.existed and removed.list is not None
+        assert (removed.list.name, removed.list.count) == ("todo", 0)
         assert not (await adapter.remove_item(ItemRef(id=added.item.id), CTX)).existed
         assert (await adapter.get_list(ListRef(list="todo"), CTX)).items == []
 

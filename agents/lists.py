@@ -1,0 +1,207 @@
+"""ListsAgent: keeps named lists (groceries, todo, packing) and their items."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from agents.base import ActionContext, Agent, action
+from integrations.email.base import NoParams
+from integrations.errors import ActionError, NeedsClarification, NotFound
+from integrations.lists.models import (
+    AddedItem,
+    CreatedList,
+    DeletedList,
+    ItemDraft,
+    ItemList,
+    ItemQuery,
+    ItemRef,
+    ListContents,
+    ListItem,
+    ListOverview,
+    ListRef,
+    ListSummary,
+    RemovedItem,
+    item_key,
+)
+
+__all__ = ["AddItemParams", "ListChange", "ListView", "ListsAgent", "RemoveItemParams", "ShowListParams"]
+
+SERVICE = "lists"
+MAX_CHOICES = 10
+Outcome = Literal["list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"]
+
+
+class AddItemParams(BaseModel):
+    """An item to put on a list; without an item, the list itself is created."""
+
+    list: str = Field(min_length=1, max_length=100, description="The list's name, e.g. 'grocery'.")
+    item: str | None = Field(None, min_length=1, max_length=500)
+
+
+class ShowListParams(BaseModel):
+    """Which list to show; without one, every list with its item count."""
+
+    list: str | None = Field(None, min_length=1, max_length=100)
+
+
+class RemoveItemParams(BaseModel):
+    """What to remove: an item (from the list given, or whichever holds it), or a whole list."""
+
+    list: str | None = Field(None, min_length=1, max_length=100)
+    item: str | None = Field(None, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _something(self) -> RemoveItemParams:
+        if self.list is None and self.item is None:
+            raise ValueError("say which item to remove, or which list to delete")
+        return self
+
+
+class ListChange(BaseModel):
+    """What a change did: the outcome, the list, the item, and the list's item count after it.
+
+    For a deleted list, `count` is how many items it held.
+    """
+
+    outcome: Outcome
+    list: str
+    item: ListItem | None = None
+    count: int = Field(ge=0)
+
+
+class ListView(BaseModel):
+    """Lists with their counts, and the items of the one list asked for (if any)."""
+
+    name: str | None = Field(None, description="The list shown, when one was asked for.")
+    lists: list[ListSummary] = Field(default_factory=list)
+    items: list[ListItem] = Field(default_factory=list)
+
+
+class ListsAgent(Agent):
+    """Owns lists: adds and removes items, never adds the same item twice."""
+
+    name = "lists"
+    description = (
+        "Keeps your lists (groceries, todo, packing…): adds items or creates a list, "
+        "shows one list or all of them, and removes items or whole lists."
+    )
+    requires = (SERVICE,)
+
+    @action("Add an item to a list (creating it), or create an empty list.", side_effect=True)
+    async def add_item(self, params: AddItemParams, ctx: ActionContext) -> ListChange:
+        """Put the item on the list, or make the list; an item already there is left alone."""
+        key = ctx.idempotency_key
+        if params.item is None:
+            made = await self.manager.call(
+                SERVICE,
+                "create_list",
+                ListRef(list=params.list),
+                idempotency_key=key,
+                expect=CreatedList,
+            )
+            outcome: Outcome = "list_created" if made.new else "list_exists"
+            return ListChange(outcome=outcome, list=made.list.name, count=made.list.count)
+        added = await self.manager.call(
+            SERVICE,
+            "add_item",
+            ItemDraft(list=params.list, item=params.item),
+            idempotency_key=key,
+            expect=AddedItem,
+        )
+        outcome = "item_added" if added.new else "item_present"
+        return ListChange(outcome=outcome, list=added.list.name, item=added.item, count=added.list.count)
+
+    @action("Show one list's items, or every list with how many items it has.", side_effect=False)
+    async def show_list(self, params: ShowListParams, ctx: ActionContext) -> ListView:
+        """The named list and its items, or an overview of all lists."""
+        if params.list is None:
+            overview = await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)
+            return ListView(lists=overview.lists)
+        contents = await self._contents(params.list)
+        summary = ListSummary(name=contents.name, count=len(contents.items))
+        return ListView(name=contents.name, lists=[summary], items=contents.items)
+
+    @action(
+        "Remove an item from a list (or from whichever list holds it), or delete a list.", side_effect=True
+    )
+    async def remove_item(self, params: RemoveItemParams, ctx: ActionContext) -> ListChange:
+        """Take the one matching item off its list, or delete the named list; ask when unsure."""
+        if params.item is not None:
+            return await self._remove(params.item, params.list, ctx)
+        if params.list is not None:
+            return await self._delete_list(params.list, ctx)
+        raise ActionError("Say which item to remove, or which list to delete.")
+
+    def say(self, action_name: str, output: BaseModel) -> str:
+        """One sentence for a person about an action's outcome."""
+        if isinstance(output, ListChange):
+            return _say_change(output)
+        if isinstance(output, ListView):
+            if output.name is not None:
+                if not output.items:
+                    return f"Your {output.name} list is empty."
+                return f"{output.name}: " + ", ".join(i.text for i in output.items)
+            if not output.lists:
+                return "You have no lists yet."
+            return "Your lists: " + ", ".join(f"{s.name} ({s.count})" for s in output.lists)
+        return "Done."
+
+    async def _contents(self, name: str) -> ListContents:
+        return await self.manager.call(SERVICE, "get_list", ListRef(list=name), expect=ListContents)
+
+    async def _delete_list(self, name: str, ctx: ActionContext) -> ListChange:
+        """Delete a list that exists; `NotFound` (naming the lists there are) otherwise."""
+        contents = await self._contents(name)
+        deleted = await self.manager.call(
+            SERVICE,
+            "delete_list",
+            ListRef(list=contents.name),
+            idempotency_key=ctx.idempotency_key,
+            expect=DeletedList,
+        )
+        return ListChange(outcome="list_deleted", list=deleted.name, count=deleted.items)
+
+    async def _remove(self, text: str, list_name: str | None, ctx: ActionContext) -> ListChange:
+        """Remove the one item `text` names from `list_name` (or from whichever list holds it)."""
+        item = await self._locate(text, list_name)
+        removed = await self.manager.call(
+            SERVICE,
+            "remove_item",
+            ItemRef(id=item.id),
+            idempotency_key=ctx.idempotency_key,
+            expect=RemovedItem,
+        )
+        count = removed.list.count if removed.list is not None else 0
+        return ListChange(outcome="item_removed", list=item.list, item=item, count=count)
+
+    async def _locate(self, text: str, list_name: str | None) -> ListItem:
+        """The one item `text` names: an exact match (any case) first, else items holding its words."""
+        query = ItemQuery(text=text, list=list_name)
+        found = (await self.manager.call(SERVICE, "find_items", query, expect=ItemList)).items
+        exact = [i for i in found if item_key(i.text) == item_key(text)]
+        candidates = exact or found
+        if not candidates:
+            where = f"your {query.list} list" if query.list else "any list"
+            raise NotFound(f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item")
+        if len(candidates) > 1:
+            options = [f"'{i.text}' on {i.list}" for i in candidates[:MAX_CHOICES]]
+            raise NeedsClarification(
+                "Which do you mean: " + "; ".join(options) + "?", slot="list" if exact else "item"
+            )
+        return candidates[0]
+
+
+def _say_change(change: ListChange) -> str:
+    """'Added milk to grocery (3 items).' and the like."""
+    items = f"{change.count} item{'s' if change.count != 1 else ''}"
+    text = change.item.text if change.item is not None else ""
+    return {
+        "list_created": f"Created the {change.list} list.",
+        "list_exists": f"You already have a {change.list} list ({items}).",
+        "item_added": f"Added {text} to {change.list} ({items}).",
+        "item_present": f"{text} is already on {change.list} ({items}).",
+        "item_removed": f"Removed {text} from {change.list} ({items} left).",
+        "list_deleted": f"Deleted the {change.list} list ({items}).",
+    }[change.outcome]
