@@ -58,7 +58,7 @@ class TestTokenBucket:
         slowdowns: list[tuple[float, float | None]],
         successes: int,
     ) -> None:
-        """Whatever the callers and slow-downs, no window of length w sees more than capacity + rate*w calls."""
+        """Whatever the callers and slow-downs, no window of length w holds over capacity + rate*w calls."""
         config = RateLimitConfig(requests=requests, per_seconds=per_seconds, burst=burst)
         arrivals: list[float] = []
 
