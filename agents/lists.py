@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from agents.base import ActionContext, Agent, action
 from integrations.email.base import NoParams
@@ -23,7 +23,9 @@ from integrations.lists.models import (
     ListRef,
     ListSummary,
     RemovedItem,
+    display_name,
     item_key,
+    item_text,
 )
 
 __all__ = ["AddItemParams", "ListChange", "ListView", "ListsAgent", "RemoveItemParams", "ShowListParams"]
@@ -33,20 +35,31 @@ MAX_CHOICES = 10
 Outcome = Literal["list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"]
 
 
-class AddItemParams(BaseModel):
+class _Names(BaseModel):
+    """Checks list names and items as the lists service will: one line, trimmed."""
+
+    @field_validator("list", "item", check_fields=False)
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return display_name(value) if info.field_name == "list" else item_text(value)
+
+
+class AddItemParams(_Names):
     """An item to put on a list; without an item, the list itself is created."""
 
     list: str = Field(min_length=1, max_length=100, description="The list's name, e.g. 'grocery'.")
     item: str | None = Field(None, min_length=1, max_length=500)
 
 
-class ShowListParams(BaseModel):
+class ShowListParams(_Names):
     """Which list to show; without one, every list with its item count."""
 
     list: str | None = Field(None, min_length=1, max_length=100)
 
 
-class RemoveItemParams(BaseModel):
+class RemoveItemParams(_Names):
     """What to remove: an item (from the list given, or whichever holds it), or a whole list."""
 
     list: str | None = Field(None, min_length=1, max_length=100)

@@ -17,6 +17,7 @@ from integrations.reminders.models import (
     ReminderQuery,
     ReminderRef,
     normalise_rrule,
+    one_line,
 )
 
 __all__ = [
@@ -41,6 +42,11 @@ class SetReminderParams(BaseModel):
     rrule: str | None = Field(
         None, description="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0."
     )
+
+    @field_validator("text")
+    @classmethod
+    def _text_one_line(cls, value: str) -> str:
+        return one_line(value, "reminder text")
 
     @field_validator("rrule")
     @classmethod

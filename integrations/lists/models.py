@@ -31,6 +31,7 @@ __all__ = [
     "RemovedItem",
     "display_name",
     "item_key",
+    "item_text",
     "list_key",
 ]
 
@@ -54,7 +55,8 @@ def item_key(text: str) -> str:
     return _SPACES.sub(" ", text.strip()).casefold()
 
 
-def _item_text(value: str) -> str:
+def item_text(value: str) -> str:
+    """An item as stored: one line, trimmed, inner spaces collapsed."""
     return _SPACES.sub(" ", one_line(value, "item"))
 
 
@@ -78,7 +80,7 @@ class ItemDraft(ListRef):
     @field_validator("item")
     @classmethod
     def _text(cls, value: str) -> str:
-        return _item_text(value)
+        return item_text(value)
 
 
 class ListItem(BaseModel):
@@ -134,7 +136,7 @@ class ItemQuery(BaseModel):
     @field_validator("text")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return _item_text(value)
+        return item_text(value)
 
     @field_validator("list")
     @classmethod
