@@ -256,16 +256,49 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(str(path), where, f"invalid YAML: {problem}") from exc
+        raise _yaml_error(path, text, exc) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(str(path), "", "the top level must be a mapping of keys to values")
     _remember_lines(path, text)
     return {"__file__": str(path), **data}
+
+
+_KEY_LINE = re.compile(r"""^(\s*)(?:-\s+)?("[^"]*"|'[^']*'|[^\s#:'"][^:#]*?)\s*:(?:\s|$)""")
+
+
+def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> ConfigError:
+    """One error for a YAML syntax problem: file and line, the enclosing key path, the problem."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    # For an unclosed bracket or quote, where it opened says more than where parsing gave up.
+    unclosed = context_mark is not None and ("flow" in context or "quoted" in context)
+    mark = context_mark if unclosed else problem_mark or context_mark
+    if mark is None:
+        return ConfigError(str(path), "", f"invalid YAML: {exc}")
+    problem = getattr(exc, "problem", None) or str(exc)
+    detail = f"invalid YAML: {problem}"
+    if problem_mark is not None:
+        detail += f" (line {problem_mark.line + 1}, column {problem_mark.column + 1})"
+    if context and context_mark is not None:
+        detail += f", {context} at line {context_mark.line + 1}"
+    return ConfigError(f"{path}:{mark.line + 1}", _key_path_at(text, mark.line), detail)
+
+
+def _key_path_at(text: str, line: int) -> str:
+    """The dotted key path that a (possibly unparsable) line of YAML sits under."""
+    keys: list[str] = []
+    indent = float("inf")
+    for candidate in reversed(text.splitlines()[: line + 1]):
+        match = _KEY_LINE.match(candidate)
+        if match and len(match.group(1)) < indent:
+            keys.append(match.group(2).strip("'\""))
+            indent = len(match.group(1))
+            if indent == 0:
+                break
+    return ".".join(reversed(keys))
 
 
 _LINES: dict[str, dict[tuple[str, ...], int]] = {}
@@ -377,9 +410,17 @@ def _with_resolved_settings(
         raise ConfigError(
             _with_line(file, ("services", name, "adapter")), f"{key}.adapter", str(exc.args[0])
         ) from None
+    except ImportError as exc:
+        # A known adapter whose module (or its client library) is missing.
+        raise ConfigError(
+            _with_line(file, ("services", name, "adapter")),
+            f"{key}.adapter",
+            f"adapter {service.adapter!r} cannot be loaded ({exc})",
+        ) from None
     settings = dict(service.settings)
     secret_fields = {
-        field for field, info in cls.config_model.model_fields.items()
+        field
+        for field, info in cls.config_model.model_fields.items()
         if info.annotation is not None and "SecretStr" in str(info.annotation)
     }
     for field, value in list(settings.items()):

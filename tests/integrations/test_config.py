@@ -1,0 +1,195 @@
+"""Tests for the configuration loader: one clear error per problem, env secrets, overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from integrations import registry
+from integrations.adapter import Adapter, CallContext, operation
+from integrations.config import RetryConfig, StrictModel, load_config
+from integrations.errors import ConfigError
+from integrations.redaction import redact
+from integrations.testing import EchoParams, EchoResult
+
+
+class TokenSettings(StrictModel):
+    """Settings of a service that needs a secret."""
+
+    url: str
+    token: SecretStr
+
+
+class TokenAdapter(Adapter[TokenSettings]):
+    """An adapter whose settings include a secret token."""
+
+    name = "token_echo"
+    config_model = TokenSettings
+
+    @operation(idempotent=True)
+    async def echo(self, params: EchoParams, ctx: CallContext) -> EchoResult:
+        """Repeat the text."""
+        return EchoResult(text=params.text, attempt=ctx.attempt, idempotency_key=None)
+
+
+@pytest.fixture(autouse=True)
+def token_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry._LOADED, "token_echo", TokenAdapter)
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "config"
+    directory.mkdir()
+    return directory
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+def load_error(user_dir: Path, env: dict[str, str] | None = None) -> ConfigError:
+    with pytest.raises(ConfigError) as raised:
+        load_config(user_dir, env=env or {}, home=user_dir.parent / "home")
+    return raised.value
+
+
+TOKEN_SERVICE = """\
+services:
+  api:
+    adapter: token_echo
+    settings:
+      url: ${API_URL:-http://127.0.0.1:9}
+      token: ${API_TOKEN}
+"""
+
+
+class TestLoadConfig:
+    def test_yaml_syntax_error_names_file_line_key_and_problem(self, user_dir: Path) -> None:
+        """An unclosed bracket is one ConfigError with file:line, the enclosing key path and the problem."""
+        path = write(
+            user_dir,
+            "integrations_config.yaml",
+            "services:\n  calendar:\n    adapter: local_calendar\n    retry: {attempts: 3\n  mail:\n",
+        )
+        error = load_error(user_dir)
+        assert error.file == f"{path}:4"
+        assert error.key == "services.calendar.retry"
+        assert error.problem.startswith("invalid YAML: expected ',' or '}'")
+        assert str(error).startswith(f"{path}:4: services.calendar.retry: invalid YAML")
+
+    def test_bad_indentation_points_at_the_offending_line(self, user_dir: Path) -> None:
+        """A mis-indented key is reported at its own line and under its parent keys."""
+        path = write(
+            user_dir,
+            "integrations_config.yaml",
+            "services:\n  calendar:\n    adapter: local_calendar\n    timeout: 3\n   retry: 4\n",
+        )
+        error = load_error(user_dir)
+        assert (error.file, error.key) == (f"{path}:5", "services.calendar.retry")
+
+    def test_unknown_key_names_file_line_and_key_path(self, user_dir: Path) -> None:
+        """A misspelt policy key is one ConfigError naming the line and the full key path."""
+        path = write(
+            user_dir,
+            "integrations_config.yaml",
+            "services:\n  calendar:\n    adapter: local_calendar\n    retry:\n"
+            "      attempts: 3\n      atempts: 4\n",
+        )
+        error = load_error(user_dir)
+        assert (error.file, error.key, error.problem) == (
+            f"{path}:6",
+            "services.calendar.retry.atempts",
+            "unknown key",
+        )
+
+    def test_unknown_settings_key_is_reported_in_the_settings_file(self, user_dir: Path) -> None:
+        """An unknown key in settings.yaml names that file and its line."""
+        path = write(user_dir, "settings.yaml", "scheduler:\n  proposals: 3\n  colour: red\n")
+        error = load_error(user_dir)
+        assert (error.file, error.key, error.problem) == (f"{path}:3", "scheduler.colour", "unknown key")
+
+    def test_env_references_resolve_and_secrets_are_registered(self, user_dir: Path) -> None:
+        """${VAR} and ${VAR:-default} resolve from the environment; resolved secrets get masked."""
+        write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
+        config = load_config(
+            user_dir, env={"API_TOKEN": "tok-env-0123456789"}, home=user_dir.parent / "home"
+        )
+        settings = TokenSettings.model_validate(config.integrations.services["api"].settings)
+        assert settings.url == "http://127.0.0.1:9"
+        assert settings.token.get_secret_value() == "tok-env-0123456789"
+        assert redact("Bearer tok-env-0123456789") == "Bearer ***"
+
+    def test_a_literal_secret_is_rejected(self, user_dir: Path) -> None:
+        """A secret written into the file instead of an ${ENV} reference is refused."""
+        path = write(
+            user_dir,
+            "integrations_config.yaml",
+            TOKEN_SERVICE.replace("${API_TOKEN}", "plain-text-token"),
+        )
+        error = load_error(user_dir)
+        assert (error.file, error.key) == (f"{path}:6", "services.api.settings.token")
+        assert "${ENV_VAR} references" in error.problem
+        assert "plain-text-token" not in str(error)
+
+    def test_missing_env_var_for_an_enabled_service_is_an_error(self, user_dir: Path) -> None:
+        """An enabled service whose secret variable is unset fails to load, naming the variable."""
+        write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
+        error = load_error(user_dir)
+        assert error.key == "services.api.settings.token"
+        assert error.problem == "environment variable API_TOKEN is not set"
+
+    def test_missing_env_var_for_a_disabled_service_is_fine(self, user_dir: Path) -> None:
+        """A disabled service may reference variables that are not set."""
+        write(
+            user_dir,
+            "integrations_config.yaml",
+            TOKEN_SERVICE.replace("adapter: token_echo", "adapter: token_echo\n    enabled: false")
+            .replace("${API_TOKEN}", "${API_TOKEN:-}"),
+        )
+        config = load_config(user_dir, env={}, home=user_dir.parent / "home")
+        assert not config.integrations.services["api"].enabled
+
+    def test_user_directory_replaces_a_service_block_and_merges_settings(
+        self, user_dir: Path
+    ) -> None:
+        """A user's service block replaces the shipped one whole; a settings key overrides just itself."""
+        write(
+            user_dir,
+            "integrations_config.yaml",
+            "services:\n  calendar:\n    adapter: local_calendar\n    timeout: 5\n"
+            "    settings: {path: mine.sqlite3}\n",
+        )
+        write(user_dir, "settings.yaml", "timezone: Europe/Lisbon\nscheduler:\n  proposals: 5\n")
+        config = load_config(user_dir, env={}, home=user_dir.parent / "home")
+        calendar = config.integrations.services["calendar"]
+        assert calendar.timeout == 5
+        assert calendar.retry == RetryConfig()  # the shipped retry block went with the block
+        assert str(calendar.settings["path"]) == "mine.sqlite3"
+        assert "outbox" in config.integrations.services  # other shipped blocks stay
+        assert config.settings.timezone == "Europe/Lisbon"
+        assert config.settings.scheduler.proposals == 5
+        assert config.settings.scheduler.slot_step_minutes == 30  # merged, not replaced
+        assert config.sources[-1] == user_dir / "settings.yaml"
+
+    def test_an_adapter_that_cannot_be_imported_is_a_config_error(
+        self, user_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A known adapter whose module is missing is reported as a config problem, not a crash."""
+        monkeypatch.setitem(registry._PATHS, "ghost", "integrations.no_such_module:Ghost")
+        path = write(user_dir, "integrations_config.yaml", "services:\n  spooky:\n    adapter: ghost\n")
+        error = load_error(user_dir)
+        assert (error.file, error.key) == (f"{path}:3", "services.spooky.adapter")
+        assert "cannot be loaded" in error.problem
+
+    def test_unknown_adapter_lists_the_known_ones(self, user_dir: Path) -> None:
+        """An adapter name nobody registered is refused with the list of known names."""
+        write(user_dir, "integrations_config.yaml", "services:\n  x:\n    adapter: nonesuch\n")
+        error = load_error(user_dir)
+        assert error.key == "services.x.adapter"
+        assert "unknown adapter 'nonesuch'" in error.problem
+        assert "local_calendar" in error.problem
