@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from agents.base import ActionContext, Agent, action
 from integrations.email.base import NoParams
@@ -17,53 +17,51 @@ from integrations.lists.models import (
     ItemList,
     ItemQuery,
     ItemRef,
+    ItemText,
     ListContents,
     ListItem,
+    ListName,
     ListOverview,
     ListRef,
     ListSummary,
     RemovedItem,
-    display_name,
     item_key,
-    item_text,
 )
 
-__all__ = ["AddItemParams", "ListChange", "ListView", "ListsAgent", "RemoveItemParams", "ShowListParams"]
+__all__ = [
+    "AddItemParams",
+    "ListChange",
+    "ListView",
+    "ListsAgent",
+    "RemoveItemParams",
+    "ShowListParams",
+]
 
 SERVICE = "lists"
 MAX_CHOICES = 10
-Outcome = Literal["list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"]
+Outcome = Literal[
+    "list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"
+]
 
 
-class _Names(BaseModel):
-    """Checks list names and items as the lists service will: one line, trimmed."""
-
-    @field_validator("list", "item", check_fields=False)
-    @classmethod
-    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None:
-            return None
-        return display_name(value) if info.field_name == "list" else item_text(value)
-
-
-class AddItemParams(_Names):
+class AddItemParams(BaseModel):
     """An item to put on a list; without an item, the list itself is created."""
 
-    list: str = Field(min_length=1, max_length=100, description="The list's name, e.g. 'grocery'.")
-    item: str | None = Field(None, min_length=1, max_length=500)
+    list: ListName = Field(description="The list's name, e.g. 'grocery'.")
+    item: ItemText | None = None
 
 
-class ShowListParams(_Names):
+class ShowListParams(BaseModel):
     """Which list to show; without one, every list with its item count."""
 
-    list: str | None = Field(None, min_length=1, max_length=100)
+    list: ListName | None = None
 
 
-class RemoveItemParams(_Names):
+class RemoveItemParams(BaseModel):
     """What to remove: an item (from the list given, or whichever holds it), or a whole list."""
 
-    list: str | None = Field(None, min_length=1, max_length=100)
-    item: str | None = Field(None, min_length=1, max_length=500)
+    list: ListName | None = None
+    item: ItemText | None = None
 
     @model_validator(mode="after")
     def _something(self) -> RemoveItemParams:
@@ -124,20 +122,25 @@ class ListsAgent(Agent):
             expect=AddedItem,
         )
         outcome = "item_added" if added.new else "item_present"
-        return ListChange(outcome=outcome, list=added.list.name, item=added.item, count=added.list.count)
+        return ListChange(
+            outcome=outcome, list=added.list.name, item=added.item, count=added.list.count
+        )
 
     @action("Show one list's items, or every list with how many items it has.", side_effect=False)
     async def show_list(self, params: ShowListParams, ctx: ActionContext) -> ListView:
         """The named list and its items, or an overview of all lists."""
         if params.list is None:
-            overview = await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)
+            overview = await self.manager.call(
+                SERVICE, "list_lists", NoParams(), expect=ListOverview
+            )
             return ListView(lists=overview.lists)
         contents = await self._contents(params.list)
         summary = ListSummary(name=contents.name, count=len(contents.items))
         return ListView(name=contents.name, lists=[summary], items=contents.items)
 
     @action(
-        "Remove an item from a list (or from whichever list holds it), or delete a list.", side_effect=True
+        "Remove an item from a list (or from whichever list holds it), or delete a list.",
+        side_effect=True,
     )
     async def remove_item(self, params: RemoveItemParams, ctx: ActionContext) -> ListChange:
         """Take the one matching item off its list, or delete the named list; ask when unsure."""
@@ -190,14 +193,16 @@ class ListsAgent(Agent):
         return ListChange(outcome="item_removed", list=item.list, item=item, count=count)
 
     async def _locate(self, text: str, list_name: str | None) -> ListItem:
-        """The one item `text` names: an exact match (any case) first, else items holding its words."""
+        """The one item `text` names: an exact match (any case), else items with its words."""
         query = ItemQuery(text=text, list=list_name)
         found = (await self.manager.call(SERVICE, "find_items", query, expect=ItemList)).items
         exact = [i for i in found if item_key(i.text) == item_key(text)]
         candidates = exact or found
         if not candidates:
             where = f"your {query.list} list" if query.list else "any list"
-            raise NotFound(f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item")
+            raise NotFound(
+                f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item"
+            )
         if len(candidates) > 1:
             options = [f"'{i.text}' on {i.list}" for i in candidates[:MAX_CHOICES]]
             raise NeedsClarification(

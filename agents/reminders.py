@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from agents.base import ActionContext, Agent, action
 from agents.wording import moment
@@ -16,8 +16,8 @@ from integrations.reminders.models import (
     ReminderList,
     ReminderQuery,
     ReminderRef,
-    normalise_rrule,
-    one_line,
+    ReminderText,
+    RRule,
 )
 
 __all__ = [
@@ -35,23 +35,13 @@ MAX_CHOICES = 10
 class SetReminderParams(BaseModel):
     """A reminder to set: when (`at`), how it repeats (`rrule`), or both."""
 
-    text: str = Field(min_length=1, max_length=1000, description="What to be reminded of.")
+    text: ReminderText = Field(description="What to be reminded of.")
     at: AwareDatetime | None = Field(
         None, description="When it fires; for a repeating reminder, the first time."
     )
-    rrule: str | None = Field(
+    rrule: RRule | None = Field(
         None, description="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0."
     )
-
-    @field_validator("text")
-    @classmethod
-    def _text_one_line(cls, value: str) -> str:
-        return one_line(value, "reminder text")
-
-    @field_validator("rrule")
-    @classmethod
-    def _valid_rule(cls, value: str | None) -> str | None:
-        return None if value is None else normalise_rrule(value)
 
     @model_validator(mode="after")
     def _when(self) -> SetReminderParams:
@@ -137,8 +127,12 @@ class RemindersAgent(Agent):
         query = ReminderQuery(start=params.start or self.now(ctx), end=params.end)
         return await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
 
-    @action("Cancel one reminder, found by its id, its words, or the time it fires.", side_effect=True)
-    async def cancel_reminder(self, params: CancelReminderParams, ctx: ActionContext) -> CancelledReminder:
+    @action(
+        "Cancel one reminder, found by its id, its words, or the time it fires.", side_effect=True
+    )
+    async def cancel_reminder(
+        self, params: CancelReminderParams, ctx: ActionContext
+    ) -> CancelledReminder:
         """Delete the one reminder the params name; ask when several match."""
         reminder = await self._locate(params, ctx)
         await self.manager.call(
@@ -171,7 +165,7 @@ class RemindersAgent(Agent):
         return f"{when} {reminder.text}{repeats}"
 
     async def _locate(self, params: CancelReminderParams, ctx: ActionContext) -> Reminder:
-        """The single reminder the params name: by id, else by words and time among upcoming ones."""
+        """The one reminder the params name: by id, else by words and time among upcoming ones."""
         if params.id is not None:
             try:
                 return await self.manager.call(
@@ -184,7 +178,9 @@ class RemindersAgent(Agent):
             query = ReminderQuery(start=start, end=start + timedelta(minutes=1), text=params.query)
         else:
             query = ReminderQuery(start=self.now(ctx), text=params.query)
-        found = (await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)).reminders
+        found = (
+            await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
+        ).reminders
         if not found:
             words = f" matching '{params.query}'" if params.query else ""
             when = f" at {moment(params.at, self.tz)}" if params.at is not None else ""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from integrations.reminders.models import one_line
 
@@ -23,8 +24,10 @@ __all__ = [
     "ItemList",
     "ItemQuery",
     "ItemRef",
+    "ItemText",
     "ListContents",
     "ListItem",
+    "ListName",
     "ListOverview",
     "ListRef",
     "ListSummary",
@@ -60,27 +63,23 @@ def item_text(value: str) -> str:
     return _SPACES.sub(" ", one_line(value, "item"))
 
 
+ListName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(display_name)]
+"""A list's name as shown (see `display_name`); `list_key` of it finds the list."""
+ItemText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(item_text)]
+"""An item's text as stored (see `item_text`)."""
+
+
 class ListRef(BaseModel):
     """Names one list (any case, with or without a trailing " list")."""
 
-    list: str = Field(min_length=1, max_length=100)
-
-    @field_validator("list")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return display_name(value)
+    list: ListName
 
 
 class ItemDraft(ListRef):
     """An item to put on a list (the list is created if it does not exist)."""
 
-    item: str = Field(min_length=1, max_length=500)
+    item: ItemText
     id: str | None = Field(None, min_length=1, max_length=255)
-
-    @field_validator("item")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return item_text(value)
 
 
 class ListItem(BaseModel):
@@ -130,18 +129,8 @@ class ListOverview(BaseModel):
 class ItemQuery(BaseModel):
     """Items whose text holds every word of `text`, on one list or on any."""
 
-    text: str = Field(min_length=1, max_length=500)
-    list: str | None = Field(None, min_length=1, max_length=100)
-
-    @field_validator("text")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        return item_text(value)
-
-    @field_validator("list")
-    @classmethod
-    def _name(cls, value: str | None) -> str | None:
-        return None if value is None else display_name(value)
+    text: ItemText
+    list: ListName | None = None
 
 
 class ItemList(BaseModel):

@@ -9,18 +9,28 @@ rule anchored at `start` (its DTSTART) in the reminder's time zone, so a
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rruleset, rrulestr
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "DeletedReminder",
+    "RRule",
     "Reminder",
     "ReminderDraft",
     "ReminderList",
     "ReminderQuery",
     "ReminderRef",
+    "ReminderText",
     "next_occurrence",
     "normalise_rrule",
     "one_line",
@@ -79,24 +89,24 @@ def next_occurrence(
     return found if isinstance(found, datetime) else None
 
 
+def _reminder_text(value: str) -> str:
+    return one_line(value, "reminder text")
+
+
+ReminderText = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_reminder_text)]
+"""What to be reminded of: one line, trimmed."""
+RRule = Annotated[str, AfterValidator(normalise_rrule)]
+"""A validated RRULE in canonical form (see `normalise_rrule`)."""
+
+
 class ReminderDraft(BaseModel):
     """A reminder to store; `id` is chosen by the adapter from the idempotency key when absent."""
 
-    text: str = Field(min_length=1, max_length=1000)
+    text: ReminderText
     start: AwareDatetime = Field(description="When it fires, or the recurrence's anchor (DTSTART).")
-    rrule: str | None = Field(None, description="An RFC 5545 RRULE, e.g. FREQ=DAILY;BYHOUR=9.")
+    rrule: RRule | None = Field(None, description="An RFC 5545 RRULE, e.g. FREQ=DAILY;BYHOUR=9.")
     timezone: str = "UTC"
     id: str | None = Field(None, min_length=1, max_length=255)
-
-    @field_validator("text")
-    @classmethod
-    def _text_one_line(cls, value: str) -> str:
-        return one_line(value, "reminder text")
-
-    @field_validator("rrule")
-    @classmethod
-    def _valid_rule(cls, value: str | None) -> str | None:
-        return None if value is None else normalise_rrule(value)
 
     @field_validator("timezone")
     @classmethod

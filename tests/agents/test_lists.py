@@ -10,7 +10,14 @@ import pytest
 from structlog.testing import capture_logs
 
 from agents.base import ActionContext
-from agents.lists import AddItemParams, ListChange, ListsAgent, ListView, RemoveItemParams, ShowListParams
+from agents.lists import (
+    AddItemParams,
+    ListChange,
+    ListsAgent,
+    ListView,
+    RemoveItemParams,
+    ShowListParams,
+)
 from integrations.errors import InvalidRequest, NeedsClarification, NotFound
 from integrations.manager import IntegrationManager
 from integrations.testing import app_config
@@ -105,7 +112,11 @@ class TestShowList:
             await add(agent, f"s{step}", "grocery", item)
         view = await agent.run("show_list", {"list": "Grocery List"}, ctx())
         assert isinstance(view, ListView)
-        assert view.name == "grocery" and [i.text for i in view.items] == ["eggs", "bread", "apples"]
+        assert view.name == "grocery" and [i.text for i in view.items] == [
+            "eggs",
+            "bread",
+            "apples",
+        ]
         assert agent.say("show_list", view) == "grocery: eggs, bread, apples"
 
     async def test_all_lists_with_counts(self, agent: ListsAgent) -> None:
@@ -135,7 +146,9 @@ class TestShowList:
 class TestRemoveItem:
     """Removing items and deleting lists."""
 
-    async def test_item_without_list_is_found_on_its_list(self, agent: ListsAgent, home: Path) -> None:
+    async def test_item_without_list_is_found_on_its_list(
+        self, agent: ListsAgent, home: Path
+    ) -> None:
         """An item named without a list is removed from the one list holding it."""
         await add(agent, "a", "grocery", "milk")
         await add(agent, "b", "todo", "taxes")
