@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = [
+    "ACCESS_TOKEN",
+    "REFRESH_TOKEN",
     "FakeGoogleCalendar",
     "Fault",
     "SeenRequest",
@@ -30,6 +32,8 @@ __all__ = [
     "running_google_calendar",
 ]
 
+ACCESS_TOKEN = "ya29.test-access-7f3c"
+REFRESH_TOKEN = "1//test-refresh-91ab"
 _ID = re.compile(r"^[a-v0-9]{5,1024}$")
 _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/token$"), "token"),
@@ -92,14 +96,13 @@ class _Calendar:
 class FakeGoogleCalendar:
     """The state of the fake service: calendars, valid tokens, faults and a request log."""
 
-    def __init__(
-        self, *, access_token: str = "ya29.test-access", refresh_token: str = "1//test-refresh"
-    ) -> None:
+    def __init__(self, *, access_token: str = ACCESS_TOKEN, refresh_token: str = REFRESH_TOKEN) -> None:
         self.lock = threading.Lock()
         self.calendars: dict[str, _Calendar] = {"primary": _Calendar("primary")}
         self.valid_tokens: set[str] = {access_token}
         self.refresh_tokens: set[str] = {refresh_token}
         self.refresh_count = 0
+        self.auth_codes: set[str] = set()
         self.access_lifetime = 3599
         self.faults: list[Fault] = []
         self.requests: list[SeenRequest] = []
@@ -225,9 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if fault is not None and fault.status != 0:
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                raise _Answer(
-                    fault.status, error_body(fault.status, fault.reason, fault.reason), headers
-                )
+                raise _Answer(fault.status, error_body(fault.status, fault.reason, fault.reason), headers)
             if operation == "token":
                 result = _token(fake, body or {})
             elif operation == "unknown":
@@ -270,17 +271,22 @@ def _decode(raw: bytes, content_type: str) -> dict[str, Any] | None:
 
 
 def _token(fake: FakeGoogleCalendar, form: dict[str, Any]) -> dict[str, Any]:
-    if (
-        form.get("grant_type") != "refresh_token"
-        or form.get("refresh_token") not in fake.refresh_tokens
-    ):
-        raise _Answer(
-            400,
-            {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
-        )
+    grant = form.get("grant_type")
+    if grant == "authorization_code" and form.get("code") in fake.auth_codes:
+        fake.auth_codes.discard(form["code"])
+        refresh = f"1//issued-{uuid.uuid4().hex[:8]}"
+        fake.refresh_tokens.add(refresh)
+        return {**_new_access(fake), "refresh_token": refresh}
+    if grant == "refresh_token" and form.get("refresh_token") in fake.refresh_tokens:
+        with fake.lock:
+            fake.refresh_count += 1
+        return _new_access(fake)
+    raise _Answer(400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+
+
+def _new_access(fake: FakeGoogleCalendar) -> dict[str, Any]:
+    access = f"ya29.fresh-{uuid.uuid4().hex[:12]}"
     with fake.lock:
-        fake.refresh_count += 1
-        access = f"ya29.fresh-{fake.refresh_count}-{uuid.uuid4().hex[:8]}"
         fake.valid_tokens.add(access)
     return {
         "access_token": access,
@@ -371,9 +377,7 @@ def _insert(calendar: _Calendar, body: dict[str, Any]) -> dict[str, Any]:
 
 def _list(fake: FakeGoogleCalendar, calendar: _Calendar, query: dict[str, str]) -> dict[str, Any]:
     if query.get("orderBy") == "startTime" and query.get("singleEvents") != "true":
-        raise _fail(
-            400, "invalid", "The requested ordering is not available for the particular query."
-        )
+        raise _fail(400, "invalid", "The requested ordering is not available for the particular query.")
     low = datetime.fromisoformat(query["timeMin"]) if "timeMin" in query else None
     high = datetime.fromisoformat(query["timeMax"]) if "timeMax" in query else None
     chosen = [
@@ -451,9 +455,7 @@ def running_google_calendar(fake: FakeGoogleCalendar | None = None) -> Iterator[
     server = _Server(("127.0.0.1", 0), _Handler)
     server.fake = fake
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield fake

@@ -96,9 +96,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], within: float, log: 
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"radicale exited with {process.returncode}: {log.read_text()[-2000:]}"
-            )
+            raise RuntimeError(f"radicale exited with {process.returncode}: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return

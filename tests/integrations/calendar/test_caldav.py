@@ -1,0 +1,131 @@
+"""The CalDAV adapter against a real Radicale: credentials, idempotent creates, errors."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from caldav.calendarobjectresource import Event
+
+from integrations.adapter import AdapterEnv, CallContext
+from integrations.calendar.caldav import CalDAVAdapter, CalDAVConfig
+from integrations.calendar.ical import event_to_ical
+from integrations.calendar.models import (
+    Attendee,
+    CalendarEvent,
+    EventDraft,
+    EventPatch,
+    EventRef,
+    TimeRange,
+)
+from integrations.credentials import CredentialStore
+from integrations.errors import AuthError, NotFound, TransientError
+from integrations.ids import event_uid
+from tests.integrations.contracts import LISBON, at
+from tests.peers.radicale import RadicaleServer
+
+MakeCalDAV = Callable[..., CalDAVAdapter]
+
+
+def ics_files(server: RadicaleServer) -> list[Path]:
+    """Every event resource Radicale has on disk (its caches left out)."""
+    found = server.storage.rglob("*.ics")
+    return sorted(p for p in found if not any(part.startswith(".Radicale") for part in p.parts))
+
+
+def draft(title: str = "Review") -> EventDraft:
+    """A one-hour event on the contract's day."""
+    return EventDraft(title=title, start=at(9), end=at(10))
+
+
+class TestCalDAVAdapter:
+    """Idempotent creates, credentials from settings or the store, and mapped errors."""
+
+    async def test_repeated_create_writes_one_resource(
+        self, make_caldav: MakeCalDAV, radicale: RadicaleServer
+    ) -> None:
+        """Two inserts with one idempotency key leave exactly one .ics resource named by the UID."""
+        adapter = make_caldav()
+        key = f"run-{uuid.uuid4().hex}/step-1"
+        before = set(ics_files(radicale))
+        first = await adapter.insert_event(draft(), CallContext(key))
+        second = await adapter.insert_event(draft(), CallContext(key, attempt=2))
+        added = sorted(set(ics_files(radicale)) - before)
+        assert first.uid == second.uid == event_uid(key)
+        assert [p.name for p in added] == [f"{event_uid(key)}.ics"]
+        assert f"UID:{first.uid}" in added[0].read_text()
+
+    async def test_bad_password_is_an_auth_error_without_the_password(self, make_caldav: MakeCalDAV) -> None:
+        """A wrong password raises AuthError (not retryable) whose text never holds the password."""
+        adapter = make_caldav(password="not-the-password-42")
+        with pytest.raises(AuthError) as caught:
+            await adapter.insert_event(draft(), CallContext("k"))
+        assert caught.value.retryable is False
+        assert (caught.value.service, caught.value.operation) == ("calendar", "insert_event")
+        assert "not-the-password-42" not in str(caught.value)
+        report = await adapter.check()
+        assert report.ok is False and "refused the credentials" in report.detail
+
+    async def test_password_comes_from_the_store_when_settings_omit_it(
+        self, make_caldav: MakeCalDAV, radicale: RadicaleServer, tmp_path: Path
+    ) -> None:
+        """Without a password setting, the one stored with `automate auth set calendar` is used."""
+        CredentialStore(tmp_path).set_password("calendar", radicale.password)
+        adapter = make_caldav(password=None)
+        created = await adapter.insert_event(draft("From store"), CallContext("store-key"))
+        fetched = await adapter.get_event(EventRef(uid=created.uid), CallContext())
+        report = await adapter.check()
+        assert fetched.title == "From store"
+        assert report.ok and "credential store" in report.detail
+
+    async def test_missing_password_names_the_fixing_command(self, make_caldav: MakeCalDAV) -> None:
+        """With no password anywhere, the AuthError says to run `automate auth set calendar`."""
+        adapter = make_caldav(password=None)
+        with pytest.raises(AuthError, match="automate auth set calendar"):
+            await adapter.list_events(TimeRange(start=at(9), end=at(10)), CallContext())
+
+    async def test_missing_calendar_is_not_created_when_told_not_to(self, make_caldav: MakeCalDAV) -> None:
+        """With create_calendar false, a calendar name that does not exist is NotFound."""
+        adapter = make_caldav(create_calendar=False)
+        with pytest.raises(NotFound, match="no calendar named"):
+            await adapter.get_event(EventRef(uid="whatever"), CallContext())
+
+    async def test_unreachable_server_is_transient(self, tmp_path: Path) -> None:
+        """A refused connection is a TransientError, which the retry policy may retry."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = CalDAVConfig(url=f"http://127.0.0.1:{port}/", username="a", timeout=2)
+        adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
+        CredentialStore(tmp_path).set_password("calendar", "whatever-pass")
+        with pytest.raises(TransientError) as caught:
+            await adapter.get_event(EventRef(uid="x"), CallContext())
+        assert caught.value.retryable is True
+
+    async def test_event_written_by_another_client_is_found_by_uid(
+        self, make_caldav: MakeCalDAV, radicale: RadicaleServer
+    ) -> None:
+        """An event stored under a different resource name is still found, changed and deleted by UID."""
+        adapter = make_caldav()
+        await adapter.check()  # creates the calendar
+        uid = f"{uuid.uuid4()}@phone.example"
+        foreign = CalendarEvent(
+            uid=uid,
+            title="Dentist",
+            start=at(15, zone=LISBON),
+            end=at(16, zone=LISBON),
+            timezone="Europe/Lisbon",
+            attendees=[Attendee(name="Dr. Rui")],
+        )
+        calendar = adapter._calendar
+        href = calendar.url.join("written-by-phone.ics")
+        Event(calendar.client, url=href, data=event_to_ical(foreign).decode(), parent=calendar).save()
+        fetched = await adapter.get_event(EventRef(uid=uid), CallContext())
+        moved = await adapter.update_event(EventPatch(uid=uid, location="Clinic"), CallContext())
+        assert fetched.title == "Dentist" and fetched.attendees == [Attendee(name="Dr. Rui")]
+        assert moved.location == "Clinic" and moved.start == at(15, zone=LISBON)
+        assert (await adapter.delete_event(EventRef(uid=uid), CallContext())).existed
+        assert not [p for p in ics_files(radicale) if p.name == "written-by-phone.ics"]
