@@ -8,7 +8,7 @@ case-insensitively, and the best kind of match comes first.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from integrations.sqlite_store import SqliteStore, resolve_path
 __all__ = [
     "LocalContactsAdapter",
     "LocalContactsConfig",
+    "best_match",
     "merge_contact",
     "rank_contacts",
     "same_person",
@@ -86,6 +87,13 @@ def same_person(new: Contact, old: Contact) -> int:
     if new.email and old.email:
         return 2 if _norm(new.email) == _norm(old.email) else 0
     return 1 if _norm(new.name) == _norm(old.name) else 0
+
+
+def best_match(new: Contact, candidates: Sequence[Contact]) -> int | None:
+    """The index of the candidate `new` updates (the first surest one), or None."""
+    sureness = [same_person(new, old) for old in candidates]
+    best = max(sureness, default=0)
+    return sureness.index(best) if best else None
 
 
 def merge_contact(old: Contact, new: Contact) -> Contact:
@@ -155,10 +163,10 @@ class LocalContactsAdapter(ContactsAdapter[LocalContactsConfig]):
                 "SELECT * FROM contacts WHERE email_key = :email OR name_key = :name ORDER BY id",
                 {"email": _norm(params.email) or None, "name": _norm(params.name)},
             ).fetchall()
-            ranked = sorted(rows, key=lambda r: -same_person(params, _contact(r)))
-            if ranked and same_person(params, _contact(ranked[0])):
-                merged = merge_contact(_contact(ranked[0]), params)
-                _row(conn, merged, ranked[0]["id"])
+            found = best_match(params, [_contact(r) for r in rows])
+            if found is not None:
+                merged = merge_contact(_contact(rows[found]), params)
+                _row(conn, merged, rows[found]["id"])
                 return merged
             _row(conn, params, None)
             return params

@@ -48,6 +48,7 @@ from integrations.email.rfc5322 import (
     body_text,
     compose_message,
     matches,
+    newest_first,
     parse_message,
     read_message,
     sent_record,
@@ -57,7 +58,7 @@ from integrations.errors import InvalidRequest, NotFound, PermanentError, Transi
 from integrations.ids import message_id
 from integrations.sqlite_store import resolve_path
 
-__all__ = ["LocalMailAdapter", "LocalMailConfig", "folder_key"]
+__all__ = ["INBOX", "SENT", "LocalMailAdapter", "LocalMailConfig", "MessageIdConfig", "folder_key"]
 
 T = TypeVar("T")
 SENT, INBOX = "sent", "inbox"
@@ -68,10 +69,9 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+-]{0,99}$")
 _STORED = policy.SMTP.clone(linesep="\n")  # Maildir files use Unix line ends
 
 
-class LocalMailConfig(StrictModel):
-    """Where the mailbox lives, and the domain of the Message-IDs it makes."""
+class MessageIdConfig(StrictModel):
+    """The domain of the Message-IDs a mail adapter makes."""
 
-    maildir: Path = Path("mail")
     domain: str = Field("automate.local", min_length=1, max_length=253)
 
     @field_validator("domain")
@@ -80,6 +80,12 @@ class LocalMailConfig(StrictModel):
         if not re.fullmatch(r"[A-Za-z0-9.-]+", value):
             raise ValueError(f"not a domain name: {value!r}")
         return value
+
+
+class LocalMailConfig(MessageIdConfig):
+    """Where the mailbox lives, and the domain of the Message-IDs it makes."""
+
+    maildir: Path = Path("mail")
 
 
 def folder_key(message_id_: str) -> str:
@@ -243,8 +249,7 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
             summary = self._summary(name, entry, parse_message(data, headers_only=True))
             if matches(query, summary, partial(_body_of, data)):
                 found.append(summary)
-        found.sort(key=lambda s: s.date or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return found[: query.limit]
+        return newest_first(found, query.limit)
 
     def _find(self, ref: MessageRef) -> tuple[str, _Entry]:
         name, folder = self._folder(ref.folder)

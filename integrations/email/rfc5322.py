@@ -9,7 +9,7 @@ helpers turn a parsed message into the family's result models.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -34,6 +34,7 @@ __all__ = [
     "compose_message",
     "html_to_text",
     "matches",
+    "newest_first",
     "parse_message",
     "read_message",
     "sent_record",
@@ -255,3 +256,9 @@ def matches(query: MessageQuery, summary: MessageSummary, body: Callable[[], str
         needle = query.text.lower()
         return needle in summary.subject.lower() or needle in body().lower()
     return True
+
+
+def newest_first(summaries: Iterable[MessageSummary], limit: int) -> list[MessageSummary]:
+    """The `limit` most recent summaries, newest first."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(summaries, key=lambda s: s.date or oldest, reverse=True)[:limit]
