@@ -124,7 +124,10 @@ class RemindersAgent(Agent):
     @action("List reminders firing in a time range (upcoming ones by default).", side_effect=False)
     async def list_reminders(self, params: ListRemindersParams, ctx: ActionContext) -> ReminderList:
         """Reminders with an occurrence in the range, each at its next time there, soonest first."""
-        query = ReminderQuery(start=params.start or self.now(ctx), end=params.end)
+        start = params.start or self.now(ctx)
+        if params.end is not None and params.end <= start:
+            return ReminderList()  # "until yesterday": nothing is upcoming in an empty range
+        query = ReminderQuery(start=start, end=params.end)
         return await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
 
     @action(

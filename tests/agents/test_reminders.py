@@ -151,6 +151,14 @@ class TestListReminders:
         listed = await agent.list_reminders(window, ctx())
         assert [r.text for r in listed.reminders] == ["call"]
 
+    async def test_end_before_now_is_an_empty_range(self, agent: RemindersAgent) -> None:
+        """A range ending before now (with the start left to default) lists nothing."""
+        await set_(agent, "a", text="call", at=TOMORROW_6PM.isoformat())
+        listed = await agent.run(
+            "list_reminders", {"end": (NOW - timedelta(days=1)).isoformat()}, ctx()
+        )
+        assert listed == ReminderList()
+
     async def test_nothing_coming_up_is_said_plainly(self, agent: RemindersAgent) -> None:
         """An empty listing reads as a sentence."""
         listed = await agent.list_reminders(ListRemindersParams(), ctx())
