@@ -65,6 +65,15 @@ class SqliteStore:
         """Run `work(connection)` in one transaction, in a worker thread."""
         return await asyncio.to_thread(self._run_locked, work)
 
+    async def status(self, table: str, noun: str) -> tuple[bool, str]:
+        """Whether the file opens, and a line naming it with how many `noun` `table` holds."""
+        try:
+            sql = f"SELECT count(*) FROM {table}"  # noqa: S608 - the adapter's own table name
+            count = await self.run(lambda conn: conn.execute(sql).fetchone()[0])
+        except (TransientError, PermanentError) as exc:
+            return False, f"cannot open {self.path}: {exc}"
+        return True, f"{self.path} ({count} {noun})"
+
     async def close(self) -> None:
         """Close the connection (it reopens on the next use)."""
 

@@ -29,7 +29,7 @@ from integrations.calendar.models import (
     TimeRange,
 )
 from integrations.config import StrictModel
-from integrations.errors import IntegrationError, InvalidRequest, NotFound
+from integrations.errors import InvalidRequest, NotFound
 from integrations.ids import event_uid
 from integrations.sqlite_store import SqliteStore, resolve_path
 
@@ -227,13 +227,8 @@ class LocalCalendarAdapter(CalendarAdapter[LocalCalendarConfig]):
 
     async def check(self) -> CheckResult:
         """Open the calendar file and say where it is and how many events it holds."""
-        try:
-            count = await self._store.run(
-                lambda conn: conn.execute("SELECT count(*) FROM events").fetchone()[0]
-            )
-        except IntegrationError as exc:
-            return self.report(False, f"cannot open {self.path}: {exc}")
-        return self.report(True, f"{self.path} ({count} events)")
+        ok, detail = await self._store.status("events", "events")
+        return self.report(ok, detail)
 
     async def aclose(self) -> None:
         """Close the database connection."""

@@ -16,7 +16,6 @@ from integrations.adapter import AdapterEnv, CallContext, CheckResult
 from integrations.config import StrictModel
 from integrations.contacts.base import ContactsAdapter
 from integrations.contacts.models import Contact, ContactList, ContactQuery
-from integrations.errors import IntegrationError
 from integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = [
@@ -175,13 +174,8 @@ class LocalContactsAdapter(ContactsAdapter[LocalContactsConfig]):
 
     async def check(self) -> CheckResult:
         """Open the address book and say where it is and how many contacts it holds."""
-        try:
-            count = await self._store.run(
-                lambda conn: conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
-            )
-        except IntegrationError as exc:
-            return self.report(False, f"cannot open {self.path}: {exc}")
-        return self.report(True, f"{self.path} ({count} contacts)")
+        ok, detail = await self._store.status("contacts", "contacts")
+        return self.report(ok, detail)
 
     async def aclose(self) -> None:
         """Close the database connection."""

@@ -159,40 +159,26 @@ class TestRegistryAndManager:
         assert cls.name == name
         assert operations <= set(cls.operations)
 
-    async def test_memory_mail_through_the_manager(self, tmp_path: Path) -> None:
-        """A config naming memory_mail sends and then searches through the manager."""
-        config: AppConfig = app_config({"mail": {"adapter": "memory_mail"}}, home=tmp_path)
+    async def send_and_search(self, config: AppConfig, outbox: str, mailbox: str) -> tuple[str, list[str]]:
+        """Send through `outbox`, then list the Message-IDs `mailbox` shows in ``sent``."""
         async with IntegrationManager.from_config(config) as manager:
-            await manager.call(
-                "mail",
-                "send_message",
-                {
-                    "sender": {"email": "me@automate.test"},
-                    "to": [{"email": "a@example.org"}],
-                    "subject": "Hi",
-                },
-                idempotency_key="run/step",
-            )
-            found = await manager.call("mail", "search_messages", {"folder": "sent", "subject": "hi"})
-        assert [m.subject for m in found.messages] == ["Hi"]  # type: ignore[attr-defined]
+            message = {"sender": {"email": "me@automate.test"}, "to": [{"email": "a@example.org"}]}
+            sent = await manager.call(outbox, "send_message", message, idempotency_key="run/step")
+            found = await manager.call(mailbox, "search_messages", {"folder": "SENT"})
+        return sent.message_id, [m.message_id for m in found.messages]  # type: ignore[attr-defined]
+
+    async def test_memory_mail_through_the_manager(self, tmp_path: Path) -> None:
+        """A config naming memory_mail sends and then finds the message, writing nothing to disk."""
+        config = app_config({"mail": {"adapter": "memory_mail"}}, home=tmp_path)
+        sent, found = await self.send_and_search(config, "mail", "mail")
+        assert found == [sent]
         assert os.listdir(tmp_path) == []
 
     async def test_local_mail_through_the_manager(self, local_config: AppConfig) -> None:
-        """The shipped default config sends to the Maildir outbox and reads it back as mailbox."""
-        async with IntegrationManager.from_config(local_config) as manager:
-            sent = await manager.call(
-                "outbox",
-                "send_message",
-                {
-                    "sender": {"email": "me@automate.test"},
-                    "to": [{"email": "a@example.org"}],
-                    "subject": "Hi",
-                },
-                idempotency_key="run/step",
-            )
-            found = await manager.call("mailbox", "search_messages", {"folder": "sent"})
-        assert [m.message_id for m in found.messages] == [sent.message_id]  # type: ignore[attr-defined]
-        assert (local_config.home / "mail" / "sent" / "cur").is_dir()
+        """The shipped default config files mail via outbox that mailbox then finds in the Maildir."""
+        sent, found = await self.send_and_search(local_config, "outbox", "mailbox")
+        assert found == [sent]
+        assert os.listdir(local_config.home / "mail" / "sent" / "cur") != []
 
     def test_memory_adapters_accept_the_manager_signature(self, tmp_path: Path) -> None:
         """Built like the manager builds adapters, with a config and an env."""
