@@ -1,0 +1,10 @@
+"""Intents and slots: what a request asks, of which agent, with which words.
+
+`analyze(text)` returns an `Analysis`: an intent from `INTENTS` (or "none") and
+SLURP-style slots with character spans, from general vocabulary and word-order rules.
+"""
+
+from runtime.nlu.intents.analysis import MAX_CHARS, Analysis, Slot, analyze
+from runtime.nlu.intents.table import INTENTS, NONE, IntentSpec, spec_for_action
+
+__all__ = ["INTENTS", "MAX_CHARS", "NONE", "Analysis", "IntentSpec", "Slot", "analyze", "spec_for_action"]

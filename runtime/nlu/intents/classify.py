@@ -1,0 +1,101 @@
+"""Choosing the intent of a request from its cues: domain first, then the act within it."""
+
+from __future__ import annotations
+
+from runtime.nlu.intents.cues import Act, Cues, read_cues
+from runtime.nlu.intents.table import NONE
+
+__all__ = ["classify"]
+
+_OUT_OF_SCOPE = "no agent here handles that kind of request"
+# Questions about an event that can only be about the person's own calendar.
+_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any"})
+
+
+def _alarm(cues: Cues, has_time: bool) -> str:
+    if cues.remove_anywhere or cues.act is Act.REMOVE:
+        return "alarm_cancel"
+    if cues.act in {Act.CREATE, Act.MOVE, Act.SEND}:
+        return "alarm_create"
+    if cues.act is Act.QUERY:
+        return "alarm_list"
+    return "alarm_create" if has_time else "alarm_list"
+
+
+def _lists(cues: Cues) -> str:
+    if cues.act is Act.REMOVE or (cues.remove_anywhere and cues.act is not Act.CREATE):
+        return "list_remove"
+    if cues.off and cues.act is not Act.CREATE:
+        return "list_remove"
+    if cues.act in {Act.CREATE, Act.SEND}:
+        return "list_add"
+    return "list_show"
+
+
+def _contacts(cues: Cues) -> str:
+    if cues.act in {Act.CREATE, Act.SEND}:
+        return "contact_add"
+    return "contact_find"
+
+
+def _email(cues: Cues, words: list[str]) -> str:
+    wset = set(words)
+    if cues.act is Act.SEND or wset & {"reply", "respond"}:
+        return "email_send"
+    if cues.act is Act.CREATE and "to" in wset:
+        return "email_send"
+    if cues.act is Act.QUERY and wset & {"read", "open"}:
+        return "email_read"
+    return "email_search"
+
+
+def _calendar(cues: Cues, has_time: bool) -> str:
+    reminder = cues.reminder
+    if cues.act is Act.REMOVE or (cues.remove_anywhere and cues.act is not Act.CREATE):
+        return "reminder_cancel" if reminder else "event_cancel"
+    if cues.act is Act.MOVE:
+        return "event_move"
+    if cues.act in {Act.CREATE, Act.SEND}:
+        return "reminder_create" if reminder else "event_create"
+    if cues.act is Act.QUERY:
+        if cues.free and not reminder:
+            return "free_slots"
+        return "reminder_list" if reminder else "event_list"
+    if reminder:
+        return "reminder_create"
+    return "event_create" if has_time and cues.event_noun else "event_list"
+
+
+def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
+    """An event noun and a sign it is the person's own: an act on it, or a question about it."""
+    if not cues.event_noun or cues.off_topic:
+        return False
+    if cues.act in {Act.CREATE, Act.MOVE, Act.REMOVE}:
+        return True
+    if cues.act is Act.QUERY:
+        return words[0] in _OWN_EVENT_QUESTIONS
+    return has_time
+
+
+def classify(words: list[str], has_time: bool) -> tuple[str, str]:
+    """The intent name for lower-case `words` (or "none") and, for "none", why."""
+    cues = read_cues(words)
+    if not words:
+        return NONE, _OUT_OF_SCOPE
+    if cues.alarm:
+        return _alarm(cues, has_time), ""
+    if cues.reminder and not cues.email:
+        return _calendar(cues, has_time), ""
+    if cues.hard_off_topic and "calendar" not in words:
+        return NONE, _OUT_OF_SCOPE
+    if cues.contact:
+        return _contacts(cues), ""
+    if cues.lists:
+        return _lists(cues), ""
+    if cues.email:
+        return _email(cues, words), ""
+    if cues.calendar and not (cues.off_topic and not {"calendar", "meeting", "meetings"} & set(words)):
+        return _calendar(cues, has_time), ""
+    if _about_events(cues, words, has_time):
+        return _calendar(cues, has_time), ""
+    return NONE, _OUT_OF_SCOPE

@@ -1,0 +1,249 @@
+"""Finding the people, titles, places, list names and other words a request names.
+
+Each finder reads lower-case tokens and returns token ranges with a SLURP slot type;
+tokens already taken by a time slot are never reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from runtime.nlu.intents.lexicon import (
+    CALENDAR_NOUNS,
+    CONTACT_NOUNS,
+    DATE_WORDS,
+    EMAIL_NOUNS,
+    EVENT_NOUNS,
+    FUNCTION_WORDS,
+    LIST_NOUNS,
+    MEAL_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    RELATIONS,
+    REMINDER_WORDS,
+    TIME_OF_DAY,
+    VERBS,
+    WEEKDAYS,
+    wordset,
+)
+from runtime.nlu.intents.text import Token
+
+__all__ = ["EntitySlot", "find_entities"]
+
+EntitySlot = tuple[str, int, int]
+"""A slot type and a token range [i, j)."""
+
+_DOMAIN_WORDS = (
+    CALENDAR_NOUNS
+    | CONTACT_NOUNS
+    | EMAIL_NOUNS
+    | LIST_NOUNS
+    | REMINDER_WORDS
+    | MEAL_WORDS
+    | wordset("message messages alarm alarms note notes subject body address number")
+)
+_NOT_A_NAME = (
+    FUNCTION_WORDS
+    | _DOMAIN_WORDS
+    | EVENT_NOUNS
+    | RELATIONS
+    | WEEKDAYS
+    | MONTHS
+    | DATE_WORDS
+    | TIME_OF_DAY
+    | NUMBER_WORDS
+    | wordset(
+        "following people person guy guys lady somebody everybody family group "
+        "am pm o clock hours minutes daily weekly about regarding re subject titled called "
+        "named saying says stating asking telling because since meet meeting lunch dinner "
+        "coffee drinks later soon asap early late again back right away time stamp word "
+        "information info details happy"
+    )
+)
+_PERSON_TRIGGERS = wordset("with to from cc invite invites inviting meet meeting named called")
+# "to" introduces a person only after a word of sending ("send an email to Ana"), not a verb
+# ("remind me to pick up").
+_SENDING = wordset(
+    "email emails mail message messages send reply write forward note letter invite invitation "
+    "it this that sent"
+)
+_OWNERS = wordset("my our his her their the")
+_EVENT_EXCLUDED = wordset("event events date visit deadline show")
+_LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
+_PLACE_TRIGGERS = wordset("at in from")
+_FOLDERS = wordset("inbox spam junk drafts outbox")
+_INFO = ("phone number", "last name", "contact details", "contact info", "email address", "address")
+
+
+def _name_like(word: str) -> bool:
+    base = word[:-2] if word.endswith("'s") else word
+    return base.isalpha() and base not in _NOT_A_NAME and len(base) > 1
+
+
+def _relation_at(words: list[str], i: int) -> int:
+    """End of a relation word (or "co workers") at `i`, or `i`."""
+    if words[i] in {"co", "co-"} and i + 1 < len(words) and words[i + 1].startswith("worker"):
+        return i + 2
+    return i + 1 if words[i] in RELATIONS or words[i][:-2] in RELATIONS else i
+
+
+def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    n = len(words)
+    for i in range(n):
+        if not free[i]:
+            continue
+        if words[i] in {"my", "our"} and i + 1 < n:
+            end = _relation_at(words, i + 1)
+            if end > i + 1:
+                out.append(("relation", i + 1, end))
+            continue
+        if words[i] == "the" and i > 0 and words[i - 1] in _PERSON_TRIGGERS and i + 1 < n:
+            end = _relation_at(words, i + 1)
+            if end > i + 1:
+                out.append(("relation", i, end))
+            continue
+        if "@" in words[i]:
+            out.append(("email_address", i, i + 1))
+            continue
+        starts_name = (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1)) or (
+            i == 1 and words[0] in {"email", "mail", "message", "tell", "call", "text"}
+        )
+        if starts_name and _relation_at(words, i) > i:
+            out.append(("relation", i, _relation_at(words, i)))
+            continue
+        possessive = (
+            words[i].endswith("'s")
+            and i + 1 < n
+            and (words[i + 1] in EVENT_NOUNS or words[i + 1] in EMAIL_NOUNS)
+        )
+        if (starts_name or possessive) and _name_like(words[i]):
+            end = i + 1
+            if not possessive and end < n and free[end] and _name_like(words[end]):
+                end += 1
+            out.append(("person", i, end))
+            j = end
+            # "with ana and tom": a second name joined by "and".
+            while j + 1 < n and words[j] == "and" and _name_like(words[j + 1]) and free[j + 1]:
+                out.append(("person", j + 1, j + 2))
+                j += 2
+
+
+def _trigger_ok(words: list[str], at: int) -> bool:
+    if words[at] != "to":
+        return True
+    return any(w in _SENDING for w in words[max(0, at - 3) : at])
+
+
+def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    for i, word in enumerate(words):
+        if not free[i]:
+            continue
+        if word in MEAL_WORDS:
+            out.append(("meal_type", i, i + 1))
+            continue
+        if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED:
+            continue
+        if word == "call" and (i == 0 or words[i - 1] == "up"):
+            continue
+        start = i
+        while start > 0 and i - start < 2 and free[start - 1] and _modifier(words[start - 1]):
+            start -= 1
+        out.append(("event_name", start, i + 1))
+
+
+def _modifier(word: str) -> bool:
+    return (
+        word.isalpha()
+        and word not in FUNCTION_WORDS
+        and word not in VERBS
+        and word not in RELATIONS
+        and word not in _DOMAIN_WORDS
+        and word not in {"upcoming", "pending", "next", "new", "recurring", "any"}
+    ) or (word in EVENT_NOUNS and word not in _EVENT_EXCLUDED)
+
+
+def _lists(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    n = len(words)
+    for i, word in enumerate(words):
+        if word not in {"list", "lists"}:
+            continue
+        if i >= 2 and words[i - 2 : i] == ["to", "do"]:
+            out.append(("list_name", i - 2, i))
+            continue
+        start = i
+        while start > 0 and i - start < 2 and free[start - 1] and _list_word(words[start - 1]):
+            start -= 1
+        if start < i:
+            out.append(("list_name", start, i))
+            continue
+        j = i + 1
+        if j < n and words[j] in {"of", "titled", "called", "named", "for"}:
+            end = j + 1
+            while (
+                end < n
+                and end - j <= 3
+                and free[end]
+                and (_list_word(words[end]) or (words[end] == "to" and words[end - 1] == "things"))
+            ):
+                end += 1
+            if words[end - 1] == "to":
+                end += 1 if end < n else 0
+            if end > j + 1:
+                out.append(("list_name", j + 1, end))
+
+
+def _list_word(word: str) -> bool:
+    return (word.isalpha() and word not in _LIST_STOP) or word in {"things", "thing"}
+
+
+def _places(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    n = len(words)
+    for i, word in enumerate(words):
+        if word not in _PLACE_TRIGGERS or i + 1 >= n:
+            continue
+        j = i + 1
+        if words[j] == "the":
+            j += 1
+        end = j
+        while end < n and end - j < 3 and free[end] and _name_like(words[end]):
+            end += 1
+            if words[end - 1].endswith("'s") and end < n and words[end] == "place":
+                end += 1
+        if end > j and (word in {"at", "in"} or words[i + 1] == "the"):
+            out.append(("place_name", j, end))
+
+
+def _misc(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    text = " ".join(words)
+    for i, word in enumerate(words):
+        if word in _FOLDERS:
+            out.append(("email_folder", i, i + 1))
+    for phrase in _INFO:
+        at = text.find(phrase)
+        if at >= 0:
+            i = text[:at].count(" ")
+            out.append(("personal_info", i, i + phrase.count(" ") + 1))
+            break
+
+
+_FINDERS: dict[str, Callable[[list[str], list[bool], list[EntitySlot]], None]] = {
+    "people": _people,
+    "events": _events,
+    "lists": _lists,
+    "places": _places,
+    "misc": _misc,
+}
+
+
+def find_entities(tokens: list[Token], taken: list[bool], kinds: tuple[str, ...]) -> list[EntitySlot]:
+    """Entity slots among `tokens` (`taken` marks time tokens), from the finders named."""
+    words = [t.word for t in tokens]
+    found: list[EntitySlot] = []
+    for kind in kinds:
+        free = [not t for t in taken]
+        for slot in found:
+            for k in range(slot[1], slot[2]):
+                free[k] = False
+        _FINDERS[kind](words, free, found)
+    return found

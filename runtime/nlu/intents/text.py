@@ -1,0 +1,38 @@
+"""Splitting a request into lower-cased word tokens that remember where they came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Token", "tokenize"]
+
+# An address is one token; otherwise words (with an inner apostrophe) and digits with
+# their clock punctuation ("3:30", "10am") stay whole, and other punctuation is skipped.
+_TOKEN = re.compile(
+    r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\d+(?::\d\d)?(?:[ap]\.?m\.?|st|nd|rd|th)?"
+    r"|[^\W\d_]+(?:['’][^\W\d_]+)*",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its lower-case form and its character span in the request."""
+
+    word: str
+    start: int
+    end: int
+
+    @property
+    def base(self) -> str:
+        """The word without a possessive "'s" ("eric's" -> "eric")."""
+        word = self.word
+        if word.endswith("'s"):
+            return word[:-2]
+        return word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of `text`, lower-cased, with curly apostrophes made straight."""
+    return [Token(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]

@@ -1,0 +1,202 @@
+"""Tagging the date, time, part-of-day and frequency words of a request, SLURP style.
+
+This only marks which words say when (for slot spans and routing); turning them
+into datetimes is the job of `runtime.nlu.time`.
+"""
+
+from __future__ import annotations
+
+from runtime.nlu.intents.lexicon import (
+    FREQUENCY_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    TIME_OF_DAY,
+    WEEKDAYS,
+    wordset,
+)
+from runtime.nlu.intents.text import Token
+
+__all__ = ["TimeSlot", "tag_times"]
+
+TimeSlot = tuple[str, int, int]
+"""A slot type ("date", "time", "timeofday", "general_frequency") and a token range [i, j)."""
+
+_DAY_NAMES = wordset("today tomorrow yesterday")
+_SPAN_NOUNS = wordset("week weeks weekend weekends month months year years fortnight")
+_DEICTIC = wordset("this next last coming following upcoming current")
+_UNITS = wordset("minute minutes hour hours day days week weeks month months")
+_TIME_TRIGGERS = wordset("at for by until till til around about from between to before after")
+_MERIDIEM = wordset("am pm a.m p.m a.m. p.m.")
+_AFTER_BARE_DAY = wordset(
+    "at in on of for from to and or by until till this next morning afternoon evening night"
+)
+_PERIOD_WORDS = wordset("day week month year morning night evening weekday weekend")
+
+
+def _is_number(word: str) -> bool:
+    return word in NUMBER_WORDS or word.isdigit() or (word[:1].isdigit() and ":" in word)
+
+
+def _is_ordinal(word: str) -> bool:
+    return word in ORDINALS or (word[:1].isdigit() and word[-2:] in {"st", "nd", "rd", "th"})
+
+
+def _is_clock(word: str) -> bool:
+    """A single token that is a clock time by itself ("3pm", "10:30", "7am")."""
+    return word[:1].isdigit() and (word.endswith(("am", "pm", "m.")) or ":" in word)
+
+
+def _base(word: str) -> str:
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _number_run(words: list[str], i: int) -> int:
+    """End of a spoken or written number starting at `i` ("one hundred and thirty")."""
+    j = i
+    while j < len(words):
+        word = words[j]
+        if _is_number(word) or (word == "and" and j > i and words[j - 1] in {"hundred", "thousand"}):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _clock_end(words: list[str], i: int) -> int:
+    """End of a clock time starting at `i`, or `i` when there is none."""
+    if _is_clock(words[i]):
+        j = i + 1
+    elif _is_number(words[i]):
+        j = _number_run(words, i)
+    else:
+        return i
+    if j < len(words) and words[j] in _MERIDIEM:
+        return j + 1
+    if j + 1 < len(words) and words[j] == "o" and words[j + 1] in {"clock", "'clock"}:
+        return j + 2
+    if j < len(words) and words[j] in {"o'clock", "oclock"}:
+        return j + 1
+    if j < len(words) and words[j] in {"noon", "midnight"}:
+        return j + 1
+    return j
+
+
+def _noun_follows(words: list[str], i: int) -> bool:
+    """A bare ordinal is a day ("on the fourteenth") unless a noun follows ("the first list")."""
+    if i + 1 >= len(words):
+        return False
+    nxt = words[i + 1]
+    return nxt.isalpha() and nxt not in MONTHS and nxt not in _AFTER_BARE_DAY
+
+
+def _date_end(words: list[str], i: int) -> int:
+    """End of a calendar date starting at `i` ("march seventh", "the 21st of may", "friday")."""
+    n = len(words)
+    word = _base(words[i])
+    if word in _DAY_NAMES or word in WEEKDAYS:
+        return i + 1
+    if word in MONTHS:
+        j = i + 1
+        if j < n and (_is_ordinal(words[j]) or _is_number(words[j])):
+            j = _number_run(words, j) if _is_number(words[j]) else j + 1
+            if j < n and _is_ordinal(words[j]):
+                j += 1
+        return j
+    if _is_ordinal(word) and _noun_follows(words, i):
+        return i
+    if _is_ordinal(word) or (word in NUMBER_WORDS and i + 1 < n):
+        j = i
+        while j < n and (_is_number(words[j]) or _is_ordinal(words[j])):
+            j += 1
+        if j < n and words[j] == "of" and j + 1 < n and words[j + 1] in MONTHS:
+            j += 2
+        elif j < n and words[j] in MONTHS:
+            j += 1
+        elif not _is_ordinal(words[j - 1]):
+            return i
+        if j < n and words[j] in {"two", "nineteen", "twenty"} and _number_run(words, j) > j + 1:
+            j = _number_run(words, j)
+        return j
+    return i
+
+
+def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
+    """Tag what starts at token `i`; return the index to continue from."""
+    n = len(words)
+    word = words[i]
+    nxt = words[i + 1] if i + 1 < n else ""
+    if word == "every" or word in FREQUENCY_WORDS:
+        j = i + 1 if word == "every" else i
+        while j < n and words[j] in {"single", "other"}:
+            j += 1
+        if word == "every" and j < n and (words[j] in WEEKDAYS or words[j] in MONTHS):
+            end = _date_end(words, j)
+            found.append(("date", i, end))
+            return end
+        if word == "every" and j < n and words[j] in _PERIOD_WORDS:
+            found.append(("general_frequency", i, j + 1))
+            return j + 1
+        if word in FREQUENCY_WORDS:
+            found.append(("general_frequency", i, i + 1))
+            return i + 1
+        return i + 1
+    if word in _DEICTIC and (nxt in WEEKDAYS or nxt in _SPAN_NOUNS):
+        end = i + 2
+        if end < n and words[end] in TIME_OF_DAY:
+            found.append(("date", i, end))
+            found.append(("timeofday", end, end + 1))
+            return end + 1
+        found.append(("date", i, end))
+        return end
+    if word in _DEICTIC and nxt in TIME_OF_DAY:
+        found.append(("timeofday", i + 1, i + 2))
+        return i + 2
+    if (word in {"in", "within"} and _is_number(nxt)) or (word == "an" and nxt in _UNITS):
+        j = _number_run(words, i + 1) if word != "an" else i + 1
+        if j < n and words[j] in _UNITS:
+            found.append(("time", i + 1, j + 1))
+            return j + 1
+    if word in {"last", "past"} and _is_number(nxt):
+        j = _number_run(words, i + 1)
+        if j < n and words[j] in _UNITS:
+            found.append(("time", i, j + 1))
+            return j + 1
+    if (
+        word in {"a", "one"}
+        and nxt in _UNITS
+        and words[i + 2 : i + 4] in (["from", "today"], ["from", "tomorrow"], ["from", "now"])
+    ):
+        kind = "time" if words[i + 3] == "now" else "date"
+        found.append((kind, i + 1, i + 4))
+        return i + 4
+    if _is_number(word):
+        j = _number_run(words, i)
+        if j < n and words[j] in _UNITS and words[j + 1 : j + 3] == ["from", "now"]:
+            found.append(("time", i, j + 3))
+            return j + 3
+    if word in TIME_OF_DAY:
+        found.append(("time" if word in {"noon", "midnight"} else "timeofday", i, i + 1))
+        return i + 1
+    end = _date_end(words, i)
+    if end > i:
+        found.append(("date", i, end))
+        return end
+    end = _clock_end(words, i)
+    if end > i:
+        triggered = i > 0 and (words[i - 1] in _TIME_TRIGGERS or words[i - 1] == "and")
+        explicit = _is_clock(word) or (end > i + 1 and not _is_number(words[end - 1]))
+        if triggered or explicit:
+            found.append(("time", i, end))
+        return end
+    return i + 1
+
+
+def tag_times(tokens: list[Token]) -> list[TimeSlot]:
+    """The date/time/timeofday/frequency slots among `tokens`, as token ranges."""
+    words = [t.word for t in tokens]
+    found: list[TimeSlot] = []
+    i = 0
+    while i < len(words):
+        i = _tag_at(words, i, found)
+    return found

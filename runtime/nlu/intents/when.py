@@ -1,0 +1,110 @@
+"""When a clause says something happens: one time value, the old and new times of a move,
+or the readings to ask about when it is ambiguous."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+try:
+    from runtime.nlu.time import TimeMatch, TimeValue, find_times
+except ImportError:  # until runtime.nlu.time lands; removed then
+    from runtime.nlu.intents._time_fallback import find_times
+    from runtime.nlu.time.values import TimeMatch, TimeValue
+
+__all__ = ["When", "day_window", "read_when", "value_window"]
+
+_COARSE = frozenset({"day", "week", "month", "quarter", "year"})
+_FINE = frozenset({"second", "minute", "hour"})
+_TARGET_MARKERS = ("to", "for", "until", "till", "into", "onto")
+_STEP = {
+    "second": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+}
+
+
+@dataclass(frozen=True)
+class When:
+    """The time a clause names (`value`), a move's source and target, and the matched spans."""
+
+    value: TimeValue | None
+    source: TimeValue | None
+    target: TimeValue | None
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def ambiguous(self) -> TimeValue | None:
+        """The first value that has several readings, if any."""
+        for value in (self.value, self.target, self.source):
+            if value is not None and value.ambiguous and value.alternatives:
+                return value
+        return None
+
+
+def _on_day(day: TimeValue, clock: TimeValue) -> TimeValue:
+    """The clock time `clock` moved onto the date of `day` ("friday" + "at 3pm")."""
+    if day.start is None or clock.start is None:
+        return clock
+    shift = timedelta(days=(day.start.date() - clock.start.date()).days)
+    return replace(
+        clock,
+        start=clock.start + shift,
+        end=None if clock.end is None else clock.end + shift,
+        alternatives=tuple(_on_day(day, alt) for alt in clock.alternatives),
+    )
+
+
+def _combine(values: list[TimeValue]) -> TimeValue | None:
+    """One value from the pieces a clause gives: a day and a clock time join into one."""
+    usable = [v for v in values if v.start is not None or v.end is not None]
+    if not usable:
+        return None
+    day = next((v for v in usable if v.grain in _COARSE and v.start is not None), None)
+    clock = next((v for v in usable if v.grain in _FINE and v.start is not None), None)
+    if day is not None and clock is not None and day.kind != "recurrence":
+        return _on_day(day, clock)
+    return usable[0]
+
+
+def _is_target(text: str, match: TimeMatch) -> bool:
+    before = text[: match.start].rstrip().lower()
+    return before.endswith(_TARGET_MARKERS) or match.text.lower().startswith(_TARGET_MARKERS)
+
+
+def read_when(text: str, ref: datetime, *, moving: bool = False) -> When:
+    """Resolve the times of `text` at `ref`; with `moving`, split what moves from where to."""
+    matches = find_times(text, ref)
+    spans = tuple((m.start, m.end) for m in matches)
+    if not moving:
+        return When(_combine([m.value for m in matches]), None, None, spans)
+    targets = [m.value for m in matches if _is_target(text, m)]
+    sources = [m.value for m in matches if not _is_target(text, m)]
+    if not targets and sources:
+        targets, sources = sources[-1:], sources[:-1]
+    return When(None, _combine(sources), _combine(targets), spans)
+
+
+def value_window(value: TimeValue) -> tuple[datetime, datetime] | None:
+    """The [start, end) a value covers: its interval, or its grain's length from its start."""
+    if value.start is None:
+        return None
+    if value.end is not None:
+        return value.start, value.end
+    step = _STEP.get(value.grain)
+    if step is not None:
+        return value.start, value.start + step
+    month_later = (value.start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if value.grain == "month":
+        return value.start, month_later
+    if value.grain == "quarter":
+        return value.start, value.start + timedelta(days=92)
+    return value.start, value.start.replace(year=value.start.year + 1)
+
+
+def day_window(moment: datetime, days: int = 1) -> tuple[datetime, datetime]:
+    """From the midnight of `moment`'s day, `days` days long."""
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=days)

@@ -1,0 +1,510 @@
+"""`RuleRouter`: the offline, deterministic router built on `runtime.nlu.intents`.
+
+Each clause of a request is analysed into an intent and slots; the intent's
+builder turns slots and resolved times into the params of one agent action, or
+into a question when a required slot is missing or ambiguous. Later clauses may
+say "her"/"him"/"them" for the people of an earlier one, and refer to its output
+with a template such as ``{s1.output.location}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, analyze
+from runtime.nlu.intents.clauses import split_clauses
+from runtime.nlu.intents.lexicon import wordset
+from runtime.nlu.intents.phrases import (
+    duration_minutes,
+    list_item,
+    message_body,
+    message_subject,
+    reminder_text,
+    strip_spans,
+)
+from runtime.nlu.intents.when import TimeValue, When, day_window, read_when, value_window
+from runtime.plan import Clarification, Decline, Plan, Routing, Step
+from runtime.router.base import RouteContext
+
+__all__ = ["RuleRouter"]
+
+_GENERIC_EVENTS = wordset("meeting meetings appointment appointments event events call calls")
+_PRONOUNS = frozenset({"her", "him", "them"})
+# A meal names its time of day, so "lunch with Ana on friday" needs no question.
+_MEAL_HOURS = {"breakfast": 8, "brunch": 11, "lunch": 12, "dinner": 19, "supper": 19}
+_OUTPUT_FIELDS = {
+    "address": "location",
+    "location": "location",
+    "place": "location",
+    "venue": "location",
+    "where": "location",
+    "time": "start",
+    "when": "start",
+    "title": "title",
+}
+_VAGUE_ITEMS = frozenset(
+    {"it", "this", "that", "that item", "this item", "them", "something", "an item", "item"}
+)
+_DEFAULT_LOOKAHEAD_DAYS = 7
+
+
+@dataclass
+class _Clause:
+    """One clause being turned into a step, with what earlier clauses left behind."""
+
+    text: str
+    analysis: Analysis
+    context: RouteContext
+    step_id: str
+    people_before: list[str] = field(default_factory=list)
+    previous: Step | None = None
+    _when: When | None = None
+
+    @property
+    def now(self) -> datetime:
+        """The current time in the person's zone."""
+        return self.context.now.astimezone(self.context.timezone)
+
+    def when(self, *, moving: bool = False) -> When:
+        """The clause's times, resolved once."""
+        if self._when is None:
+            self._when = read_when(self.text, self.now, moving=moving)
+        return self._when
+
+    def words(self, kind: str) -> list[str]:
+        """The texts of the clause's slots of one type."""
+        return [s.text for s in self.analysis.of(kind)]
+
+    def people(self) -> list[str]:
+        """Names, relations ("my sister") and addresses, or the earlier people for a pronoun."""
+        found: list[str] = []
+        for slot in self.analysis.slots:
+            if slot.type in {"person", "email_address"}:
+                found.append(slot.text.removesuffix("'s").removesuffix("’s"))
+            elif slot.type == "relation":
+                found.append(slot.text if slot.text.lower().startswith("the ") else f"my {slot.text}")
+        if not found and self.people_before and _PRONOUNS & set(self.text.lower().split()):
+            found = list(self.people_before)
+        return found
+
+
+Built = dict[str, Any] | Clarification
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _say(moment: datetime) -> str:
+    """A reading of a time for a question's options ("Fri 27 Nov 2026, 19:00")."""
+    return moment.strftime("%a %d %b %Y, %H:%M")
+
+
+def _ask(
+    clause: _Clause,
+    question: str,
+    slot: str,
+    params: dict[str, Any],
+    options: list[str] | None = None,
+) -> Clarification:
+    spec = INTENTS[clause.analysis.intent]
+    return Clarification(
+        text=clause.text,
+        question=question,
+        slot=slot,
+        agent=spec.agent,
+        action=spec.action,
+        params=params,
+        options=options or [],
+    )
+
+
+def _ambiguity(clause: _Clause, value: TimeValue, slot: str, params: dict[str, Any]) -> Clarification:
+    readings = [alt.start for alt in value.alternatives if alt.start is not None]
+    options = [_say(moment) for moment in readings]
+    return _ask(clause, f"Which time do you mean: {' or '.join(options)}?", slot, params, options)
+
+
+def _title(clause: _Clause) -> str | None:
+    """A specific event name ("baseball practice", "lunch"), not a bare "meeting"."""
+    for slot in clause.analysis.slots:
+        if slot.type in {"event_name", "meal_type"} and slot.text.lower() not in _GENERIC_EVENTS:
+            return slot.text[:1].upper() + slot.text[1:]
+    return None
+
+
+def _meal_start(clause: _Clause, day: TimeValue) -> datetime | None:
+    for meal in clause.words("meal_type"):
+        hour = _MEAL_HOURS.get(meal.lower())
+        if hour is not None and day.start is not None:
+            return day.start.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return None
+
+
+def _query_words(clause: _Clause) -> str | None:
+    """Words that pick out existing events: people and specific titles."""
+    words = [p.removeprefix("my ") for p in clause.people()]
+    title = _title(clause)
+    if title:
+        words.append(title)
+    return " ".join(words) or None
+
+
+def _window(clause: _Clause, value: TimeValue | None, default_days: int) -> tuple[datetime, datetime]:
+    if value is not None:
+        window = value_window(value)
+        if window is not None:
+            return window
+        if value.end is not None:
+            return clause.now, value.end
+    start, _ = day_window(clause.now)
+    return start, start + timedelta(days=default_days)
+
+
+def _create_event(clause: _Clause) -> Built:
+    params: dict[str, Any] = {"attendees": clause.people()}
+    title = _title(clause)
+    if title:
+        params["title"] = title
+    places = clause.words("place_name")
+    if places:
+        params["location"] = places[0]
+    minutes = duration_minutes(clause.text)
+    if minutes:
+        params["duration_minutes"] = minutes
+    value = clause.when().value
+    what = title or "the meeting"
+    if value is None or value.start is None:
+        return _ask(clause, f"When should {what} be?", "start", params)
+    if value.ambiguous and value.alternatives:
+        return _ambiguity(clause, value, "start", params)
+    start = value.start
+    if value.grain in {"day", "week", "month", "quarter", "year"}:
+        meal = _meal_start(clause, value)
+        if meal is None:
+            return _ask(clause, f"What time should {what} be on {value.start:%A %d %B}?", "start", params)
+        start = meal
+    elif value.kind == "interval" and value.end is not None:
+        params["end"] = _iso(value.end)
+    params["start"] = _iso(start)
+    if "end" not in params and "duration_minutes" not in params:
+        params["duration_minutes"] = clause.context.default_duration_minutes
+    return params
+
+
+def _list_events(clause: _Clause) -> Built:
+    start, end = _window(clause, clause.when().value, _DEFAULT_LOOKAHEAD_DAYS)
+    params: dict[str, Any] = {"start": _iso(start), "end": _iso(end)}
+    query = _query_words(clause)
+    if query:
+        params["query"] = query
+    return params
+
+
+def _free_slots(clause: _Clause) -> Built:
+    start, end = _window(clause, clause.when().value, _DEFAULT_LOOKAHEAD_DAYS)
+    minutes = duration_minutes(clause.text) or clause.context.default_duration_minutes
+    return {"start": _iso(start), "end": _iso(end), "duration_minutes": minutes, "count": 3}
+
+
+def _cancel_event(clause: _Clause) -> Built:
+    params: dict[str, Any] = {}
+    query = _query_words(clause)
+    if query:
+        params["query"] = query
+    value = clause.when().value
+    if value is not None and value.start is not None:
+        start, end = _window(clause, value, 1)
+        params.update(start=_iso(start), end=_iso(end))
+    if not params:
+        return _ask(clause, "Which event should I cancel?", "query", params)
+    return params
+
+
+def _move_event(clause: _Clause) -> Built:
+    when = clause.when(moving=True)
+    params: dict[str, Any] = {}
+    query = _query_words(clause)
+    if query:
+        params["query"] = query
+    if when.source is not None and when.source.start is not None:
+        if when.source.grain in {"minute", "hour", "second"}:
+            params.update(start=_iso(when.source.start), end=_iso(when.source.start + timedelta(minutes=1)))
+        else:
+            start, end = _window(clause, when.source, 1)
+            params.update(start=_iso(start), end=_iso(end))
+    target = when.target
+    if target is None or target.start is None:
+        return _ask(clause, "When should I move it to?", "new_start", params)
+    if target.ambiguous and target.alternatives:
+        return _ambiguity(clause, target, "new_start", params)
+    if target.grain not in {"minute", "hour", "second"}:
+        return _ask(clause, f"What time on {target.start:%A %d %B}?", "new_start", params)
+    params["new_start"] = _iso(target.start)
+    if target.kind == "interval" and target.end is not None:
+        params["new_end"] = _iso(target.end)
+    return params
+
+
+def _reminder(clause: _Clause) -> Built:
+    is_alarm = clause.analysis.intent == "alarm_create"
+    when = clause.when()
+    value = when.value
+    text = reminder_text(strip_spans(clause.text, list(when.spans)))
+    if is_alarm:
+        text = "Wake up" if "wake" in clause.text.lower() else "Alarm"
+    params: dict[str, Any] = {"text": text or _title(clause) or "Reminder"}
+    if value is None or value.start is None:
+        what = "the alarm go off" if is_alarm else "I remind you"
+        return _ask(clause, f"When should {what}?", "at", params)
+    if value.ambiguous and value.alternatives:
+        return _ambiguity(clause, value, "at", params)
+    params["at"] = _iso(value.start)
+    if value.rrule:
+        params["rrule"] = value.rrule
+    return params
+
+
+def _list_reminders(clause: _Clause) -> Built:
+    value = clause.when().value
+    if value is None or value.start is None:
+        return {}
+    start, end = _window(clause, value, 1)
+    return {"start": _iso(start), "end": _iso(end)}
+
+
+def _cancel_reminder(clause: _Clause) -> Built:
+    when = clause.when()
+    params: dict[str, Any] = {}
+    text = reminder_text(strip_spans(clause.text, list(when.spans))) or _title(clause)
+    if text and clause.analysis.intent != "alarm_cancel":
+        params["query"] = text
+    if when.value is not None and when.value.start is not None:
+        params["at"] = _iso(when.value.start)
+    return params
+
+
+def _referenced_body(clause: _Clause) -> str | None:
+    """A body that quotes an earlier step's output ("email her the address")."""
+    if clause.previous is None or clause.previous.agent != "scheduler":
+        return None
+    for word in clause.text.lower().split():
+        fld = _OUTPUT_FIELDS.get(word.strip(".,!?"))
+        if fld:
+            return f"{{{clause.previous.id}.output.{fld}}}"
+    if "details" in clause.text.lower() or "invite" in clause.text.lower():
+        prev = clause.previous.id
+        return f"{{{prev}.output.title}}: {{{prev}.output.start}} at {{{prev}.output.location}}"
+    return None
+
+
+def _send_email(clause: _Clause) -> Built:
+    to = clause.people()
+    body = message_body(clause.text)
+    subject = message_subject(clause.text)
+    reference = _referenced_body(clause)
+    if reference and not body:
+        body = reference
+    params: dict[str, Any] = {"to": to, "body": body or ""}
+    if subject:
+        params["subject"] = subject
+    if not to:
+        return _ask(clause, "Who should I send the email to?", "to", params)
+    if not body and not subject:
+        return _ask(clause, f"What should the email to {', '.join(to)} say?", "body", params)
+    return params
+
+
+def _email_search(clause: _Clause) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    people = clause.people()
+    if people:
+        params["sender"] = people[0]
+    subject = message_subject(clause.text)
+    if subject:
+        params["text"] = subject
+    value = clause.when().value
+    if value is not None:
+        if value.kind == "open_before" and value.end is not None:
+            params["before"] = _iso(value.end)
+        elif value.start is not None:
+            start, end = _window(clause, value, 1)
+            params["since"] = _iso(start)
+            if value.kind != "open_after" and end < clause.now:
+                params["before"] = _iso(end)
+    lowered = set(clause.text.lower().split())
+    if lowered & {"unread", "new"}:
+        params["unread_only"] = True
+    return params
+
+
+def _read_email(clause: _Clause) -> Built:
+    return {"search": _email_search(clause)}
+
+
+def _find_contact(clause: _Clause) -> Built:
+    people = clause.people()
+    if not people:
+        return _ask(clause, "Whom should I look up?", "query", {})
+    return {"query": people[0].removeprefix("my ")}
+
+
+def _add_contact(clause: _Clause) -> Built:
+    names = [s.text.removesuffix("'s") for s in clause.analysis.of("person")]
+    emails = clause.words("email_address")
+    relations = clause.words("relation")
+    params: dict[str, Any] = {}
+    if emails:
+        params["email"] = emails[0]
+    if relations:
+        params["relation"] = relations[0]
+    if not names:
+        return _ask(clause, "What is the new contact's name?", "name", params)
+    params["name"] = names[0]
+    return params
+
+
+def _list_name(clause: _Clause, said: str | None) -> str | None:
+    names = clause.words("list_name")
+    name = names[0] if names else said
+    if not name:
+        return None
+    name = " ".join(w for w in name.split() if w.lower() not in {"my", "the", "a", "our", "list"})
+    return name.lower() or None
+
+
+def _add_item(clause: _Clause) -> Built:
+    item, said = list_item(clause.text, removing=False)
+    name = _list_name(clause, said)
+    params: dict[str, Any] = {}
+    if item and item.lower() not in _VAGUE_ITEMS:
+        params["item"] = item
+    if not name:
+        what = f"add {item} to" if item else "use"
+        return _ask(clause, f"Which list should I {what}?", "list", params)
+    params["list"] = name
+    return params
+
+
+def _show_list(clause: _Clause) -> Built:
+    name = _list_name(clause, None)
+    return {"list": name} if name else {}
+
+
+def _remove_item(clause: _Clause) -> Built:
+    item, said = list_item(clause.text, removing=True)
+    name = _list_name(clause, said)
+    params: dict[str, Any] = {}
+    if name:
+        params["list"] = name
+    if item is not None and item.lower() in _VAGUE_ITEMS:
+        return _ask(clause, "Which item should I remove?", "item", params)
+    if item:
+        params["item"] = item
+    elif not name:
+        return _ask(clause, "Which list do you mean?", "list", params)
+    return params
+
+
+_BUILDERS: dict[str, Callable[[_Clause], Built]] = {
+    "event_create": _create_event,
+    "event_list": _list_events,
+    "event_cancel": _cancel_event,
+    "event_move": _move_event,
+    "free_slots": _free_slots,
+    "reminder_create": _reminder,
+    "reminder_list": _list_reminders,
+    "reminder_cancel": _cancel_reminder,
+    "alarm_create": _reminder,
+    "alarm_list": _list_reminders,
+    "alarm_cancel": _cancel_reminder,
+    "email_send": _send_email,
+    "email_search": _email_search,
+    "email_read": _read_email,
+    "contact_find": _find_contact,
+    "contact_add": _add_contact,
+    "list_add": _add_item,
+    "list_show": _show_list,
+    "list_remove": _remove_item,
+}
+
+
+def _clauses(text: str) -> list[tuple[str, Analysis]]:
+    """Clauses with their analyses; a clause that asks nothing joins a neighbour."""
+    found: list[tuple[str, Analysis]] = []
+    pending = ""
+    for start, end in split_clauses(text):
+        piece = f"{pending} {text[start:end]}" if pending else text[start:end]
+        analysis = analyze(piece)
+        if analysis.intent != NONE:
+            found.append((piece, analysis))
+            pending = ""
+        elif found:
+            merged = f"{found[-1][0]} {piece}"
+            found[-1] = (merged, analyze(merged))
+        else:
+            pending = piece
+    if pending:
+        found.append((pending, analyze(pending)))
+    return found
+
+
+def _combined(text: str, parts: list[tuple[str, Analysis]]) -> Analysis:
+    """One analysis for the whole request: the first intent and every clause's slots."""
+    slots = tuple(slot for _, analysis in parts for slot in analysis.slots)
+    first = parts[0][1] if parts else analyze(text)
+    return Analysis(text, first.intent, slots, first.reason)
+
+
+class RuleRouter:
+    """Routes requests with vocabulary and word-order rules: no model, no network."""
+
+    def route(self, text: str, context: RouteContext) -> Routing:
+        """Understand `text` at `context.now`: a plan, a question or a decline."""
+        return self.route_analyzed(text, context)[0]
+
+    def route_analyzed(self, text: str, context: RouteContext) -> tuple[Routing, Analysis]:
+        """The routing of `text` and the analysis it came from (for benchmarks and tools)."""
+        if not isinstance(text, str) or not text.strip():
+            return Decline(text=str(text)[:200], reason="the request is empty"), Analysis("", NONE, ())
+        clipped = text[:MAX_CHARS]
+        parts = _clauses(clipped)
+        analysis = _combined(clipped, parts)
+        if not parts or parts[0][1].intent == NONE:
+            return Decline(text=clipped, reason=analysis.reason or "no agent handles this"), analysis
+        steps: list[Step] = []
+        people: list[str] = []
+        for index, (piece, part) in enumerate(parts, 1):
+            clause = _Clause(
+                text=piece,
+                analysis=part,
+                context=context,
+                step_id=f"s{index}",
+                people_before=people,
+                previous=steps[-1] if steps else None,
+            )
+            built = _BUILDERS[part.intent](clause)
+            if isinstance(built, Clarification):
+                return built.model_copy(update={"text": clipped}), analysis
+            spec = INTENTS[part.intent]
+            needs = sorted({ref for ref in _references(built) if ref != clause.step_id})
+            steps.append(
+                Step(
+                    id=clause.step_id,
+                    agent=spec.agent,
+                    action=spec.action,
+                    params=built,
+                    needs=needs,
+                )
+            )
+            people = clause.people() or people
+        return Plan(text=clipped, steps=steps), analysis
+
+
+def _references(params: dict[str, Any]) -> set[str]:
+    from runtime.templates import references
+
+    return references(params)

@@ -1,0 +1,181 @@
+"""Route SLURP-format requests and score intents, declines and slots.
+
+    python tests/bench/bench_router.py --data ../shared/data/slurp_dev.jsonl [--predictions OUT]
+        [--router rules] [--ids all|even|odd]
+
+Records need `id` and `text`; with `intent`/`scenario`/`entities` they are scored.
+The gold intent of a record whose label lost its scenario ("query") is rebuilt as
+scenario_action. Slot texts are compared lower-cased with SLURP's split possessive
+("today 's") joined back ("today's").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from runtime.router.base import RouteContext
+
+IN_SCOPE = frozenset({"calendar", "email", "alarm", "lists"})
+REF = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("UTC"))
+
+Prediction = tuple[str, list[dict[str, str]]]
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _rules_predictor() -> Callable[[str, RouteContext], Prediction]:
+    from runtime.router.rules import RuleRouter
+
+    router = RuleRouter()
+
+    def predict(text: str, context: RouteContext) -> Prediction:
+        _, analysis = router.route_analyzed(text, context)
+        slots = [{"type": s.type, "text": s.text} for s in analysis.slots]
+        return analysis.label, slots
+
+    return predict
+
+
+ROUTERS: dict[str, Callable[[], Callable[[str, RouteContext], Prediction]]] = {
+    "rules": _rules_predictor,
+}
+
+
+def _gold_intent(record: dict[str, Any]) -> str:
+    intent = str(record["intent"])
+    if "_" not in intent and "scenario" in record:
+        return f"{record['scenario']}_{record.get('action', intent)}"
+    return intent
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace(" 's", "'s").split())
+
+
+class Score:
+    """Running counts for intents, declines and slots."""
+
+    def __init__(self) -> None:
+        self.in_scope = self.in_scope_right = self.out_scope = self.declined = 0
+        self.tp = self.fp = self.fn = 0
+        self.confusions: Counter[tuple[str, str]] = Counter()
+
+    def add(self, record: dict[str, Any], intent: str, slots: list[dict[str, str]]) -> None:
+        """Score one prediction against its record."""
+        scenario = str(record.get("scenario") or _gold_intent(record).split("_")[0])
+        gold = _gold_intent(record)
+        if scenario not in IN_SCOPE:
+            self.out_scope += 1
+            self.declined += intent == "none"
+            if intent != "none":
+                self.confusions[(gold, intent)] += 1
+            return
+        self.in_scope += 1
+        self.in_scope_right += intent == gold
+        if intent != gold:
+            self.confusions[(gold, intent)] += 1
+        want = Counter((e["type"], _norm(e["text"])) for e in record.get("entities", []))
+        got = Counter((s["type"], _norm(s["text"])) for s in slots)
+        hit = sum((want & got).values())
+        self.tp += hit
+        self.fp += sum(got.values()) - hit
+        self.fn += sum(want.values()) - hit
+
+    def summary(self) -> dict[str, float]:
+        """Accuracy, decline share and slot P/R/F1."""
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "intent_acc": self.in_scope_right / self.in_scope if self.in_scope else 0.0,
+            "oos_declined": self.declined / self.out_scope if self.out_scope else 0.0,
+            "slot_p": precision,
+            "slot_r": recall,
+            "slot_f1": f1,
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print the figures and a one-line summary."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--predictions", type=Path)
+    parser.add_argument("--router", choices=sorted(ROUTERS), default="rules")
+    parser.add_argument("--ids", choices=["all", "even", "odd"], default="all")
+    parser.add_argument("--errors", action="store_true", help="print each misrouted request")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    predict = ROUTERS[args.router]()
+    import_ms = (time.perf_counter() - started) * 1000
+    context = RouteContext(now=REF, timezone=ZoneInfo("UTC"))
+    score = Score()
+    timings: list[float] = []
+    scored = 0
+    out = args.predictions.open("w", encoding="utf-8") if args.predictions else None
+    try:
+        for record in _records(args.data):
+            if args.ids != "all" and int(record["id"]) % 2 != (args.ids == "odd"):
+                continue
+            text = str(record["text"])
+            begin = time.perf_counter()
+            intent, slots = predict(text, context)
+            timings.append((time.perf_counter() - begin) * 1e6)
+            if out is not None:
+                row = {"id": record["id"], "text": text, "intent": intent, "slots": slots}
+                out.write(json.dumps(row) + "\n")
+            if "intent" in record:
+                scored += 1
+                score.add(record, intent, slots)
+                gold = _gold_intent(record)
+                if (
+                    args.errors
+                    and intent != gold
+                    and (record.get("scenario") in IN_SCOPE or intent != "none")
+                ):
+                    print(f"  {gold:>20} -> {intent:<20} {text}")
+    finally:
+        if out is not None:
+            out.close()
+    median = statistics.median(timings) if timings else 0.0
+    p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 20 else median
+    print(f"records={len(timings)} scored={scored} router={args.router} load_ms={import_ms:.1f}")
+    if not scored:
+        print(f"median_us={median:.1f} p95_us={p95:.1f}")
+        return 0
+    figures = score.summary()
+    print(f"in-scope records: {score.in_scope}  out-of-scope records: {score.out_scope}")
+    print(
+        f"slots: precision={figures['slot_p']:.3f} recall={figures['slot_r']:.3f} "
+        f"(tp={score.tp} fp={score.fp} fn={score.fn})"
+    )
+    print("most frequent confusions (gold -> predicted):")
+    for (gold, got), count in score.confusions.most_common(8):
+        print(f"  {count:4d}  {gold} -> {got}")
+    print(f"p95_us={p95:.1f}")
+    print(
+        f"intent_acc={figures['intent_acc']:.3f} oos_declined={figures['oos_declined']:.3f} "
+        f"slot_f1={figures['slot_f1']:.3f} median_us={median:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
