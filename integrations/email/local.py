@@ -245,8 +245,11 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         name, folder = self._folder(query.folder)
         found: list[MessageSummary] = []
         for entry in _entries(folder):
-            data = entry.path.read_bytes()
-            summary = self._summary(name, entry, parse_message(data, headers_only=True))
+            try:
+                data = entry.path.read_bytes()
+                summary = self._summary(name, entry, parse_message(data, headers_only=True))
+            except FileNotFoundError:  # moved (flagged, deleted) by another client meanwhile
+                continue
             if matches(query, summary, partial(_body_of, data)):
                 found.append(summary)
         return newest_first(found, query.limit)

@@ -7,7 +7,7 @@ the class name must start with ``Test`` so pytest collects it::
 
     class TestCalDavCalendarContract(CalendarContract):
         @pytest.fixture
-        async def adapter(self, radicale_url):
+        async def adapter(self, radicale_url, tmp_path):
             adapter = CalDavCalendarAdapter(CalDavCalendarAdapter.config_model(url=...),
                                             AdapterEnv(service="calendar", data_dir=tmp_path))
             yield adapter
