@@ -57,7 +57,17 @@ from integrations.email.models import (
 )
 from integrations.errors import InvalidRequest, NotFound
 
-__all__ = ["CalendarContract", "ContactsContract", "MailContract", "fresh_ctx"]
+__all__ = [
+    "DAY",
+    "LISBON",
+    "UTC",
+    "CalendarContract",
+    "ContactsContract",
+    "MailContract",
+    "at",
+    "draft",
+    "fresh_ctx",
+]
 
 UTC = ZoneInfo("UTC")
 LISBON = ZoneInfo("Europe/Lisbon")
