@@ -52,7 +52,9 @@ COMMANDS = ("chat", "agents", "integrations", "auth")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="DIR", type=Path, help="your config directory (overrides AUTOMATE_CONFIG)")
+    parser.add_argument(
+        "--config", metavar="DIR", type=Path, help="your config directory (overrides AUTOMATE_CONFIG)"
+    )
     parser.add_argument("--json", action="store_true", help="print the structured result as JSON")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-vv for debug)")
 

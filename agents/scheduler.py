@@ -167,7 +167,8 @@ class SchedulerAgent(Agent):
         window = TimeRange(start=earliest, end=wanted.start + timedelta(days=PROPOSAL_DAYS) + length)
         busy = await self._busy(window)
         free = [
-            start for start in self._candidates(window.start, window.end - length, length)
+            start
+            for start in self._candidates(window.start, window.end - length, length)
             if not _overlaps_any(start, start + length, busy)
         ]
         free.sort(key=lambda start: abs(start - wanted.start))
@@ -211,9 +212,7 @@ class SchedulerAgent(Agent):
             raise ActionError(f"No event{what} {span(start, end, self.tz)}.")
         if len(found) > 1:
             options = [f"'{e.title}' {span(e.start, e.end, self.tz)}" for e in found[:10]]
-            raise NeedsClarification(
-                "Which event do you mean: " + "; ".join(options) + "?", slot="event"
-            )
+            raise NeedsClarification("Which event do you mean: " + "; ".join(options) + "?", slot="event")
         return found[0]
 
 

@@ -20,7 +20,9 @@ __all__ = [
 class CreateEventParams(BaseModel):
     """A meeting to book. Attendees are names, relations ("my sister") or addresses."""
 
-    title: str | None = Field(None, max_length=500, description="What the event is; defaults to 'Meeting with …'.")
+    title: str | None = Field(
+        None, max_length=500, description="What the event is; defaults to 'Meeting with …'."
+    )
     start: AwareDatetime = Field(description="When it starts, with a time zone offset.")
     end: AwareDatetime | None = Field(None, description="When it ends; else start + duration.")
     duration_minutes: int | None = Field(None, ge=1, le=24 * 60 * 14)

@@ -91,7 +91,9 @@ class Operation:
 OperationMethod = Callable[[Any, ParamsT, CallContext], Awaitable[ResultT]]
 
 
-def operation(*, idempotent: bool) -> Callable[[OperationMethod[ParamsT, ResultT]], OperationMethod[ParamsT, ResultT]]:
+def operation(
+    *, idempotent: bool
+) -> Callable[[OperationMethod[ParamsT, ResultT]], OperationMethod[ParamsT, ResultT]]:
     """Declare an adapter method as an operation; `idempotent` says repeats are harmless."""
 
     def mark(method: OperationMethod[ParamsT, ResultT]) -> OperationMethod[ParamsT, ResultT]:

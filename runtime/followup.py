@@ -44,13 +44,18 @@ def _pending_step(previous: TaskResult) -> StepResult | None:
             return step
     if previous.agent and previous.action:
         return StepResult(
-            id="s1", agent=previous.agent, action=previous.action,
-            params=previous.params or {}, status=TaskStatus.NEEDS_CLARIFICATION,
+            id="s1",
+            agent=previous.agent,
+            action=previous.action,
+            params=previous.params or {},
+            status=TaskStatus.NEEDS_CLARIFICATION,
         )
     return None
 
 
-def _filled(step: StepResult, previous: TaskResult, reply: str, context: RouteContext) -> dict[str, Any] | None:
+def _filled(
+    step: StepResult, previous: TaskResult, reply: str, context: RouteContext
+) -> dict[str, Any] | None:
     """The step's params completed by the reply, or None if the reply does not fit."""
     params = dict(step.params)
     start_key, end_key = _START_KEYS.get(step.action, ("start", "end"))

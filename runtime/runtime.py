@@ -10,12 +10,11 @@ It is also the Python embedding API::
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from pydantic import BaseModel
@@ -24,18 +23,17 @@ from agents.base import ActionContext, Agent, AgentInfo
 from integrations.adapter import CheckResult
 from integrations.clock import Clock
 from integrations.config import AppConfig, load_config
-from integrations.errors import (
-    AutomationError,
-    InvalidRequest,
-    NeedsClarification,
-    SchedulingConflict,
-)
+from integrations.errors import InvalidRequest
 from integrations.manager import IntegrationManager, ServicePool
-from integrations.redaction import redact
+from runtime.executor import Executor, Flow, FlowStep
 from runtime.plan import Clarification, Decline, Plan, Routing, Step
 from runtime.result import StepResult, TaskResult, TaskStatus
 from runtime.router.base import RouteContext, TaskRouter
+from runtime.store.models import RunRecord, StepRecord, StepStatus
 from runtime.templates import fill
+
+if TYPE_CHECKING:
+    from runtime.store.base import RunStore
 
 __all__ = ["MAX_REQUEST_CHARS", "Runtime", "builtin_agents"]
 
@@ -65,11 +63,16 @@ class Runtime:
         agents: Sequence[type[Agent]] | None = None,
         clock: Clock | None = None,
         now: Callable[[], datetime] | None = None,
+        store: RunStore | None = None,
     ) -> None:
         self.config = config
         self.pool = ServicePool(config, clock=clock)
         self._router = router
         self._now = now
+        self._store = store
+        self._owns_store = store is None
+        self._executor: Executor | None = None
+        self._services: IntegrationManager | None = None
         self.agents: dict[str, Agent] = {}
         self.unavailable: dict[str, str] = {}
         for cls in agents if agents is not None else builtin_agents():
@@ -99,8 +102,65 @@ class Runtime:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close every adapter the runtime opened."""
+        """Close every adapter the runtime opened, and the run store if it opened it."""
         await self.pool.aclose()
+        if self._owns_store and self._store is not None:
+            self._store.close()
+            self._store = None
+            self._executor = None
+
+    @property
+    def store(self) -> RunStore:
+        """The run store (the SQLite file under the data directory unless one was given)."""
+        if self._store is None:
+            from runtime.store import open_store
+
+            self._store = open_store(self.config.home)
+        return self._store
+
+    @property
+    def executor(self) -> Executor:
+        """The executor that runs every plan and workflow as a durable run."""
+        if self._executor is None:
+            self._executor = Executor(self.store, self, clock=self.pool.clock)
+        return self._executor
+
+    def side_effect(self, target: str) -> bool:
+        """Whether `agent.action` changes things (a raw `service.operation` is assumed to)."""
+        name, _, action_name = target.partition(".")
+        agent = self.agents.get(name)
+        spec = agent.actions.get(action_name) if agent is not None else None
+        return True if spec is None else spec.side_effect
+
+    async def call(self, target: str, params: Any, ctx: ActionContext) -> tuple[BaseModel, str]:
+        """Run one step: `agent.action`, or `service.operation` straight on the integration."""
+        name, _, operation = target.partition(".")
+        agent = self.agents.get(name)
+        if agent is not None:
+            output = await agent.run(operation, params, ctx)
+            return output, _say(agent, operation, output)
+        if self._services is None:
+            self._services = IntegrationManager.from_config(self.config, pool=self.pool)
+        output = await self._services.call(name, operation, params, idempotency_key=ctx.idempotency_key)
+        return output, "Done."
+
+    async def resume(self, run_id: str) -> RunRecord:
+        """Carry an unfinished run on from its first step without an outcome."""
+        from runtime.executor import RunGone
+
+        record = self.store.get_run(run_id)
+        if record is None:
+            raise RunGone(f"no run {run_id!r} in {self.config.home}")
+        return await self.executor.run(self.flow_of(record), run_id=run_id)
+
+    def flow_of(self, record: RunRecord) -> Flow:
+        """Rebuild the flow a run was started with, from its stored spec."""
+        if record.kind == "workflow":
+            from runtime.workflows.flow import flow_from_spec
+
+            return flow_from_spec(record.spec, self)
+        plan = Plan.model_validate(record.spec["plan"])
+        return _plan_flow(plan, datetime.fromisoformat(record.spec["now"]))
 
     def register(self, agent_cls: type[Agent]) -> None:
         """Add an agent; it is left out (with the reason) if a service it needs is not configured."""
@@ -149,7 +209,9 @@ class Runtime:
         if not text:
             return Decline(text=text, reason="the request is empty")
         if len(text) > MAX_REQUEST_CHARS:
-            return Decline(text=text[:200], reason=f"the request is longer than {MAX_REQUEST_CHARS} characters")
+            return Decline(
+                text=text[:200], reason=f"the request is longer than {MAX_REQUEST_CHARS} characters"
+            )
         settings = self.config.settings
         context = RouteContext(
             now=self.now(),
@@ -201,8 +263,12 @@ class Runtime:
     def _preview(self, plan: Plan) -> TaskResult:
         steps = [
             StepResult(
-                id=s.id, agent=s.agent, action=s.action, params=s.params,
-                status=TaskStatus.PLANNED, message=_describe_step(s),
+                id=s.id,
+                agent=s.agent,
+                action=s.action,
+                params=s.params,
+                status=TaskStatus.PLANNED,
+                message=_describe_step(s),
             )
             for s in plan.steps
         ]
@@ -219,49 +285,26 @@ class Runtime:
         )
 
     async def _run(self, plan: Plan) -> TaskResult:
-        run_id = uuid.uuid4().hex
-        bound = log.bind(run_id=run_id)
-        scope: dict[str, Any] = {}
-        results: list[StepResult] = []
-        outcome = TaskStatus.DONE
-        question: str | None = None
-        options: list[str] = []
-        for step in plan.steps:
-            if outcome is not TaskStatus.DONE:
-                results.append(_not_run(step))
-                continue
-            agent = self.agents[step.agent]
-            try:
-                params = fill(step.params, scope)
-                ctx = ActionContext(run_id=run_id, step_id=step.id, now=self.now())
-                output = await agent.run(step.action, params, ctx)
-            except SchedulingConflict as exc:
-                outcome, question = TaskStatus.NEEDS_CLARIFICATION, f"{exc} Book one of these instead?"
-                options = [_slot_option(p, agent) for p in exc.proposals]
-                proposals = [p.model_dump(mode="json") for p in exc.proposals]
-                results.append(_failed(step, outcome, question, output={"proposals": proposals}))
-            except NeedsClarification as exc:
-                outcome, question = TaskStatus.NEEDS_CLARIFICATION, exc.question
-                results.append(_failed(step, outcome, question))
-            except AutomationError as exc:
-                outcome = TaskStatus.FAILED
-                results.append(_failed(step, outcome, f"{_error_text(exc)}"))
-                bound.warning("step_failed", step=step.id, agent=step.agent, action=step.action, error=str(exc))
-            else:
-                dumped = output.model_dump(mode="json")
-                scope[step.id] = {"output": dumped, "params": params}
-                results.append(
-                    StepResult(
-                        id=step.id, agent=step.agent, action=step.action, params=_jsonable(params),
-                        status=TaskStatus.DONE, output=dumped, message=_say(agent, step.action, output),
-                    )
-                )
+        record = await self.executor.run(_plan_flow(plan, self.now()))
+        return self.task_result(plan, record)
+
+    def task_result(self, plan: Plan, record: RunRecord) -> TaskResult:
+        """What a finished run of `plan` means for the person who asked."""
+        results = [self._step_result(step, record.step(step.id)) for step in plan.steps]
+        status, question, options = TaskStatus.DONE, None, []
+        for result, state in zip(results, record.steps, strict=True):
+            if result.status in (TaskStatus.FAILED, TaskStatus.NEEDS_CLARIFICATION):
+                status = result.status
+                if status is TaskStatus.NEEDS_CLARIFICATION:
+                    question = result.message
+                    options = self._options(state)
+                break
         first = results[0]
         return TaskResult(
-            status=outcome,
+            status=status,
             text=plan.text,
             message="\n".join(r.message for r in results if r.status is not TaskStatus.PLANNED),
-            run_id=run_id,
+            run_id=record.run_id,
             agent=first.agent,
             action=first.action,
             params=first.params,
@@ -271,10 +314,34 @@ class Runtime:
             steps=results,
         )
 
+    def _step_result(self, step: Step, state: StepRecord) -> StepResult:
+        status = _TASK_STATUS[state.status]
+        done = status is TaskStatus.DONE
+        return StepResult(
+            id=step.id, agent=step.agent, action=step.action,
+            params=(state.params or {}) if done else step.params,
+            status=status, output=state.output, message=state.message,
+            error=None if done or status is TaskStatus.PLANNED else state.error,
+        )
+
+    def _options(self, state: StepRecord) -> list[str]:
+        proposals = (state.output or {}).get("proposals") or []
+        agent = self.agents.get(state.target.partition(".")[0])
+        if agent is None:
+            return []
+        from agents.wording import span
+
+        return [
+            span(datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"]), agent.tz)
+            for p in proposals
+        ]
+
     def _capabilities(self) -> str:
         names = {
-            "scheduler": "your calendar", "email": "email and contacts",
-            "reminders": "reminders", "lists": "lists",
+            "scheduler": "your calendar",
+            "email": "email and contacts",
+            "reminders": "reminders",
+            "lists": "lists",
         }
         things = [names.get(name, name) for name in self.agents]
         if not things:
@@ -288,37 +355,29 @@ def _say(agent: Agent, action: str, output: BaseModel) -> str:
     return str(say(action, output)) if callable(say) else "Done."
 
 
+def _plan_flow(plan: Plan, now: datetime) -> Flow:
+    """A router's plan as a flow: steps in order, each after the one before."""
+    steps = tuple(
+        FlowStep(
+            id=step.id, target=f"{step.agent}.{step.action}", params=step.params,
+            needs=(plan.steps[i - 1].id,) if i else (),
+        )
+        for i, step in enumerate(plan.steps)
+    )
+    spec = {"plan": plan.model_dump(mode="json"), "now": now.isoformat()}
+    return Flow(kind="task", name=plan.text, steps=steps, spec=spec, render=fill, now=now)
+
+
+_TASK_STATUS = {
+    StepStatus.DONE: TaskStatus.DONE,
+    StepStatus.FAILED: TaskStatus.FAILED,
+    StepStatus.NEEDS_CLARIFICATION: TaskStatus.NEEDS_CLARIFICATION,
+    StepStatus.SKIPPED: TaskStatus.PLANNED,
+    StepStatus.PENDING: TaskStatus.PLANNED,
+    StepStatus.RUNNING: TaskStatus.PLANNED,
+}
+
+
 def _describe_step(step: Step) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in step.params.items() if v not in (None, [], ""))
     return f"{step.agent}.{step.action}({shown})"
-
-
-def _not_run(step: Step) -> StepResult:
-    return StepResult(
-        id=step.id, agent=step.agent, action=step.action, params=step.params,
-        status=TaskStatus.PLANNED, message="not run",
-    )
-
-
-def _failed(
-    step: Step, status: TaskStatus, message: str, output: dict[str, Any] | None = None
-) -> StepResult:
-    return StepResult(
-        id=step.id, agent=step.agent, action=step.action, params=step.params,
-        status=status, message=message, error=message, output=output,
-    )
-
-
-def _error_text(exc: AutomationError) -> str:
-    text = redact(str(exc))
-    return str(text) if text else type(exc).__name__
-
-
-def _slot_option(proposal: Any, agent: Agent) -> str:
-    from agents.wording import span
-
-    return span(proposal.start, proposal.end, agent.tz)
-
-
-def _jsonable(params: Any) -> dict[str, Any]:
-    return params if isinstance(params, dict) else {}

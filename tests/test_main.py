@@ -21,7 +21,12 @@ def run(home: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str
     command = [str(AUTOMATE)] if AUTOMATE.exists() else [sys.executable, "-m", "main"]
     env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_CONFIG": str(config), "NO_COLOR": "1"}
     return subprocess.run(
-        [*command, *args], capture_output=True, text=True, env=env, timeout=60, check=False,
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
 

@@ -26,8 +26,9 @@ def imported(home: Path, *args: str) -> list[str]:
     code = PROBE.replace("{heavy}", repr(set(roots)))
     env = {**os.environ, "AUTOMATE_HOME": str(home)}
     env.pop("AUTOMATE_CONFIG", None)
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

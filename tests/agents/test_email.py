@@ -36,7 +36,9 @@ def sent_files(home: Path) -> list[Path]:
 class TestSendEmail:
     async def test_writes_one_well_formed_message(self, email: EmailAgent, home: Path) -> None:
         """Sending writes exactly one RFC 5322 message to the sent folder."""
-        sent = await email.send_email(SendEmailParams(to=["ana@example.com"], body="the report is ready"), ctx())
+        sent = await email.send_email(
+            SendEmailParams(to=["ana@example.com"], body="the report is ready"), ctx()
+        )
         files = sent_files(home)
         assert len(files) == 1
         message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
@@ -69,7 +71,9 @@ class TestSendEmail:
 class TestReading:
     async def test_search_and_read_the_sent_folder(self, email: EmailAgent) -> None:
         """Sent mail can be found by subject and read back."""
-        await email.send_email(SendEmailParams(to=["ana@example.com"], subject="Agenda", body="1. budget"), ctx())
+        await email.send_email(
+            SendEmailParams(to=["ana@example.com"], subject="Agenda", body="1. budget"), ctx()
+        )
         found = await email.search_email(SearchEmailParams(folder="sent", subject="agenda"), ctx())
         assert [m.subject for m in found.messages] == ["Agenda"]
         message = await email.read_email(ReadEmailParams(search=SearchEmailParams(folder="sent")), ctx())

@@ -45,15 +45,15 @@ TOMORROW_3PM = NOW.replace(hour=15) + timedelta(days=1)
 class TestCreateEvent:
     async def test_books_with_default_length_and_title(self, scheduler: SchedulerAgent) -> None:
         """A meeting with no end lasts the configured default and is named after its attendees."""
-        event = await scheduler.create_event(
-            CreateEventParams(start=TOMORROW_3PM, attendees=["Ana"]), ctx()
-        )
+        event = await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, attendees=["Ana"]), ctx())
         assert event.start == TOMORROW_3PM
         assert event.end == TOMORROW_3PM + timedelta(minutes=30)
         assert event.title == "Meeting with Ana"
         assert event.timezone == "Europe/Lisbon"
 
-    async def test_attendees_resolve_through_contacts(self, runtime: Runtime, scheduler: SchedulerAgent) -> None:
+    async def test_attendees_resolve_through_contacts(
+        self, runtime: Runtime, scheduler: SchedulerAgent
+    ) -> None:
         """A known name becomes an attendee with the contact's address."""
         await runtime.agent(EmailAgent).add_contact(
             Contact(name="Ana Lima", email="ana@example.com"), ctx("c1")
@@ -70,8 +70,8 @@ class TestCreateEvent:
         assert len(proposals) == 3
         for slot in proposals:
             local = slot.start.astimezone(TOMORROW_3PM.tzinfo)
-            assert 9 <= local.hour and (slot.end.astimezone(TOMORROW_3PM.tzinfo).hour, 0) <= (17, 0)
-            assert not (slot.start < TOMORROW_3PM + timedelta(minutes=30) and TOMORROW_3PM < slot.end)
+            assert local.hour >= 9 and (slot.end.astimezone(TOMORROW_3PM.tzinfo).hour, 0) <= (17, 0)
+            assert not (slot.start < TOMORROW_3PM + timedelta(minutes=30) and slot.end > TOMORROW_3PM)
             assert abs(slot.start - TOMORROW_3PM) <= timedelta(hours=1)
         listed = await scheduler.list_events(
             ListEventsParams(start=TOMORROW_3PM, end=TOMORROW_3PM + timedelta(hours=1)), ctx()
@@ -81,7 +81,9 @@ class TestCreateEvent:
     async def test_books_anyway_when_told(self, scheduler: SchedulerAgent) -> None:
         """allow_conflict books over an existing event."""
         await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM), ctx("s1", "a"))
-        await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM, allow_conflict=True), ctx("s1", "b"))
+        await scheduler.create_event(
+            CreateEventParams(start=TOMORROW_3PM, allow_conflict=True), ctx("s1", "b")
+        )
         listed = await scheduler.list_events(
             ListEventsParams(start=TOMORROW_3PM, end=TOMORROW_3PM + timedelta(hours=1)), ctx()
         )
@@ -107,9 +109,7 @@ class TestFindEvents:
         )
         cancelled = await scheduler.cancel_event(EventQuery(query="dentist"), ctx())
         assert cancelled.event.title == "Dentist"
-        listed = await scheduler.list_events(
-            ListEventsParams(start=NOW, end=NOW + timedelta(days=3)), ctx()
-        )
+        listed = await scheduler.list_events(ListEventsParams(start=NOW, end=NOW + timedelta(days=3)), ctx())
         assert [e.title for e in listed.events] == ["Standup"]
 
     async def test_ambiguous_query_asks_which(self, scheduler: SchedulerAgent) -> None:
@@ -146,7 +146,9 @@ class TestFreeSlots:
             CreateEventParams(start=day.replace(hour=9), end=day.replace(hour=12), title="Block"), ctx()
         )
         slots = await scheduler.find_free_slots(
-            FreeSlotsParams(start=day.replace(hour=0), end=day.replace(hour=23), duration_minutes=60, count=20),
+            FreeSlotsParams(
+                start=day.replace(hour=0), end=day.replace(hour=23), duration_minutes=60, count=20
+            ),
             ctx(),
         )
         starts = [s.start.astimezone(day.tzinfo).hour for s in slots.slots]

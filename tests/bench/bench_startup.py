@@ -21,8 +21,17 @@ import tempfile
 import time
 from pathlib import Path
 
-HEAVY = ("googleapiclient", "google.auth", "google_auth_oauthlib", "anthropic", "langchain",
-         "langchain_core", "mcp", "temporalio", "httplib2")
+HEAVY = (
+    "googleapiclient",
+    "google.auth",
+    "google_auth_oauthlib",
+    "anthropic",
+    "langchain",
+    "langchain_core",
+    "mcp",
+    "temporalio",
+    "httplib2",
+)
 TASK = "what's on my calendar tomorrow"
 
 
@@ -48,9 +57,17 @@ def timed(command: list[str], env: dict[str, str], runs: int) -> float:
 def heavy_imports(env: dict[str, str]) -> list[str]:
     """Heavy modules imported by one task, read from `python -X importtime`."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import sys; sys.argv=['automate', {TASK!r}]; "
-         "import main; main.main(sys.argv[1:])"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            f"import sys; sys.argv=['automate', {TASK!r}]; import main; main.main(sys.argv[1:])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     found = set()
     for line in done.stderr.splitlines():
@@ -64,7 +81,9 @@ def heavy_imports(env: dict[str, str]) -> list[str]:
 
 def main() -> None:
     """Measure and print."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=11, help="timed runs per command (default 11)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
@@ -78,8 +97,10 @@ def main() -> None:
     print(f"automate --help     {help_s * 1000:7.1f} ms  ({help_s / python_s:.1f}x python)")
     print(f"automate '{TASK}'  {task_s * 1000:7.1f} ms  ({task_s / python_s:.1f}x python)")
     print(f"heavy imports: {', '.join(heavy) or 'none'}")
-    print(f"help_s={help_s:.3f} task_s={task_s:.3f} python_s={python_s:.3f} "
-          f"heavy_imports={','.join(heavy) or 'none'}")
+    print(
+        f"help_s={help_s:.3f} task_s={task_s:.3f} python_s={python_s:.3f} "
+        f"heavy_imports={','.join(heavy) or 'none'}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,12 @@ class ScriptedRouter:
 
 
 def book(start: datetime = TOMORROW_3PM, **params: Any) -> Plan:
-    step = Step(id="s1", agent="scheduler", action="create_event",
-                params={"start": start.isoformat(), "attendees": ["Ana"], **params})
+    step = Step(
+        id="s1",
+        agent="scheduler",
+        action="create_event",
+        params={"start": start.isoformat(), "attendees": ["Ana"], **params},
+    )
     return Plan(text="book", steps=[step])
 
 
@@ -40,6 +44,7 @@ def book(start: datetime = TOMORROW_3PM, **params: Any) -> Plan:
 def make_runtime(local_config: AppConfig, fixed_now: Callable[[], datetime]) -> Callable[[Routing], Runtime]:
     def make(routing: Routing) -> Runtime:
         return Runtime(local_config, router=ScriptedRouter(routing), now=fixed_now)
+
     return make
 
 
@@ -49,13 +54,22 @@ async def runtime(make_runtime: Callable[[Routing], Runtime]) -> AsyncIterator[R
         yield rt
 
 
-async def events_tomorrow(rt: Runtime) -> list[str]:
+async def events_tomorrow(rt: Runtime) -> list[datetime]:
     day = TOMORROW_3PM.replace(hour=0)
-    listing = Plan(text="list", steps=[Step(id="s1", agent="scheduler", action="list_events",
-                   params={"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()})])
+    listing = Plan(
+        text="list",
+        steps=[
+            Step(
+                id="s1",
+                agent="scheduler",
+                action="list_events",
+                params={"start": day.isoformat(), "end": (day + timedelta(days=1)).isoformat()},
+            )
+        ],
+    )
     result = await rt.execute(listing)
     assert result.output is not None
-    return [e["start"] for e in result.output["events"]]
+    return [datetime.fromisoformat(e["start"]) for e in result.output["events"]]
 
 
 class TestHandle:
@@ -65,7 +79,7 @@ class TestHandle:
         assert result.status is TaskStatus.DONE and result.exit_code == 0
         assert (result.agent, result.action) == ("scheduler", "create_event")
         assert result.message == "Booked 'Meeting with Ana' Wed 25 Nov 15:00–15:30"
-        assert await events_tomorrow(runtime) == [TOMORROW_3PM.isoformat()]
+        assert await events_tomorrow(runtime) == [TOMORROW_3PM]
 
     async def test_second_booking_is_a_question_not_a_double_booking(self, runtime: Runtime) -> None:
         """The same request twice reports the clash, offers slots, and books nothing more."""
@@ -97,14 +111,27 @@ class TestHandle:
         assert result.status is TaskStatus.DECLINED
         assert await events_tomorrow(runtime) == []
 
-    async def test_later_step_uses_an_earlier_output(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+    async def test_later_step_uses_an_earlier_output(
+        self, make_runtime: Callable[[Routing], Runtime]
+    ) -> None:
         """A template in a later step's params is filled from the earlier step's output."""
-        plan = Plan(text="book and mail", steps=[
-            book(location="Café Lisboa").steps[0],
-            Step(id="s2", agent="email", action="send_email", needs=["s1"],
-                 params={"to": ["ana@example.com"], "subject": "Where",
-                         "body": "We meet at {s1.output.location}."}),
-        ])
+        plan = Plan(
+            text="book and mail",
+            steps=[
+                book(location="Café Lisboa").steps[0],
+                Step(
+                    id="s2",
+                    agent="email",
+                    action="send_email",
+                    needs=["s1"],
+                    params={
+                        "to": ["ana@example.com"],
+                        "subject": "Where",
+                        "body": "We meet at {s1.output.location}.",
+                    },
+                ),
+            ],
+        )
         async with make_runtime(plan) as rt:
             result = await rt.handle("book and mail")
         assert result.status is TaskStatus.DONE
@@ -140,10 +167,14 @@ class TestFollowUp:
         assert booked.status is TaskStatus.DONE
         assert len(await events_tomorrow(runtime)) == 2
 
-    async def test_an_address_fills_the_missing_recipient(self, make_runtime: Callable[[Routing], Runtime]) -> None:
+    async def test_an_address_fills_the_missing_recipient(
+        self, make_runtime: Callable[[Routing], Runtime]
+    ) -> None:
         """An address given in answer to 'what is Bob's address' completes the send."""
-        plan = Plan(text="mail bob", steps=[Step(id="s1", agent="email", action="send_email",
-                                                 params={"to": ["Bob"], "body": "hi"})])
+        plan = Plan(
+            text="mail bob",
+            steps=[Step(id="s1", agent="email", action="send_email", params={"to": ["Bob"], "body": "hi"})],
+        )
         async with make_runtime(plan) as rt:
             asked = await rt.handle("mail bob")
             assert asked.status is TaskStatus.NEEDS_CLARIFICATION
@@ -153,8 +184,14 @@ class TestFollowUp:
 
     async def test_a_time_fills_a_missing_start(self, make_runtime: Callable[[Routing], Runtime]) -> None:
         """A router's question about the start is answered by a time expression."""
-        question = Clarification(text="meet ana", question="When?", slot="start",
-                                 agent="scheduler", action="create_event", params={"attendees": ["Ana"]})
+        question = Clarification(
+            text="meet ana",
+            question="When?",
+            slot="start",
+            agent="scheduler",
+            action="create_event",
+            params={"attendees": ["Ana"]},
+        )
         async with make_runtime(question) as rt:
             asked = await rt.handle("meet ana")
             booked = await rt.execute(answer(asked, "tomorrow at 3pm", rt.router, self.context()))

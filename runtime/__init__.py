@@ -1,0 +1,1 @@
+"""The runtime: routing requests to agents, running plans, and the chat loop."""
