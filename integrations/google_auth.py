@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, SecretStr
 
 from integrations.credentials import CredentialStore, OAuthToken
+from integrations.errors import AuthError
 
 __all__ = [
     "CALENDAR_SCOPES",
@@ -64,9 +65,7 @@ def token_state(
     """The state of a stored OAuth token at `now`."""
     now = now or datetime.now(UTC)
     if token is None:
-        return CredentialState(
-            service=service, status="missing", detail="not signed in", fix=FIX_COMMAND
-        )
+        return CredentialState(service=service, status="missing", detail="not signed in", fix=FIX_COMMAND)
     if token.refresh_error:
         return CredentialState(
             service=service,
@@ -77,17 +76,11 @@ def token_state(
     refreshable = token.refresh_token is not None
     if token.expiry is None or token.token is None:
         if refreshable:
-            return CredentialState(
-                service=service, status="valid", detail="signed in (refreshes as needed)"
-            )
-        return CredentialState(
-            service=service, status="expired", detail="no access token", fix=FIX_COMMAND
-        )
+            return CredentialState(service=service, status="valid", detail="signed in (refreshes as needed)")
+        return CredentialState(service=service, status="expired", detail="no access token", fix=FIX_COMMAND)
     left = _aware(token.expiry) - now
     if refreshable:
-        return CredentialState(
-            service=service, status="valid", detail="signed in (refreshes before expiry)"
-        )
+        return CredentialState(service=service, status="valid", detail="signed in (refreshes before expiry)")
     if left <= timedelta(0):
         return CredentialState(
             service=service, status="expired", detail="the access token expired", fix=FIX_COMMAND
@@ -134,9 +127,7 @@ def from_credentials(credentials: Any, *, client_id: str | None = None) -> OAuth
         client_id=credentials.client_id or client_id or "",
         client_secret=SecretStr(secret) if secret else None,
         scopes=list(credentials.scopes or ()),
-        expiry=expiry.replace(tzinfo=UTC)
-        if expiry is not None and expiry.tzinfo is None
-        else expiry,
+        expiry=expiry.replace(tzinfo=UTC) if expiry is not None and expiry.tzinfo is None else expiry,
     )
 
 
@@ -151,9 +142,7 @@ def remember_refresh(
         updated = stored.model_copy(update={"refresh_error": error})
     else:
         fresh = from_credentials(credentials, client_id=stored.client_id)
-        updated = fresh.model_copy(
-            update={"refresh_error": None, "scopes": fresh.scopes or stored.scopes}
-        )
+        updated = fresh.model_copy(update={"refresh_error": None, "scopes": fresh.scopes or stored.scopes})
     store.set_token(service, updated)
     return updated
 
@@ -167,21 +156,40 @@ def run_installed_app_flow(
     port: int = 0,
     timeout: float | None = 300,
 ) -> OAuthToken:
-    """Ask the person for consent in a browser (or print the URL) and return the token."""
-    from google_auth_oauthlib.flow import InstalledAppFlow
+    """Ask the person for consent in a browser (or print the URL) and return the token.
 
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(scopes))
-    credentials = flow.run_local_server(
-        host=host,
-        port=port,
-        open_browser=open_browser,
-        authorization_prompt_message=_PROMPT,
-        success_message="automate is signed in. You can close this window.",
-        timeout_seconds=timeout,
-    )
-    if credentials is None:
-        raise TimeoutError("no answer from the browser in time")
+    The redirect comes back to a one-shot server on the loopback interface;
+    the URL is always printed, and a browser is opened only when one exists.
+    """
+    from google_auth_oauthlib.flow import InstalledAppFlow
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+    try:
+        flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(scopes))
+        credentials = flow.run_local_server(
+            host=host,
+            port=port,
+            open_browser=open_browser and _browser_available(),
+            authorization_prompt_message=_PROMPT,
+            success_message="automate is signed in. You can close this window.",
+            timeout_seconds=timeout,
+        )
+    except (OAuth2Error, OSError, ValueError, KeyError, AttributeError) as exc:
+        # A bad client file, a busy port, consent refused, the token endpoint unreachable, or
+        # no answer in time (the library's timeout error is an AttributeError).
+        message = f"Google sign-in failed: {type(exc).__name__}: {exc}"
+        raise AuthError(message, service=GOOGLE_SERVICE) from exc
     return from_credentials(credentials, client_id=flow.client_config.get("client_id"))
+
+
+def _browser_available() -> bool:
+    import webbrowser
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def _aware(moment: datetime) -> datetime:

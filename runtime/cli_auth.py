@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from integrations.config import AppConfig, ServiceConfig, load_config
 from integrations.credentials import CredentialStore, CredentialStoreError
+from integrations.errors import AuthError
 from integrations.google_auth import (
     CALENDAR_SCOPES,
     GOOGLE_SERVICE,
@@ -26,6 +27,7 @@ from integrations.google_auth import (
     run_installed_app_flow,
     token_state,
 )
+from integrations.redaction import redact
 from integrations.registry import adapter_class
 
 __all__ = ["auth_google", "auth_set", "auth_status", "credential_states", "run_auth"]
@@ -81,8 +83,8 @@ def run_auth(
         if args.action == "set":
             return auth_set(config, store, args.service, prompt=prompt, out=out)
         return auth_status(config, store, out=out)
-    except CredentialStoreError as exc:
-        print(f"automate: {exc}", file=out)
+    except (CredentialStoreError, AuthError) as exc:
+        print(f"automate: {redact(str(exc))}", file=out)
         return EXIT_FAILED
 
 

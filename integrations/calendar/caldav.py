@@ -56,9 +56,7 @@ class CalDAVConfig(StrictModel):
     password: SecretStr | None = Field(
         None, description="a ${ENV} reference; when omitted, `automate auth set SERVICE` stores it"
     )
-    calendar: str | None = Field(
-        None, description="calendar display name; the first one when omitted"
-    )
+    calendar: str | None = Field(None, description="calendar display name; the first one when omitted")
     create_calendar: bool = Field(True, description="create the named calendar when it is missing")
     verify: bool | str = Field(True, description="verify TLS certificates, or a CA bundle path")
     timeout: int = Field(30, gt=0, description="seconds for one HTTP request")
@@ -109,9 +107,7 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
 
     async def get_event(self, params: EventRef, ctx: CallContext) -> CalendarEvent:
         """One event by UID; `NotFound` if there is none."""
-        return await self._run(
-            "get_event", lambda calendar: _parse_one(_by_uid(calendar, params.uid))
-        )
+        return await self._run("get_event", lambda calendar: _parse_one(_by_uid(calendar, params.uid)))
 
     async def update_event(self, params: EventPatch, ctx: CallContext) -> CalendarEvent:
         """Change the given fields of an event."""
@@ -192,9 +188,7 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
             timeout=self.config.timeout,
         )
         principal = client.principal()  # type: ignore[no-untyped-call]
-        self._calendar = _find_calendar(
-            principal, self.config.calendar, self.config.create_calendar
-        )
+        self._calendar = _find_calendar(principal, self.config.calendar, self.config.create_calendar)
         self._client = client
         return self._calendar
 
@@ -229,9 +223,7 @@ def _find_calendar(principal: Any, wanted: str | None, create: bool) -> Any:
         return principal.calendar(name=wanted)
     except NotFoundError:
         if not create:
-            raise NotFound(
-                f"no calendar named {wanted!r} (set create_calendar: true to make it)"
-            ) from None
+            raise NotFound(f"no calendar named {wanted!r} (set create_calendar: true to make it)") from None
         return principal.make_calendar(name=wanted)
 
 

@@ -73,12 +73,8 @@ class GoogleCalendarConfig(StrictModel):
     credentials: str = Field(
         GOOGLE_SERVICE, description="the credential store entry (`automate auth google`)"
     )
-    client_secrets: str | None = Field(
-        None, description="OAuth client file used by `automate auth google`"
-    )
-    api_endpoint: str | None = Field(
-        None, pattern=r"^https?://", description="override the API base URL"
-    )
+    client_secrets: str | None = Field(None, description="OAuth client file used by `automate auth google`")
+    api_endpoint: str | None = Field(None, pattern=r"^https?://", description="override the API base URL")
     timeout: float = Field(30.0, gt=0)
 
 
@@ -162,9 +158,7 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
 
         def get(api: Any) -> CalendarEvent:
             found = self._execute(
-                api.events().get(
-                    calendarId=self.config.calendar_id, eventId=google_event_id(params.uid)
-                )
+                api.events().get(calendarId=self.config.calendar_id, eventId=google_event_id(params.uid))
             )
             if found.get("status") == "cancelled":
                 raise NotFound(f"event {params.uid} was deleted")
@@ -183,9 +177,7 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
                 current = self._execute(api.events().get(calendarId=cal, eventId=event_id))
                 zone_name = current.get("start", {}).get("timeZone") or "UTC"
             body = _patch_body(params, zone_name or "UTC")
-            return _event(
-                self._execute(api.events().patch(calendarId=cal, eventId=event_id, body=body))
-            )
+            return _event(self._execute(api.events().patch(calendarId=cal, eventId=event_id, body=body)))
 
         return await self._run("update_event", patch)
 
@@ -236,9 +228,7 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
     async def check(self) -> CheckResult:
         """Report the stored token's state and whether the calendar answers with it."""
         try:
-            state = token_state(
-                self._store.token(self.config.credentials), service=self.config.credentials
-            )
+            state = token_state(self._store.token(self.config.credentials), service=self.config.credentials)
         except CredentialStoreError as exc:
             return self.report(False, str(exc))
         if not state.usable:
@@ -284,9 +274,7 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
                     raise AuthError(f"Google: {state.describe()}")
                 self._credentials = to_credentials(token)
                 self._token_seen = self._credentials.token
-                options = (
-                    {"api_endpoint": self.config.api_endpoint} if self.config.api_endpoint else None
-                )
+                options = {"api_endpoint": self.config.api_endpoint} if self.config.api_endpoint else None
                 self._service = build(
                     "calendar",
                     "v3",
@@ -323,9 +311,7 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
         except HttpError as exc:
             raise _HttpFailure(exc) from exc
         except RefreshError as exc:
-            remember_refresh(
-                self._store, self.config.credentials, self._credentials, error=_first_line(exc)
-            )
+            remember_refresh(self._store, self.config.credentials, self._credentials, error=_first_line(exc))
             with self._lock:
                 self._service = None  # the next call reads the store again
             raise AuthError(
@@ -366,9 +352,7 @@ def _translate(exc: Exception) -> IntegrationError | None:
     if isinstance(exc, _HttpFailure):
         return _from_status(exc)
     if isinstance(exc, TransportError | httplib2.HttpLib2Error | OSError):
-        return TransientError(
-            f"cannot reach Google Calendar ({type(exc).__name__}: {_first_line(exc)})"
-        )
+        return TransientError(f"cannot reach Google Calendar ({type(exc).__name__}: {_first_line(exc)})")
     return None
 
 
@@ -410,9 +394,7 @@ def _attendees(people: list[Attendee]) -> dict[str, Any]:
     """Attendees Google knows (with an address), and the names of those it cannot hold."""
     body: dict[str, Any] = {
         "attendees": [
-            {"email": p.email, **({"displayName": p.name} if p.name else {})}
-            for p in people
-            if p.email
+            {"email": p.email, **({"displayName": p.name} if p.name else {})} for p in people if p.email
         ]
     }
     nameless = [p.name for p in people if not p.email and p.name]
@@ -463,9 +445,7 @@ def _moment(value: dict[str, Any], zone_name: str) -> datetime:
 
 def _event(item: dict[str, Any], calendar_zone: str = "UTC") -> CalendarEvent:
     zone_name = item.get("start", {}).get("timeZone") or calendar_zone
-    people = [
-        Attendee(email=a.get("email"), name=a.get("displayName")) for a in item.get("attendees", [])
-    ]
+    people = [Attendee(email=a.get("email"), name=a.get("displayName")) for a in item.get("attendees", [])]
     nameless = item.get("extendedProperties", {}).get("private", {}).get(_NAMELESS)
     if nameless:
         people += [Attendee(name=name) for name in json.loads(nameless)]

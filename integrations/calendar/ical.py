@@ -70,9 +70,7 @@ def ical_to_events(data: str | bytes, *, default_zone: str = "UTC") -> list[Cale
     return [_event(component, default_zone) for component in calendar.walk("VEVENT")]
 
 
-def apply_patch(
-    event: CalendarEvent, patch: EventPatch, *, now: datetime | None = None
-) -> CalendarEvent:
+def apply_patch(event: CalendarEvent, patch: EventPatch, *, now: datetime | None = None) -> CalendarEvent:
     """`event` with the fields `patch` gives replaced (validated as a whole)."""
     changes = patch.model_dump(exclude={"uid"}, exclude_none=True)
     if patch.attendees is not None:
