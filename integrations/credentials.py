@@ -37,9 +37,7 @@ KEY_ENV = "AUTOMATE_SECRET_KEY"
 STORE_FILE = "credentials.enc"
 KEY_FILE = "secret.key"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
-_GENERATE = (
-    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
-)
+_GENERATE = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 
 
 class CredentialStoreError(AutomationError):
@@ -150,9 +148,7 @@ class CredentialStore:
         try:
             blob = self.path.read_bytes()
         except OSError as exc:
-            raise CredentialStoreError(
-                f"cannot read credential store {self.path}: {exc.strerror}"
-            ) from None
+            raise CredentialStoreError(f"cannot read credential store {self.path}: {exc.strerror}") from None
         try:
             plain = self._cipher().decrypt(blob)
         except InvalidToken:
@@ -222,8 +218,7 @@ def _checked_key(key: bytes, source: str) -> bytes:
         Fernet(key)
     except ValueError:
         raise CredentialStoreError(
-            f"{source} is not a valid key (32 url-safe base64-encoded bytes); "
-            f"make one with: {_GENERATE}"
+            f"{source} is not a valid key (32 url-safe base64-encoded bytes); make one with: {_GENERATE}"
         ) from None
     return key
 
