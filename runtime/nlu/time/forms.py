@@ -1,0 +1,187 @@
+"""Semantic values built by the grammar: partial times, spans, durations, ranges, recurrences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, tzinfo
+
+from .values import Grain
+
+__all__ = [
+    "Duration",
+    "Form",
+    "Open",
+    "Range",
+    "Recur",
+    "Span",
+    "Value",
+    "apply_meridiem",
+    "apply_pod",
+    "intersect",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A concrete interval [start, end) read at a grain."""
+
+    start: datetime
+    end: datetime
+    grain: Grain
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An amount of a calendar unit ("2 hours", "half an hour" is 30 minutes)."""
+
+    amount: float
+    unit: Grain
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A time as constraints on calendar fields, optionally inside a concrete anchor span.
+
+    `h12` marks an hour said without am/pm (so hour + 12 is another reading); `pod` is a
+    part-of-day window in hours; `latent` forms (a bare "7", "1974") are times only when
+    something else in the phrase makes them so.
+    """
+
+    year: int | None = None
+    quarter: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    second: int | None = None
+    h12: bool = False
+    pod: tuple[int, int] | None = None
+    span: Span | None = None
+    alt: Span | None = None  # another reading of `span` ("next friday" said on a Thursday)
+    holiday: str | None = None
+    interval: bool = False
+    latent: bool = False
+    not_immediate: bool = False
+    past: bool = False
+    tz: tzinfo | None = None
+
+    @property
+    def has_date(self) -> bool:
+        """Whether a calendar-date field is constrained."""
+        return any(
+            v is not None
+            for v in (self.year, self.quarter, self.month, self.day, self.weekday, self.holiday)
+        )
+
+    @property
+    def has_time(self) -> bool:
+        """Whether a time-of-day field (or part of day) is constrained."""
+        return self.hour is not None or self.minute is not None or self.pod is not None
+
+    @property
+    def is_time_of_day(self) -> bool:
+        """A clock time with no date and no anchor."""
+        return self.hour is not None and not self.has_date and self.span is None
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """An interval between two times; `hi` is inclusive at its grain ("3 to 5pm" ends 6pm)."""
+
+    lo: Form
+    hi: Form
+    hi_exclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Open:
+    """An open interval: after/since a time, or before/until it."""
+
+    bound: Form
+    after: bool
+    from_now: bool = False  # "by 5pm": from now until the bound
+
+
+@dataclass(frozen=True, slots=True)
+class Recur:
+    """A recurrence: a frequency with an interval and a time pattern."""
+
+    freq: str
+    interval: int
+    pattern: Form
+    byday: tuple[int, ...] = ()
+
+
+Value = Form | Range | Open | Recur
+
+_FIELDS = ("year", "quarter", "month", "day", "weekday", "hour", "minute", "second", "holiday")
+_FORM_FIELDS = tuple(f.name for f in fields(Form))
+
+
+def apply_meridiem(form: Form, mer: str) -> Form | None:
+    """Fix an hour said with am/pm; None when the hour cannot take it ("15pm")."""
+    if form.hour is None or form.hour > 12 or (form.hour == 0 and mer == "pm"):
+        return None
+    if not form.h12 and form.hour != 12 and form.hour != 0:
+        return None
+    hour = form.hour % 12 + (12 if mer == "pm" else 0)
+    return replace(form, hour=hour, h12=False, latent=False)
+
+
+def apply_pod(form: Form, pod: tuple[int, int]) -> Form:
+    """Pick the reading of an am/pm-less hour that falls in a part of day."""
+    if form.hour is None or not form.h12:
+        return replace(form, pod=None) if form.hour is not None else form
+    low = form.hour % 12
+    for hour in (low, low + 12):
+        if pod[0] <= hour < pod[1]:
+            return replace(form, hour=hour, h12=False, pod=None)
+    hour = low + 12 if pod[0] >= 12 else low
+    return replace(form, hour=hour, h12=False, pod=None)
+
+
+def _span_inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def intersect(a: Form, b: Form) -> Form | None:
+    """Both constraints at once ("tomorrow" and "at 3pm"); None when they conflict."""
+    merged: dict[str, object] = {}
+    for name in _FIELDS:
+        va, vb = getattr(a, name), getattr(b, name)
+        if va is not None and vb is not None and va != vb:
+            return None
+        merged[name] = va if va is not None else vb
+    if a.span is not None and b.span is not None:
+        if _span_inside(a.span, b.span):
+            span, interval = a.span, a.interval
+        elif _span_inside(b.span, a.span):
+            span, interval = b.span, b.interval
+        else:
+            return None
+    else:
+        span = a.span or b.span
+        interval = (a.interval or b.interval) and not (a.hour is not None or b.hour is not None)
+    if a.tz is not None and b.tz is not None and a.tz != b.tz:
+        return None
+    form = Form(
+        **merged,  # type: ignore[arg-type]
+        h12=a.h12 or b.h12,
+        span=span,
+        alt=a.alt or b.alt,
+        interval=interval,
+        latent=a.latent and b.latent,
+        not_immediate=a.not_immediate and b.not_immediate,
+        past=a.past or b.past,
+        tz=a.tz or b.tz,
+    )
+    pod = a.pod or b.pod
+    if a.pod and b.pod:
+        lo, hi = max(a.pod[0], b.pod[0]), min(a.pod[1], b.pod[1])
+        if lo >= hi:
+            return None
+        pod = (lo, hi)
+    if pod is not None and form.hour is not None:
+        return apply_pod(form, pod)
+    return replace(form, pod=pod)

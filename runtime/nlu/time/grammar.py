@@ -1,0 +1,43 @@
+"""The one grammar every rule module registers into, and the helpers rules share."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .chart import Ctx, Grammar
+from .forms import Form, Span
+from .grains import add_grain, truncate
+from .values import Grain
+
+__all__ = ["GRAMMAR", "clock", "concrete", "day_span", "unit_span"]
+
+GRAMMAR = Grammar()
+
+
+def clock(hour: int, minute: int | None = None, second: int | None = None,
+          latent: bool = False) -> Form | None:
+    """A time of day; hours 1-12 without am/pm keep both readings."""
+    if not 0 <= hour <= 24 or (minute is not None and not 0 <= minute <= 59):
+        return None
+    if second is not None and not 0 <= second <= 59:
+        return None
+    if hour == 24:
+        hour = 0
+    return Form(hour=hour, minute=minute, second=second, h12=1 <= hour <= 12, latent=latent)
+
+
+def concrete(start: datetime, grain: Grain, interval: bool = False,
+             end: datetime | None = None) -> Form:
+    """A form fixed to one span."""
+    return Form(span=Span(start, end or add_grain(start, grain), grain), interval=interval)
+
+
+def unit_span(ctx: Ctx, unit: Grain, offset: int) -> Form:
+    """The unit containing the reference time, moved by `offset` units ("next week")."""
+    start = add_grain(truncate(ctx.ref, unit), unit, offset)
+    return concrete(start, unit)
+
+
+def day_span(ctx: Ctx, offset: int) -> Form:
+    """The day `offset` days from the reference day."""
+    return concrete(truncate(ctx.ref, "day") + timedelta(days=offset), "day")

@@ -1,0 +1,262 @@
+"""Turn grammar values into concrete times: search the calendar for the first fitting moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from . import holidays as holiday_dates
+from .forms import Form, Span
+from .grains import add_grain, finer, grain_rank, month_days, truncate
+from .values import Grain
+
+__all__ = ["Resolved", "form_grain", "resolve_form", "span_of"]
+
+# How far a search may look for a date that fits (years).
+_HORIZON = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A concrete reading of a form: its span and whether it reads as an interval."""
+
+    span: Span
+    interval: bool
+    alternative: Span | None = None
+
+
+def form_grain(form: Form) -> Grain:
+    """The finest grain a form constrains."""
+    if form.second is not None:
+        return "second"
+    if form.minute is not None:
+        return "minute"
+    if form.hour is not None or form.pod is not None:
+        return "hour"
+    if form.day is not None or form.weekday is not None or form.holiday is not None:
+        return "day"
+    if form.month is not None:
+        return "month"
+    if form.quarter is not None:
+        return "quarter"
+    if form.year is not None:
+        return "year"
+    return form.span.grain if form.span is not None else "day"
+
+
+def _date_grain(form: Form) -> Grain | None:
+    if form.day is not None or form.weekday is not None or form.holiday is not None:
+        return "day"
+    if form.month is not None:
+        return "month"
+    if form.quarter is not None:
+        return "quarter"
+    if form.year is not None:
+        return "year"
+    return None
+
+
+def _years(form: Form, first: int, past: bool) -> Iterator[int]:
+    if form.year is not None:
+        yield form.year
+        return
+    step = -1 if past else 1
+    for offset in range(_HORIZON):
+        year = first + step * offset
+        if 1 <= year <= 9999:
+            yield year
+
+
+def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]:
+    """Starts of calendar units (days, months, quarters, years) fitting the date fields,
+    in time order from the unit containing `anchor` (backwards when `past`)."""
+    for year in _years(form, anchor.year, past):
+        if form.holiday is not None:
+            for day in sorted(holiday_dates.dates(form.holiday, year), reverse=past):
+                if _fits_day(form, day):
+                    yield day
+            continue
+        months: list[int]
+        if form.month is not None:
+            months = [form.month]
+        elif form.quarter is not None:
+            months = [3 * form.quarter - 2] if grain == "quarter" else [
+                3 * form.quarter - 2 + i for i in range(3)
+            ]
+        elif grain == "year":
+            months = [1]
+        elif grain == "quarter":
+            months = [1, 4, 7, 10]
+        else:
+            months = list(range(1, 13))
+        if past:
+            months.reverse()
+        for month in months:
+            if grain != "day":
+                yield date(year, month, 1)
+                continue
+            last = month_days(year, month)
+            days = [form.day] if form.day is not None else list(range(1, last + 1))
+            if past:
+                days.reverse()
+            for dom in days:
+                if dom > last:
+                    continue
+                day = date(year, month, dom)
+                if form.weekday is None or day.weekday() == form.weekday:
+                    yield day
+
+
+def _fits_day(form: Form, day: date) -> bool:
+    return (
+        (form.month is None or day.month == form.month)
+        and (form.day is None or day.day == form.day)
+        and (form.weekday is None or day.weekday() == form.weekday)
+    )
+
+
+def _clock_readings(form: Form) -> list[time]:
+    """Times of day a form allows, earliest first (both readings of an am/pm-less hour)."""
+    if form.hour is None:
+        return []
+    hours = [form.hour]
+    if form.h12 and form.hour <= 12:
+        hours = sorted({form.hour % 12, form.hour % 12 + 12})
+    return [time(h, form.minute or 0, form.second or 0) for h in hours]
+
+
+def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
+    base = datetime.combine(day, time(0), tzinfo=tzinfo)  # type: ignore[arg-type]
+    if clock is not None:
+        start = base.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
+        grain = form_grain(form)
+        return Span(start, add_grain(start, grain), grain)
+    if form.pod is not None:
+        start = base + timedelta(hours=form.pod[0])
+        return Span(start, base + timedelta(hours=form.pod[1]), "hour")
+    grain = _date_grain(form) or "day"
+    if form.holiday is not None:
+        for first, end in holiday_dates.spans(form.holiday, day.year):
+            if first == day:
+                return Span(base, base + (end - first), "day")
+    return Span(base, add_grain(base, grain), grain)
+
+
+def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) -> Resolved | None:
+    """The first span fitting `form` (from `ref`, inside its anchor, after `not_before`)."""
+    if form.tz is not None:
+        ref = ref.astimezone(form.tz)
+        if not_before is not None:
+            not_before = not_before.astimezone(form.tz)
+    tzinfo = ref.tzinfo
+    dgrain = _date_grain(form)
+    timed = form.has_time
+    anchor = form.span
+    if anchor is not None and not timed and dgrain is None:
+        return Resolved(anchor, form.interval)
+    if anchor is not None and form.tz is not None:
+        anchor = Span(anchor.start.astimezone(form.tz), anchor.end.astimezone(form.tz), anchor.grain)
+
+    # Where the search starts and what a candidate must not precede.
+    if anchor is not None:
+        lo, hi = anchor.start, anchor.end
+        first_day = lo.date() if dgrain != "year" else date(lo.year, 1, 1)
+    else:
+        hi = None
+        if timed:
+            lo = truncate(ref, "hour")
+            first_day = ref.date()
+        else:
+            lo = truncate(ref, dgrain or "day")
+            if form.not_immediate:
+                lo = add_grain(lo, dgrain or "day")
+            first_day = lo.date()
+        if form.past:
+            hi, lo = lo, datetime.min.replace(tzinfo=tzinfo)
+    if not_before is not None and not_before > lo:
+        lo = not_before if timed else truncate(not_before, dgrain or "day")
+
+    clocks: list[time | None] = list(_clock_readings(form)) or [None]
+    if form.past:
+        clocks.reverse()
+    found: list[Span] = []
+    if dgrain is None:
+        days: Iterator[date] = _day_walk(first_day, hi, form.past)
+        unit_grain: Grain = "day"
+    else:
+        unit_grain = dgrain
+        days = _units(form, dgrain, first_day if not form.past else hi.date(), form.past)  # type: ignore[union-attr]
+    for checked, day in enumerate(days):
+        if checked > 4000:
+            break
+        if form.quarter is not None and (day.month - 1) // 3 + 1 != form.quarter:
+            continue
+        for clock in clocks:
+            span = _span_at(day, form, tzinfo, clock)
+            if form.past:
+                if hi is not None and span.start >= hi:
+                    continue
+            else:
+                if hi is not None and span.start >= hi:
+                    return _finish(found, form)
+                if span.start < lo:
+                    continue
+            found.append(span)
+            if len(found) == 2 or not (form.h12 and clock is not None):
+                return _finish(found, form)
+        if found:
+            return _finish(found, form)
+    return _finish(found, form)
+
+
+def _finish(found: list[Span], form: Form) -> Resolved | None:
+    if not found:
+        return None
+    span = found[0]
+    interval = (form.pod is not None and form.hour is None) or (
+        form.holiday is not None and span.end - span.start > timedelta(days=1)
+    )
+    alt = found[1] if len(found) > 1 and found[1].start.date() == found[0].start.date() else None
+    return Resolved(found[0], interval, alt)
+
+
+def _day_walk(first: date, hi: datetime | None, past: bool) -> Iterator[date]:
+    step = timedelta(days=-1 if past else 1)
+    day = first if not past or hi is None else hi.date()
+    for _ in range(800):
+        yield day
+        day += step
+
+
+def span_of(form: Form, ref: datetime) -> Span | None:
+    """Just the span of a form's first reading."""
+    got = resolve_form(form, ref)
+    return got.span if got is not None else None
+
+
+def shift(span: Span, amount: float, unit: Grain) -> Span:
+    """Move a span by a duration, keeping its grain."""
+    start = add_grain(span.start, unit, amount)
+    return Span(start, add_grain(start, span.grain), span.grain)
+
+
+def round_shift(ref: datetime, amount: float, unit: Grain, grain: Grain) -> Span:
+    """`ref` moved by a duration and truncated to `grain`."""
+    start = truncate(add_grain(ref, unit, amount), grain)
+    return Span(start, add_grain(start, grain), grain)
+
+
+def cover(lo: Span, hi: Span) -> Span:
+    """From the start of `lo` to the end of `hi`, at the finer grain."""
+    return Span(lo.start, hi.end, finer(lo.grain, hi.grain))
+
+
+def coarser(a: Grain, b: Grain) -> bool:
+    """Whether grain a is coarser than b."""
+    return grain_rank(a) > grain_rank(b)
+
+
+def with_fields(form: Form, **changes: object) -> Form:
+    """A copy of a form with some fields changed."""
+    return replace(form, **changes)  # type: ignore[arg-type]

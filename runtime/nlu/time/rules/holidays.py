@@ -1,0 +1,95 @@
+"""Holiday names, possibly several words long ("chinese lunar new year's day")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from ..forms import Form
+from ..grammar import GRAMMAR as G
+from ..holidays import ALIASES
+from ..tokens import Token
+
+__all__: list[str] = []
+
+# Punctuation that may sit inside a name ("eid al-fitr", "st. patrick's day").
+_INNER = {"-", "."}
+
+
+def _norm(word: str) -> str:
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace("'", "") if not word.endswith("'") else word
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, names in ALIASES.items():
+        for name in names:
+            words = tuple(_norm(w) for w in name.replace("-", " ").split())
+            index.setdefault(words[0], []).append((words, key))
+    for entries in index.values():
+        entries.sort(key=lambda item: -len(item[0]))
+    return index
+
+
+def _weekday(token: Token) -> int | None:
+    for cat, value in token.cats:
+        if cat == "dow":
+            return value  # type: ignore[return-value]
+    return None
+
+
+def _same(token: Token, word: str, norm: str) -> bool:
+    if norm == word or norm == word + "s":
+        return True
+    day = _weekday(token)
+    return day is not None and day == _weekday_word(word)
+
+
+@lru_cache(maxsize=64)
+def _dow_cats(word: str) -> tuple[tuple[str, object], ...]:
+    from ..lexicon import categories
+
+    return categories(word)
+
+
+def _match(tokens: Sequence[Token], norms: list[str], start: int, words: tuple[str, ...]) -> int:
+    """End index of `words` matched from `start`, or -1."""
+    i = start
+    for word in words:
+        while i < len(tokens) and tokens[i].text in _INNER and i > start:
+            i += 1
+        if i >= len(tokens) or not _same(tokens[i], word, norms[i]):
+            return -1
+        i += 1
+    return i
+
+
+def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
+    index = _index()
+    norms = [_norm(t.text) for t in tokens]
+    found: list[tuple[int, int, str, object]] = []
+    for start, norm in enumerate(norms):
+        candidates = index.get(norm) or index.get(norm.rstrip("s")) or ()
+        day = _weekday(tokens[start])
+        if day is not None and not candidates:
+            candidates = [c for w, cs in index.items() if _weekday_word(w) == day for c in cs]
+        for words, key in candidates:
+            end = _match(tokens, norms, start, words)
+            if end > 0:
+                found.append((start, end, "time", Form(holiday=key)))
+                break
+    return found
+
+
+@lru_cache(maxsize=256)
+def _weekday_word(word: str) -> int | None:
+    for cat, value in _dow_cats(word):
+        if cat == "dow":
+            return value  # type: ignore[return-value]
+    return None
+
+
+G.scanners.append(_scan)

@@ -1,0 +1,80 @@
+"""Numbers and ordinals, in digits and in words."""
+
+from __future__ import annotations
+
+from ..chart import Ctx
+from ..grammar import GRAMMAR as G
+
+__all__: list[str] = []
+
+Num = tuple[int, int]  # value, count of digits (0 for words)
+
+
+@G.rule("int", "num")
+def _digits(ctx: Ctx, n: Num) -> Num | None:
+    return n if n[1] <= 6 else None
+
+
+@G.rule("int", "numw")
+def _word(ctx: Ctx, n: int) -> Num:
+    return (n, 0)
+
+
+@G.rule("int", "tens")
+def _tens(ctx: Ctx, n: int) -> Num:
+    return (n, 0)
+
+
+@G.rule("int", "tens", "numw")
+def _tens_units(ctx: Ctx, tens: int, unit: int) -> Num | None:
+    return (tens + unit, 0) if 1 <= unit <= 9 else None
+
+
+@G.rule("int", "tens", "p:-", "numw")
+def _tens_dash_units(ctx: Ctx, tens: int, _d: str, unit: int) -> Num | None:
+    return (tens + unit, 0) if 1 <= unit <= 9 else None
+
+
+@G.rule("int", "int", "w:thousand", "int")
+def _thousands(ctx: Ctx, high: Num, _t: str, low: Num) -> Num | None:
+    if high[1] or low[1] or not 1 <= high[0] <= 9 or low[0] >= 1000:
+        return None
+    return (high[0] * 1000 + low[0], 0)
+
+
+@G.rule("int", "int", "w:thousand")
+def _thousand(ctx: Ctx, high: Num, _t: str) -> Num | None:
+    return (high[0] * 1000, 0) if not high[1] and 1 <= high[0] <= 9 else None
+
+
+@G.rule("int", "int", "w:hundred")
+def _hundred(ctx: Ctx, high: Num, _t: str) -> Num | None:
+    return (high[0] * 100, 0) if not high[1] and 1 <= high[0] <= 99 else None
+
+
+@G.rule("int", "int", "int")
+def _word_year(ctx: Ctx, high: Num, low: Num) -> Num | None:
+    """Years read in pairs: "nineteen seventy four"."""
+    if high[1] or low[1] or not 10 <= high[0] <= 20 or not 10 <= low[0] <= 99:
+        return None
+    return (high[0] * 100 + low[0], 0)
+
+
+@G.rule("ord", "num", "ordsuf")
+def _ord_digits(ctx: Ctx, n: Num, _s: None) -> int | None:
+    return n[0] if n[1] <= 2 and n[0] >= 1 else None
+
+
+@G.rule("ord", "ordw")
+def _ord_word(ctx: Ctx, n: int) -> int:
+    return n
+
+
+@G.rule("ord", "tens", "ordw")
+def _ord_tens(ctx: Ctx, tens: int, n: int) -> int | None:
+    return tens + n if n <= 9 else None
+
+
+@G.rule("ord", "tens", "p:-", "ordw")
+def _ord_tens_dash(ctx: Ctx, tens: int, _d: str, n: int) -> int | None:
+    return tens + n if n <= 9 else None

@@ -1,0 +1,239 @@
+"""Times relative to now, and the ways two times combine into one.
+
+"today", "tomorrow", "next week", "last sunday", "this evening", "wednesday of next week",
+"tomorrow at 3pm", "8 in the evening".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from ..chart import Ctx
+from ..forms import Form, intersect
+from ..grains import truncate
+from ..grammar import GRAMMAR as G
+from ..grammar import concrete, day_span, unit_span
+from ..resolve import resolve_form
+
+__all__: list[str] = []
+
+_UNITS = ("week", "month", "quarter", "year", "day")
+
+
+# --- how adjacent times combine ------------------------------------------------------
+
+def _combine(a: Form, b: Form) -> Form | None:
+    if a.latent and b.latent:
+        return None
+    return intersect(a, b)
+
+
+@G.rule("time", "time", "time", cost=2)
+def _adjacent(ctx: Ctx, a: Form, b: Form) -> Form | None:
+    return _combine(a, b)
+
+
+@G.rule("time", "time", "w:of", "time", cost=2)
+def _of(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
+    return _combine(a, b)
+
+
+@G.rule("time", "time", "w:on", "time", cost=2)
+def _on(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
+    return _combine(a, b) if b.has_date or b.span is not None else None
+
+
+@G.rule("time", "time", "w:at", "time", cost=2)
+def _at(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
+    return _combine(a, replace(b, latent=False)) if b.hour is not None else None
+
+
+@G.rule("time", "time", "w:in", "time", cost=2)
+def _in(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
+    return _combine(a, replace(b, latent=False))
+
+
+@G.rule("time", "time", "w:for", "time", cost=2)
+def _for(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
+    """"on Saturday for 9am"."""
+    return _combine(a, b) if b.hour is not None else None
+
+
+@G.rule("time", "w:the", "time")
+def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
+    return t if t.hour is None else None
+
+
+@G.rule("time", "about", "time")
+def _about(ctx: Ctx, _a: str, t: Form) -> Form:
+    """"around next tuesday", "approximately 1030": approximations read as the time."""
+    return replace(t, latent=False)
+
+
+@G.rule("time", "w:for", "time")
+def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
+    """"for a quarter past 3pm", "set an alarm for 7"."""
+    return replace(t, latent=False) if t.hour is not None and t.minute is not None or (
+        t.hour is not None and not t.latent) else None
+
+
+# --- now, today, tomorrow ------------------------------------------------------------
+
+@G.rule("time", "w:now")
+def _now(ctx: Ctx, _n: str) -> Form:
+    return concrete(truncate(ctx.ref, "second"), "second")
+
+
+@G.rule("time", "w:right", "w:now")
+def _right_now(ctx: Ctx, *_: str) -> Form:
+    return _now(ctx, "")
+
+
+@G.rule("time", "w:just", "w:now")
+def _just_now(ctx: Ctx, *_: str) -> Form:
+    return _now(ctx, "")
+
+
+@G.rule("time", "w:atm")
+def _atm(ctx: Ctx, _n: str) -> Form:
+    return _now(ctx, "")
+
+
+@G.rule("time", "w:at", "w:the", "w:moment")
+def _moment(ctx: Ctx, *_: str) -> Form:
+    return _now(ctx, "")
+
+
+@G.rule("time", "dayrel")
+def _dayrel(ctx: Ctx, offset: int) -> Form:
+    return day_span(ctx, offset)
+
+
+@G.rule("time", "w:day", "w:after", "time")
+def _day_after(ctx: Ctx, _d: str, _a: str, t: Form) -> Form | None:
+    """"the day after tomorrow"."""
+    if t.span is None or t.span.grain != "day":
+        return None
+    return concrete(t.span.start + timedelta(days=1), "day")
+
+
+@G.rule("time", "w:day", "w:before", "time")
+def _day_before(ctx: Ctx, _d: str, _b: str, t: Form) -> Form | None:
+    if t.span is None or t.span.grain != "day":
+        return None
+    return concrete(t.span.start - timedelta(days=1), "day")
+
+
+@G.rule("time", "pod")
+def _pod(ctx: Ctx, pod: tuple[int, int]) -> Form:
+    """"morning" alone is latent; with a day ("monday morning") it is an interval."""
+    return Form(pod=pod, interval=True, latent=True)
+
+
+@G.rule("time", "tonight")
+def _tonight(ctx: Ctx, pod: tuple[int, int]) -> Form:
+    return Form(span=day_span(ctx, 0).span, pod=pod, interval=True)
+
+
+@G.rule("time", "this", "pod")
+def _this_pod(ctx: Ctx, _t: str, pod: tuple[int, int]) -> Form:
+    return Form(span=day_span(ctx, 0).span, pod=pod, interval=True)
+
+
+@G.rule("time", "w:in", "w:the", "pod")
+def _in_the_pod(ctx: Ctx, _i: str, _t: str, pod: tuple[int, int]) -> Form:
+    return Form(pod=pod, interval=True)
+
+
+@G.rule("time", "w:at", "pod")
+def _at_pod(ctx: Ctx, _i: str, pod: tuple[int, int]) -> Form:
+    return Form(pod=pod, interval=True)
+
+
+@G.rule("time", "w:in", "w:the", "mer")
+def _in_the_mer(ctx: Ctx, _i: str, _t: str, mer: str) -> Form:
+    """"from 3 to 4 in the PM"."""
+    return Form(pod=(0, 12) if mer == "am" else (12, 24), interval=True)
+
+
+# --- this / next / last --------------------------------------------------------------
+
+@G.rule("time", "this", "unit")
+def _this_unit(ctx: Ctx, _t: str, unit: str) -> Form | None:
+    return unit_span(ctx, unit, 0) if unit in _UNITS else None  # type: ignore[arg-type]
+
+
+@G.rule("time", "next", "unit")
+def _next_unit(ctx: Ctx, _t: str, unit: str) -> Form | None:
+    return unit_span(ctx, unit, 1) if unit in _UNITS else None  # type: ignore[arg-type]
+
+
+@G.rule("time", "last", "unit")
+def _last_unit(ctx: Ctx, _t: str, unit: str) -> Form | None:
+    return unit_span(ctx, unit, -1) if unit in _UNITS else None  # type: ignore[arg-type]
+
+
+@G.rule("time", "this", "dow")
+def _this_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
+    """"this monday": the coming one (today counts)."""
+    got = resolve_form(Form(weekday=day), ctx.ref)
+    return concrete(got.span.start, "day") if got else None
+
+
+@G.rule("time", "next", "dow")
+def _next_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
+    """"next wednesday": that day of next week; when a nearer one is still to come this
+    week (said on a Monday), that nearer day is the other reading."""
+    next_week = truncate(ctx.ref, "week") + timedelta(days=7)
+    primary = concrete(next_week + timedelta(days=day), "day")
+    nearest = resolve_form(Form(weekday=day, not_immediate=True), ctx.ref)
+    if nearest is not None and nearest.span.start < next_week:
+        return replace(primary, alt=nearest.span)
+    return primary
+
+
+@G.rule("time", "last", "dow")
+def _last_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
+    got = resolve_form(Form(weekday=day, past=True), ctx.ref)
+    return concrete(got.span.start, "day") if got else None
+
+
+@G.rule("time", "dow", "w:after", "next")
+def _dow_after_next(ctx: Ctx, day: int, _a: str, _n: str) -> Form | None:
+    """"wednesday after next": the second one from tomorrow."""
+    got = resolve_form(Form(weekday=day, not_immediate=True), ctx.ref)
+    if got is None:
+        return None
+    return concrete(got.span.start + timedelta(days=7), "day")
+
+
+@G.rule("time", "next", "time")
+def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
+    """"next March", "next boss's day": the first one after the current one."""
+    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+        return None
+    got = resolve_form(replace(t, not_immediate=True), ctx.ref)
+    return Form(span=got.span) if got else None
+
+
+@G.rule("time", "last", "time")
+def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
+    """"last easter", "last chinese new year"."""
+    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+        return None
+    got = resolve_form(replace(t, past=True), ctx.ref)
+    return Form(span=got.span) if got else None
+
+
+@G.rule("time", "this", "time")
+def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
+    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+        return None
+    return replace(t, latent=False)
+
+
+@G.rule("time", "w:from", "last", "unit")
+def _from_last_unit(ctx: Ctx, _f: str, _l: str, unit: str) -> Form | None:
+    """"sunday from last week"."""
+    return _last_unit(ctx, _l, unit)

@@ -1,0 +1,51 @@
+"""Split text into tokens with character offsets and lexical categories."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import categories
+
+__all__ = ["MAX_TOKEN_CHARS", "Token", "tokenize"]
+
+# Longer "words" are never times; cutting them keeps regex work linear.
+MAX_TOKEN_CHARS = 40
+
+_TOKEN = re.compile(
+    r"(?P<mer>(?<![a-z])[ap]\.?\s?m\.?(?![a-z]))"  # am, p.m., a m
+    r"|(?P<num>\d+)"
+    r"|(?P<word>[a-z]+(?:'[a-z]+)*'?)"
+    r"|(?P<punct>\S)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its text (lower-cased), character span and lexical categories."""
+
+    text: str
+    start: int
+    end: int
+    cats: tuple[tuple[str, object], ...]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text`; each carries the categories the lexicon gives it."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        raw = match.group().lower()
+        if len(raw) > MAX_TOKEN_CHARS:
+            continue
+        if kind == "mer":
+            cats: tuple[tuple[str, object], ...] = (("mer", "am" if raw[0] == "a" else "pm"),)
+        elif kind == "num":
+            cats = (("num", (int(raw), len(raw))),)
+        elif kind == "word":
+            cats = categories(raw)
+        else:
+            cats = (("p:" + raw, raw),)
+        tokens.append(Token(raw, match.start(), match.end(), cats))
+    return tokens

@@ -1,0 +1,213 @@
+"""Benchmark the time-expression parser against gold records, side by side with peers.
+
+Usage: python tests/bench/bench_time.py --gold FILE [--predictions OUT] [--groups even|odd|all]
+
+Records are JSON lines with `id`, `text`, `ref` (naive ISO wall time) and, when scored,
+`kind`, `start`, `end`, `grain`, `section`. A prediction is right when its start (and end,
+for intervals) equals the gold value truncated to the gold grain; a `none` record is right
+when nothing is predicted. Sections `latent` and `diff` are not scored. Records without
+answers are predicted and written but not scored.
+
+Naive reference times are given the UTC offset of `--ref-offset` (default -02:00, the zone
+the corpus was resolved in: "8:00 PST" is 14:00 there); outputs are written as wall time
+in that zone, without offset, like the gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from runtime.nlu.time import TimeValue, parse_time  # noqa: E402
+from runtime.nlu.time.grains import truncate  # noqa: E402
+
+SKIPPED_SECTIONS = {"latent", "diff"}
+Prediction = tuple[datetime | None, datetime | None, str | None]
+
+
+def _offset(text: str) -> timezone:
+    sign = -1 if text.startswith("-") else 1
+    hours, minutes = text.lstrip("+-").split(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+def _naive(moment: datetime | None, zone: timezone) -> datetime | None:
+    return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
+
+
+def _ours(record: dict[str, object], zone: timezone) -> Prediction:
+    ref = datetime.fromisoformat(str(record["ref"])).replace(tzinfo=zone)
+    value: TimeValue | None = parse_time(str(record["text"]), ref)
+    if value is None:
+        return None, None, None
+    return _naive(value.start, zone), _naive(value.end, zone), value.grain
+
+
+def _is_scored(record: dict[str, object]) -> bool:
+    return "kind" in record and record.get("section") not in SKIPPED_SECTIONS
+
+
+def _gold(record: dict[str, object], key: str) -> datetime | None:
+    raw = record.get(key)
+    if raw is None:
+        return None
+    return truncate(datetime.fromisoformat(str(raw)), record["grain"])  # type: ignore[arg-type]
+
+
+def correct(record: dict[str, object], pred: Prediction, lenient: bool = False) -> bool:
+    """The README's rule; `lenient` also truncates the prediction (for grainless peers)."""
+    start, end, _grain = pred
+    if record["kind"] == "none":
+        return start is None and end is None
+    grain = record["grain"]
+    if lenient:
+        start = truncate(start, grain) if start is not None else None  # type: ignore[arg-type]
+        end = truncate(end, grain) if end is not None else None  # type: ignore[arg-type]
+    if start != _gold(record, "start"):
+        return False
+    return record["kind"] != "interval" or end == _gold(record, "end")
+
+
+def _run(
+    records: list[dict[str, object]], predict: Callable[[dict[str, object]], Prediction]
+) -> tuple[list[Prediction], list[float]]:
+    predict(records[0])  # warm caches before timing
+    preds, micros = [], []
+    for record in records:
+        t0 = time.perf_counter_ns()
+        pred = predict(record)
+        micros.append((time.perf_counter_ns() - t0) / 1000)
+        preds.append(pred)
+    return preds, micros
+
+
+def _share(hits: Iterable[bool]) -> tuple[float, int]:
+    items = list(hits)
+    return (sum(items) / len(items) if items else float("nan")), len(items)
+
+
+def _report(name: str, records: list[dict[str, object]], preds: list[Prediction],
+            micros: list[float], lenient: bool = False) -> dict[str, float]:
+    scored = [(r, p) for r, p in zip(records, preds, strict=True) if _is_scored(r)]
+    overall, n = _share(correct(r, p, lenient) for r, p in scored)
+    median = statistics.median(micros)
+    p95 = statistics.quantiles(micros, n=20)[-1] if len(micros) > 1 else micros[0]
+    print(f"== {name}: accuracy {overall:.1%} of {n} scored; median {median:.0f} us, p95 {p95:.0f} us")
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    by_grain: dict[str, list[bool]] = defaultdict(list)
+    for record, pred in scored:
+        hit = correct(record, pred, lenient)
+        by_kind[str(record["kind"])].append(hit)
+        if record["kind"] != "none":
+            by_grain[str(record["grain"])].append(hit)
+    print("   per kind:  " + ", ".join(
+        f"{k} {_share(v)[0]:.1%} ({len(v)})" for k, v in sorted(by_kind.items())))
+    print("   per grain: " + ", ".join(
+        f"{g} {_share(v)[0]:.1%} ({len(v)})" for g, v in sorted(by_grain.items())))
+    return {
+        "accuracy": overall,
+        "intervals": _share(by_kind.get("interval", []))[0],
+        "none_rejected": _share(by_kind.get("none", []))[0],
+        "median_us": median,
+        "p95_us": p95,
+    }
+
+
+def _dateparser(zone: timezone) -> Callable[[dict[str, object]], Prediction] | None:
+    try:
+        import dateparser
+    except ImportError:
+        return None
+
+    def predict(record: dict[str, object]) -> Prediction:
+        ref = datetime.fromisoformat(str(record["ref"]))
+        got = dateparser.parse(str(record["text"]), settings={
+            "RELATIVE_BASE": ref, "PREFER_DATES_FROM": "future"})
+        return (got.replace(tzinfo=None) if got else None), None, None
+
+    return predict
+
+
+def _parsedatetime(zone: timezone) -> Callable[[dict[str, object]], Prediction] | None:
+    try:
+        import parsedatetime
+    except ImportError:
+        return None
+    cal = parsedatetime.Calendar(version=parsedatetime.VERSION_CONTEXT_STYLE)
+
+    def predict(record: dict[str, object]) -> Prediction:
+        ref = datetime.fromisoformat(str(record["ref"]))
+        got, ctx = cal.parseDT(str(record["text"]), sourceTime=ref)
+        return (got if ctx.hasDateOrTime else None), None, None
+
+    return predict
+
+
+def _write(path: Path, records: list[dict[str, object]], preds: list[Prediction]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for record, (start, end, grain) in zip(records, preds, strict=True):
+            out.write(json.dumps({
+                "id": record.get("id"),
+                "text": record["text"],
+                "start": start.isoformat() if start else None,
+                "end": end.isoformat() if end else None,
+                "grain": grain,
+            }) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; the last line printed is a one-line summary."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", required=True, type=Path)
+    parser.add_argument("--predictions", type=Path)
+    parser.add_argument("--groups", choices=("all", "even", "odd"), default="all",
+                        help="keep records whose `group` id is even (development) or odd (held out)")
+    parser.add_argument("--ref-offset", default="-02:00", help="UTC offset given to naive refs")
+    parser.add_argument("--no-peers", action="store_true", help="skip dateparser/parsedatetime")
+    args = parser.parse_args(argv)
+    zone = _offset(args.ref_offset)
+    records = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    for record in records:
+        record.setdefault("ref", datetime.now().replace(microsecond=0).isoformat())
+    if args.groups != "all":
+        parity = 0 if args.groups == "even" else 1
+        records = [r for r in records if int(r.get("group", 0)) % 2 == parity]
+    if not records:
+        print("no records")
+        return 1
+    preds, micros = _run(records, lambda r: _ours(r, zone))
+    if args.predictions:
+        _write(args.predictions, records, preds)
+    if not any(_is_scored(r) for r in records):
+        median = statistics.median(micros)
+        print(f"predicted {len(records)} records (no answers to score); median {median:.0f} us")
+        return 0
+    ours = _report("runtime.nlu.time", records, preds, micros)
+    summary = {k: f"{v:.3f}" if k in ("accuracy", "intervals", "none_rejected") else f"{v:.0f}"
+               for k, v in ours.items()}
+    peers = {"dateparser": _dateparser(zone), "parsedatetime": _parsedatetime(zone)}
+    for name, predict in peers.items():
+        if predict is None or args.no_peers:
+            continue
+        peer_preds, peer_micros = _run(records, predict)
+        got = _report(f"{name} (prediction truncated to the gold grain)", records, peer_preds,
+                      peer_micros, lenient=True)
+        print(f"   ratio: ours/{name} accuracy {ours['accuracy'] / max(got['accuracy'], 1e-9):.2f}x,"
+              f" median time {ours['median_us'] / got['median_us']:.2f}x")
+        summary[f"{name}_median_us"] = f"{got['median_us']:.0f}"
+    print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
