@@ -6,9 +6,13 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from integrations.adapter import AdapterEnv, CallContext
 from integrations.calendar.local import LocalCalendarAdapter
@@ -74,14 +78,10 @@ class TestLocalCalendarAdapter:
         ]
         assert {"events_by_start", "events_by_end"} <= indexes
 
-    async def test_summer_time_event_keeps_its_wall_clock(
-        self, adapter: LocalCalendarAdapter
-    ) -> None:
+    async def test_summer_time_event_keeps_its_wall_clock(self, adapter: LocalCalendarAdapter) -> None:
         """A 15:00 Lisbon summer event is stored as 14:00 UTC and read back at 15:00 Lisbon."""
         start = at(15, zone=LISBON).replace(month=7)
-        draft = EventDraft(
-            title="Summer", start=start, end=start.replace(hour=16), timezone="Europe/Lisbon"
-        )
+        draft = EventDraft(title="Summer", start=start, end=start.replace(hour=16), timezone="Europe/Lisbon")
         created = await adapter.insert_event(draft, CallContext("k"))
         fetched = await adapter.get_event(EventRef(uid=created.uid), CallContext())
         assert fetched.start.isoformat() == "2031-07-10T15:00:00+01:00"
@@ -121,13 +121,9 @@ class TestLocalCalendarAdapter:
         moved = await adapter.update_event(EventPatch(uid=created.uid, start=at(14)), CallContext())
         assert (moved.start, moved.end) == (at(14), at(14, 45))
 
-    async def test_patch_ending_before_start_is_rejected(
-        self, adapter: LocalCalendarAdapter
-    ) -> None:
+    async def test_patch_ending_before_start_is_rejected(self, adapter: LocalCalendarAdapter) -> None:
         """An update that would end the event before it starts raises InvalidRequest."""
-        created = await adapter.insert_event(
-            EventDraft(title="A", start=at(9), end=at(10)), CallContext("k")
-        )
+        created = await adapter.insert_event(EventDraft(title="A", start=at(9), end=at(10)), CallContext("k"))
         with pytest.raises(InvalidRequest):
             await adapter.update_event(EventPatch(uid=created.uid, end=at(8)), CallContext())
         unchanged = await adapter.get_event(EventRef(uid=created.uid), CallContext())
@@ -154,9 +150,7 @@ class TestLocalCalendarAdapter:
             await second.aclose()
         assert fetched.title == "Kept"
 
-    async def test_check_reports_the_path(
-        self, adapter: LocalCalendarAdapter, tmp_path: Path
-    ) -> None:
+    async def test_check_reports_the_path(self, adapter: LocalCalendarAdapter, tmp_path: Path) -> None:
         """check() opens the file and names it."""
         result = await adapter.check()
         assert result.ok is True
@@ -173,3 +167,50 @@ class TestLocalCalendarAdapter:
             await calendar.aclose()
         assert result.ok is False
         assert "calendar.sqlite3" in result.detail
+
+
+ZONES = ["UTC", "Europe/Lisbon", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
+
+
+class TestLocalCalendarRangeQuery:
+    """The SQL overlap query over UTC text agrees with comparing instants."""
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        spans=st.lists(
+            st.tuples(
+                st.integers(0, 48 * 60),
+                st.integers(1, 6 * 60),
+                st.integers(0, 999_999),
+                st.sampled_from(ZONES),
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        window=st.tuples(st.integers(0, 48 * 60), st.integers(1, 12 * 60)),
+    )
+    async def test_list_matches_brute_force_overlap(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        spans: list[tuple[int, int, int, str]],
+        window: tuple[int, int],
+    ) -> None:
+        """Events in assorted zones (with microseconds) are listed exactly when they overlap the range."""
+        calendar = make_adapter(tmp_path_factory.mktemp("cal"))
+        base = at(0)
+        try:
+            expected = []
+            for n, (offset, length, micros, zone) in enumerate(spans):
+                start = (base + timedelta(minutes=offset, microseconds=micros)).astimezone(ZoneInfo(zone))
+                end = start + timedelta(minutes=length)
+                draft = EventDraft(title=f"e{n}", start=start, end=end, timezone=zone)
+                await calendar.insert_event(draft, CallContext(f"k{n}"))
+                expected.append((start, end, f"e{n}"))
+            lo = base + timedelta(minutes=window[0])
+            hi = lo + timedelta(minutes=window[1])
+            listed = await calendar.list_events(TimeRange(start=lo, end=hi), CallContext())
+        finally:
+            await calendar.aclose()
+        hits = sorted((s, e, t) for s, e, t in expected if s < hi and e > lo)
+        assert sorted((e.start, e.end, e.title) for e in listed.events) == hits
+        assert [e.start for e in listed.events] == sorted(e.start for e in listed.events)

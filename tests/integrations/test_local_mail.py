@@ -52,9 +52,15 @@ def incoming(
 def parse_file(location: str | None) -> EmailMessage:
     """Parse a stored message file with the standard library."""
     assert location is not None
-    parsed = message_from_bytes(Path(location).read_bytes(), policy=policy.default)
+    parsed = message_from_bytes(read_raw(location), policy=policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
+
+
+def read_raw(location: str | None) -> bytes:
+    """The bytes of a stored message file."""
+    assert location is not None
+    return Path(location).read_bytes()
 
 
 def add_flags(location: str | None, flags: str) -> None:
@@ -115,6 +121,22 @@ class TestLocalMailSending:
         assert parsed.get_content() == "Olá Ana,\n1. plans\n"
         assert sent.recipients == ["ana@example.org", "bruno@example.org"]
         assert b"\r\n" not in files[0].read_bytes()
+
+    async def test_non_ascii_headers_are_encoded_and_read_back(self, adapter: LocalMailAdapter) -> None:
+        """Accented names and a long subject are RFC 2047-encoded on disk and decoded when read."""
+        subject = "Reunião amanhã às 15h — " + " ".join(["pauta completa"] * 8)
+        params = OutgoingMessage(
+            sender=Address(email="joao@example.org", name="João Gonçalves"), to=[ANA], subject=subject
+        )
+        sent = await adapter.send_message(params, CallContext("k"))
+        raw = read_raw(sent.location)
+        assert raw.isascii()
+        assert all(len(line) <= 78 for line in raw.split(b"\n\n")[0].splitlines())
+        (found,) = (
+            await adapter.search_messages(MessageQuery(folder="sent", subject="amanhã"), CallContext())
+        ).messages
+        assert found.subject == subject
+        assert found.sender == "João Gonçalves <joao@example.org>"
 
     async def test_stdlib_maildir_sees_the_sent_message_as_read(
         self, adapter: LocalMailAdapter, tmp_path: Path
