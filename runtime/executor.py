@@ -1,0 +1,410 @@
+"""The in-process executor: runs a flow of steps as one durable run in the run store.
+
+Side effects happen once. Before a side-effecting step calls out, its intent
+(step, idempotency key, params) is committed; after, its outcome. A run
+picked up again — after a crash, by `automate resume` — keeps every step
+that has an outcome, and repeats a step whose intent has no outcome (in
+doubt) with the same idempotency key, which the adapters use to recognise
+the repeat (event UID, Message-ID, item id). Steps whose `needs` are met run
+concurrently. A lease in the store keeps two processes off the same run::
+
+    executor = Executor(store, caller)
+    record = await executor.run(flow)               # a new run
+    record = await executor.run(flow, run_id=rid)   # resume (or start) run `rid`
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+import structlog
+from pydantic import BaseModel
+
+from agents.base import ActionContext
+from integrations.clock import Clock, SystemClock
+from integrations.errors import (
+    AutomationError,
+    InvalidRequest,
+    NeedsClarification,
+    PermanentError,
+    RoutingError,
+    SchedulingConflict,
+)
+from integrations.redaction import redact
+from runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
+from runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+
+__all__ = [
+    "Caller",
+    "Executor",
+    "Flow",
+    "FlowStep",
+    "OnFailure",
+    "Renderer",
+    "RunBusy",
+    "RunGone",
+]
+
+OnFailure = Literal["stop", "continue", "retry"]
+Renderer = Callable[[Any, Mapping[str, Any]], Any]
+log = structlog.get_logger("automate.executor")
+_RETRY_BASE, _RETRY_MAX = 0.5, 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class FlowStep:
+    """One step: which `agent.action` / `service.operation`, its params, and when it may run."""
+
+    id: str
+    target: str
+    params: Any
+    needs: tuple[str, ...] = ()
+    when: Callable[[Mapping[str, Any]], bool] | None = None
+    on_failure: OnFailure = "stop"
+    attempts: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Steps to run as one durable run, the scope their templates start from, and its spec.
+
+    `spec` is the JSON the flow is rebuilt from when the run is resumed elsewhere.
+    """
+
+    kind: str
+    name: str
+    steps: tuple[FlowStep, ...]
+    spec: dict[str, Any]
+    render: Renderer
+    scope: Mapping[str, Any] = field(default_factory=dict)
+    now: datetime | None = None
+
+
+class Caller(Protocol):
+    """Runs one step's call: an agent's action or a raw service operation."""
+
+    def side_effect(self, target: str) -> bool:
+        """Whether the call may change the world (so its intent is recorded first)."""
+        ...
+
+    async def call(self, target: str, params: Any, ctx: ActionContext) -> tuple[BaseModel, str]:
+        """Make the call; return its output and one sentence about it."""
+        ...
+
+
+class RunBusy(AutomationError):
+    """Another live process holds the lease on this run."""
+
+
+class RunGone(AutomationError):
+    """The run store has no run with this id."""
+
+
+class Executor:
+    """Runs flows durably against one run store, as one lease owner."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        caller: Caller,
+        *,
+        clock: Clock | None = None,
+        wall: Callable[[], float] = time.time,
+        owner: str | None = None,
+        lease_ttl: float = LEASE_SECONDS,
+    ) -> None:
+        self.store = store
+        self.caller = caller
+        self.clock: Clock = clock or SystemClock()
+        self.wall = wall
+        self.owner = owner or lease_owner()
+        self.lease_ttl = lease_ttl
+
+    async def run(self, flow: Flow, *, run_id: str | None = None) -> RunRecord:
+        """Run `flow` to its end as run `run_id` (new if absent; resumed if unfinished)."""
+        run_id = run_id or uuid.uuid4().hex
+        record = self.store.get_run(run_id)
+        if record is None:
+            record = self._create(run_id, flow)
+        if record.status.finished:
+            return record
+        return await _Run(self, flow, record).go()
+
+    def _create(self, run_id: str, flow: Flow) -> RunRecord:
+        now = self.wall()
+        steps = [
+            StepRecord(run_id=run_id, step_id=s.id, seq=i, target=s.target) for i, s in enumerate(flow.steps)
+        ]
+        record = RunRecord(
+            run_id=run_id,
+            kind=flow.kind,
+            name=flow.name,
+            spec=flow.spec,
+            created_at=now,
+            updated_at=now,
+            steps=steps,
+        )
+        started = RunEvent(run_id, EventType.RUN_STARTED, now, data={"kind": flow.kind, "name": flow.name})
+        if not self.store.create_run(record, [started]):
+            found = self.store.get_run(run_id)
+            if found is None:
+                raise RunGone(f"run {run_id} vanished while being created")
+            return found
+        return record
+
+
+class _Run:
+    """One pass over one run: the scheduling loop and each step's durable call."""
+
+    def __init__(self, executor: Executor, flow: Flow, record: RunRecord) -> None:
+        self.x = executor
+        self.flow = flow
+        self.record = record
+        self.run_id = record.run_id
+        self.states: dict[str, StepRecord] = {s.step_id: s for s in record.steps}
+        self.specs = {s.id: s for s in flow.steps}
+        self.scope: dict[str, Any] = dict(flow.scope)
+        self.halted = False
+        self.lease_until = 0.0
+        for state in record.steps:
+            if state.status is StepStatus.DONE:
+                self.scope[state.step_id] = _scope_entry(state)
+            elif state.status.finished and self._stops(state):
+                self.halted = True
+
+    async def go(self) -> RunRecord:
+        self._renew(force=True)
+        try:
+            await self._loop()
+        finally:
+            if not self.record.status.finished:
+                self.x.store.release(self.run_id, self.x.owner)
+        return self.record
+
+    async def _loop(self) -> None:
+        running: dict[asyncio.Task[None], str] = {}
+        while True:
+            ready = [] if self.halted else self._ready(running.values())
+            if len(ready) == 1 and not running:
+                await self._step(self.specs[ready[0]])
+                continue
+            for step_id in ready:
+                running[asyncio.ensure_future(self._step(self.specs[step_id]))] = step_id
+            if not running:
+                break
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                del running[task]
+                task.result()
+        self._finish()
+
+    def _ready(self, busy: Any) -> list[str]:
+        taken = set(busy)
+        ready = []
+        for spec in self.flow.steps:
+            state = self.states[spec.id]
+            if state.status.finished or spec.id in taken:
+                continue
+            needs = [self.states[n].status for n in spec.needs]
+            if all(s is StepStatus.DONE for s in needs):
+                ready.append(spec.id)
+            elif any(s.finished and s is not StepStatus.DONE for s in needs):
+                self._mark_not_run(state)
+        return ready
+
+    def _mark_not_run(self, state: StepRecord) -> None:
+        state.status, state.message = StepStatus.SKIPPED, "not run"
+
+    async def _step(self, spec: FlowStep) -> None:
+        state = self.states[spec.id]
+        if spec.when is not None and not self._holds(spec, state):
+            return
+        try:
+            params = self.flow.render(spec.params, self.scope)
+        except AutomationError as exc:
+            self._fail(state, exc, params=None, started=False)
+            return
+        key = f"{self.run_id}/{spec.id}"
+        side_effect = self.x.caller.side_effect(spec.target)
+        in_doubt = state.status is StepStatus.RUNNING
+        while True:
+            state.attempts += 1
+            state.params = _jsonable(params)
+            state.idempotency_key = key
+            started_at = self.x.wall()
+            if state.started_at is None:
+                state.started_at = started_at
+            state.status = StepStatus.RUNNING
+            started = RunEvent(
+                self.run_id,
+                EventType.STEP_STARTED,
+                started_at,
+                spec.id,
+                {
+                    "target": spec.target,
+                    "attempt": state.attempts,
+                    "idempotency_key": key,
+                    **({"in_doubt": True} if in_doubt else {}),
+                },
+            )
+            if side_effect:
+                self._renew()
+                self.x.store.record(self.run_id, [state], [started], at=started_at)
+            ctx = ActionContext(run_id=self.run_id, step_id=spec.id, now=self.flow.now)
+            try:
+                output, message = await self.x.caller.call(spec.target, params, ctx)
+            except AutomationError as exc:
+                if spec.on_failure == "retry" and state.attempts < spec.attempts and _retryable(exc):
+                    await self._retrying(state, exc, [] if side_effect else [started])
+                    in_doubt = False
+                    continue
+                self._fail(state, exc, params=params, started=not side_effect, event=started)
+                return
+            except Exception as exc:  # a bug in an agent must still end the step, not hang the run
+                log.exception("step_crashed", run_id=self.run_id, step=spec.id)
+                self._fail(
+                    state,
+                    InvalidRequest(f"internal error: {type(exc).__name__}: {exc}"),
+                    params=params,
+                    started=not side_effect,
+                    event=started,
+                )
+                return
+            break
+        dumped = output.model_dump(mode="json")
+        now = self.x.wall()
+        state.status, state.output, state.message, state.error = StepStatus.DONE, dumped, message, None
+        state.finished_at = now
+        self.scope[spec.id] = {"output": dumped, "params": params, "message": message}
+        completed = RunEvent(self.run_id, EventType.STEP_COMPLETED, now, spec.id, {"attempt": state.attempts})
+        self.x.store.record(
+            self.run_id, [state], [completed] if side_effect else [started, completed], at=now
+        )
+
+    def _holds(self, spec: FlowStep, state: StepRecord) -> bool:
+        assert spec.when is not None
+        try:
+            holds = spec.when(self.scope)
+        except AutomationError as exc:
+            self._fail(state, exc, params=None, started=False)
+            return False
+        if not holds:
+            state.status, state.message = StepStatus.SKIPPED, "skipped: its `when` condition is false"
+            state.finished_at = self.x.wall()
+            self.x.store.record(self.run_id, [state], [])
+        return holds
+
+    async def _retrying(self, state: StepRecord, exc: AutomationError, pending: list[RunEvent]) -> None:
+        delay = min(_RETRY_MAX, _RETRY_BASE * 2 ** (state.attempts - 1))
+        event = RunEvent(
+            self.run_id,
+            EventType.STEP_RETRYING,
+            self.x.wall(),
+            state.step_id,
+            {"attempt": state.attempts, "error": _error_text(exc), "delay": delay},
+        )
+        self.x.store.record(self.run_id, [state], [*pending, event])
+        await self.x.clock.sleep(delay)
+
+    def _fail(
+        self,
+        state: StepRecord,
+        exc: AutomationError,
+        *,
+        params: Any,
+        started: bool,
+        event: RunEvent | None = None,
+    ) -> None:
+        now = self.x.wall()
+        text = _error_text(exc)
+        output: dict[str, Any] | None = None
+        status = StepStatus.FAILED
+        if isinstance(exc, SchedulingConflict):
+            status, text = StepStatus.NEEDS_CLARIFICATION, f"{exc} Book one of these instead?"
+            output = {"proposals": [p.model_dump(mode="json") for p in exc.proposals]}
+        elif isinstance(exc, NeedsClarification):
+            status, text = StepStatus.NEEDS_CLARIFICATION, exc.question
+        state.status, state.error, state.message, state.output = status, text, text, output
+        if params is not None:
+            state.params = _jsonable(params)
+        if state.started_at is None:
+            state.started_at = now
+        state.finished_at = now
+        failed = RunEvent(
+            self.run_id, EventType.STEP_FAILED, now, state.step_id, {"status": status.value, "error": text}
+        )
+        events = [event, failed] if started and event is not None else [failed]
+        self.x.store.record(self.run_id, [state], events, at=now)
+        if self._stops(state):
+            self.halted = True
+        if status is StepStatus.FAILED:
+            log.warning(
+                "step_failed", run_id=self.run_id, step=state.step_id, target=state.target, error=text
+            )
+
+    def _stops(self, state: StepRecord) -> bool:
+        if state.status is StepStatus.NEEDS_CLARIFICATION:
+            return True
+        spec = self.specs.get(state.step_id)
+        return state.status is StepStatus.FAILED and (spec is None or spec.on_failure != "continue")
+
+    def _finish(self) -> None:
+        leftovers = []
+        for state in self.states.values():
+            if not state.status.finished:
+                self._mark_not_run(state)
+                leftovers.append(state)
+        status = RunStatus.DONE
+        error = None
+        for state in self.states.values():
+            if state.status is StepStatus.NEEDS_CLARIFICATION:
+                status, error = RunStatus.NEEDS_CLARIFICATION, state.error
+                break
+            if state.status is StepStatus.FAILED and self._stops(state):
+                status, error = RunStatus.FAILED, state.error
+                break
+        now = self.x.wall()
+        kind = EventType.RUN_FAILED if status is RunStatus.FAILED else EventType.RUN_COMPLETED
+        event = RunEvent(
+            self.run_id, kind, now, data={"status": status.value, **({"error": error} if error else {})}
+        )
+        self.x.store.record(self.run_id, leftovers, [event], finish=(status, None, error), at=now)
+        self.x.store.release(self.run_id, self.x.owner)
+        self.record.status, self.record.error = status, error
+        self.record.finished_at = self.record.updated_at = now
+        self.record.steps = sorted(self.states.values(), key=lambda s: s.seq)
+
+    def _renew(self, *, force: bool = False) -> None:
+        now = self.x.wall()
+        if not force and now < self.lease_until - self.x.lease_ttl / 2:
+            return
+        if not self.x.store.claim(self.run_id, self.x.owner, now=now, ttl=self.x.lease_ttl):
+            raise RunBusy(f"run {self.run_id} is being run by another process")
+        self.lease_until = now + self.x.lease_ttl
+
+
+def _scope_entry(state: StepRecord) -> dict[str, Any]:
+    return {"output": state.output, "params": state.params, "message": state.message}
+
+
+def _retryable(exc: AutomationError) -> bool:
+    """Whether repeating the whole step may help: not for bad input, questions or conflicts."""
+    return not isinstance(exc, PermanentError | RoutingError | SchedulingConflict)
+
+
+def _error_text(exc: AutomationError) -> str:
+    text = redact(str(exc))
+    return str(text) if text else type(exc).__name__
+
+
+def _jsonable(params: Any) -> dict[str, Any]:
+    if isinstance(params, BaseModel):
+        dumped: dict[str, Any] = params.model_dump(mode="json")
+        return dumped
+    return params if isinstance(params, dict) else {}
