@@ -14,6 +14,7 @@ who was sent the message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import itertools
 import mailbox
@@ -213,17 +214,16 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         data = compose_message(params, mid, now).as_bytes(policy=_STORED)
         tmp = sent / "tmp" / f"{unique}.{os.getpid()}.{secrets.token_hex(4)}"
         final = sent / "cur" / f"{unique}:2,S"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
             # link() refuses to overwrite: two racing retries store one file.
-            os.link(tmp, final)
-        except FileExistsError:
-            pass
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, final)
         finally:
-            tmp.unlink()
+            tmp.unlink(missing_ok=True)
         return self._record(_Entry.of(final))
 
     def _record(self, entry: _Entry) -> SentMessage:
