@@ -14,6 +14,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import Field, SecretStr
@@ -184,13 +185,20 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
             url=self.config.url,
             username=self.config.username,
             password=self._password(),
-            ssl_verify_cert=self.config.verify,
+            ssl_verify_cert=self._verify(),
             timeout=self.config.timeout,
         )
         principal = client.principal()  # type: ignore[no-untyped-call]
         self._calendar = _find_calendar(principal, self.config.calendar, self.config.create_calendar)
         self._client = client
         return self._calendar
+
+    def _verify(self) -> bool | str:
+        """Verification on/off, or a CA bundle path (relative paths are under the data directory)."""
+        verify = self.config.verify
+        if isinstance(verify, str):
+            return str(self.env.data_dir / Path(verify).expanduser())
+        return verify
 
     def _password(self) -> str | None:
         if self.config.password is not None:
