@@ -1,5 +1,8 @@
 """Events to and from iCalendar (RFC 5545), for the adapters that speak it.
 
+`icalendar` is imported by the functions that need it, so that merely
+configuring a calendar adapter costs nothing at start-up.
+
 Times are written in the event's own zone (``DTSTART;TZID=…``) with the
 matching ``VTIMEZONE`` so that other clients show them as the person meant
 them; attendees without an address are written the way common clients do
@@ -11,8 +14,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar import Calendar, Event, vCalAddress
 
 from integrations.calendar.models import Attendee, CalendarEvent, EventPatch
 
@@ -37,6 +38,8 @@ def zone(name: str | None) -> tzinfo:
 
 def event_to_ical(event: CalendarEvent, *, stamp: datetime | None = None) -> bytes:
     """One VCALENDAR holding `event` as a VEVENT, with the time zone it needs."""
+    from icalendar import Calendar, Event, vCalAddress
+
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     where = zone(event.timezone)
     component = Event()
@@ -66,6 +69,8 @@ def event_to_ical(event: CalendarEvent, *, stamp: datetime | None = None) -> byt
 
 def ical_to_events(data: str | bytes, *, default_zone: str = "UTC") -> list[CalendarEvent]:
     """Every VEVENT in an iCalendar text, as events (floating times read in `default_zone`)."""
+    from icalendar import Calendar
+
     calendar = Calendar.from_ical(data)
     return [_event(component, default_zone) for component in calendar.walk("VEVENT")]
 

@@ -21,6 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from integrations.calendar.base import merge_busy
+from integrations.calendar.models import TimeRange
+
 __all__ = [
     "ACCESS_TOKEN",
     "REFRESH_TOKEN",
@@ -417,20 +420,13 @@ def _freebusy(fake: FakeGoogleCalendar, body: dict[str, Any]) -> dict[str, Any]:
                 "busy": [],
             }
             continue
-        spans = sorted(
-            (max(_when(e["start"]), low), min(_when(e["end"]), high))
+        busy = [
+            TimeRange(start=_when(e["start"]), end=_when(e["end"]))
             for e in calendar.events.values()
             if e["status"] != "cancelled" and e.get("transparency") != "transparent"
-        )
-        merged: list[list[datetime]] = []
-        for start, end in spans:
-            if end <= start:
-                continue
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        calendars[item["id"]] = {"busy": [{"start": _z(s), "end": _z(e)} for s, e in merged]}
+        ]
+        merged = merge_busy(busy, TimeRange(start=low, end=high))
+        calendars[item["id"]] = {"busy": [{"start": _z(b.start), "end": _z(b.end)} for b in merged]}
     return {
         "kind": "calendar#freeBusy",
         "timeMin": body["timeMin"],
