@@ -11,6 +11,7 @@ resource instead of adding a second one.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -259,8 +260,7 @@ def _parse_one(resource: Any) -> CalendarEvent:
 
 
 def _translate(exc: Exception, username: str) -> IntegrationError | None:
-    """The project's error for a caldav/requests/socket failure, or None for a bug."""
-    import requests
+    """The project's error for a caldav, HTTP or socket failure, or None for a bug."""
     from caldav.lib import error as dav
 
     if isinstance(exc, dav.AuthorizationError):
@@ -278,8 +278,19 @@ def _translate(exc: Exception, username: str) -> IntegrationError | None:
         if status is not None and status >= 500:
             return TransientError(f"the CalDAV server failed ({status}: {exc.reason})")
         return InvalidRequest(f"the CalDAV server rejected the request ({exc.reason})")
-    if isinstance(exc, requests.exceptions.SSLError):
+    if _tls_failure(exc):
         return PermanentError(f"TLS verification of the CalDAV server failed ({exc})")
-    if isinstance(exc, requests.exceptions.RequestException | OSError):
+    if isinstance(exc, OSError):  # requests' and niquests' errors are OSErrors too
         return TransientError(f"cannot reach the CalDAV server ({type(exc).__name__}: {exc})")
     return None
+
+
+def _tls_failure(exc: BaseException) -> bool:
+    """Whether a failure is a certificate/TLS problem (retrying cannot fix it)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        # caldav uses niquests or requests, each with its own SSLError class.
+        if isinstance(seen, ssl.SSLError) or any(c.__name__ == "SSLError" for c in type(seen).__mro__):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

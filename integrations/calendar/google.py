@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import json
 import re
+import ssl
 import threading
 from base64 import b32hexencode
 from collections.abc import Callable
@@ -351,6 +352,8 @@ def _translate(exc: Exception) -> IntegrationError | None:
 
     if isinstance(exc, _HttpFailure):
         return _from_status(exc)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return PermanentError(f"TLS verification of Google Calendar failed ({exc})")
     if isinstance(exc, TransportError | httplib2.HttpLib2Error | OSError):
         return TransientError(f"cannot reach Google Calendar ({type(exc).__name__}: {_first_line(exc)})")
     return None

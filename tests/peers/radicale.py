@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -13,6 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.peers.tls import TlsFiles
 
 __all__ = ["RadicaleServer", "running_radicale"]
 
@@ -45,8 +50,9 @@ def running_radicale(
     username: str = "alice",
     password: str = "wonderland-7",
     ready_within: float = 15.0,
+    tls: TlsFiles | None = None,
 ) -> Iterator[RadicaleServer]:
-    """Start Radicale with htpasswd auth under `directory`; stop it on exit."""
+    """Start Radicale with htpasswd auth under `directory` (HTTPS with `tls`); stop it on exit."""
     directory.mkdir(parents=True, exist_ok=True)
     users = directory / "users"
     users.write_text(f"{username}:{password}\n")
@@ -74,13 +80,19 @@ def running_radicale(
             str(storage),
             "--logging-level",
             "warning",
+            *(
+                ["--server-ssl=True", f"--server-certificate={tls.cert}", f"--server-key={tls.key}"]
+                if tls
+                else []
+            ),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
     try:
-        _wait_ready(url, process, ready_within, directory / "radicale.log")
+        context = tls.client_context() if tls else None
+        _wait_ready(url, process, ready_within, directory / "radicale.log", context)
         yield RadicaleServer(url=url, username=username, password=password, storage=storage)
     finally:
         process.terminate()
@@ -92,13 +104,15 @@ def running_radicale(
         log.close()
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], within: float, log: Path) -> None:
+def _wait_ready(
+    url: str, process: subprocess.Popen[bytes], within: float, log: Path, context: ssl.SSLContext | None
+) -> None:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"radicale exited with {process.returncode}: {log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=1):
+            with urllib.request.urlopen(url, timeout=1, context=context):
                 return
         except urllib.error.HTTPError:
             return  # any HTTP answer (302, 401) means it is serving

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,11 @@ from integrations.calendar.models import (
     TimeRange,
 )
 from integrations.credentials import CredentialStore
-from integrations.errors import AuthError, NotFound, TransientError
+from integrations.errors import AuthError, NotFound, PermanentError, TransientError
 from integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, at
-from tests.peers.radicale import RadicaleServer
+from tests.peers.radicale import RadicaleServer, running_radicale
+from tests.peers.tls import TlsFiles, make_certificate
 
 MakeCalDAV = Callable[..., CalDAVAdapter]
 
@@ -39,6 +40,15 @@ def ics_files(server: RadicaleServer) -> list[Path]:
 def draft(title: str = "Review") -> EventDraft:
     """A one-hour event on the contract's day."""
     return EventDraft(title=title, start=at(9), end=at(10))
+
+
+@pytest.fixture(scope="module")
+def tls_radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RadicaleServer, TlsFiles]]:
+    """A Radicale serving HTTPS with a certificate made for this test module."""
+    folder = tmp_path_factory.mktemp("radicale-tls")
+    tls = make_certificate(folder)
+    with running_radicale(folder / "server", tls=tls) as server:
+        yield server, tls
 
 
 class TestCalDAVAdapter:
@@ -129,3 +139,29 @@ class TestCalDAVAdapter:
         assert moved.location == "Clinic" and moved.start == at(15, zone=LISBON)
         assert (await adapter.delete_event(EventRef(uid=uid), CallContext())).existed
         assert not [p for p in ics_files(radicale) if p.name == "written-by-phone.ics"]
+
+    async def test_unknown_certificate_is_refused_by_default(
+        self, tls_radicale: tuple[RadicaleServer, TlsFiles], tmp_path: Path
+    ) -> None:
+        """Certificates are verified by default: a self-signed server fails permanently, not retried."""
+        server, _ = tls_radicale
+        config = CalDAVConfig(url=server.url, username=server.username, password=server.password)
+        adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
+        with pytest.raises(PermanentError, match="TLS verification") as caught:
+            await adapter.insert_event(draft(), CallContext("tls-1"))
+        assert caught.value.retryable is False
+
+    async def test_ca_bundle_in_verify_trusts_the_server(
+        self, tls_radicale: tuple[RadicaleServer, TlsFiles], tmp_path: Path
+    ) -> None:
+        """With `verify` naming the server's CA file (relative to the data directory), calls succeed."""
+        server, tls = tls_radicale
+        (tmp_path / "ca.pem").write_bytes(tls.cert.read_bytes())
+        config = CalDAVConfig(
+            url=server.url, username=server.username, password=server.password, verify="ca.pem"
+        )
+        adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
+        created = await adapter.insert_event(draft("Over TLS"), CallContext("tls-2"))
+        fetched = await adapter.get_event(EventRef(uid=created.uid), CallContext())
+        await adapter.aclose()
+        assert fetched.title == "Over TLS"
