@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, analyze
 from runtime.nlu.intents.clauses import split_clauses
@@ -25,9 +25,12 @@ from runtime.nlu.intents.phrases import (
     reminder_text,
     strip_spans,
 )
-from runtime.nlu.intents.when import TimeValue, When, day_window, read_when, value_window
+from runtime.nlu.intents.when import When, day_window, read_when, value_window
 from runtime.plan import Clarification, Decline, Plan, Routing, Step
 from runtime.router.base import RouteContext
+
+if TYPE_CHECKING:
+    from runtime.nlu.time import TimeValue
 
 __all__ = ["RuleRouter"]
 
@@ -49,6 +52,8 @@ _VAGUE_ITEMS = frozenset(
     {"it", "this", "that", "that item", "this item", "them", "something", "an item", "item"}
 )
 _DEFAULT_LOOKAHEAD_DAYS = 7
+# An interval longer than this ("this afternoon") does not say when to book or remind.
+_LONGEST_EXACT_SPAN = timedelta(hours=4)
 
 
 @dataclass
@@ -123,7 +128,7 @@ def _ask(
 
 
 def _ambiguity(clause: _Clause, value: TimeValue, slot: str, params: dict[str, Any]) -> Clarification:
-    readings = [alt.start for alt in value.alternatives if alt.start is not None]
+    readings = [v.start for v in (value, *value.alternatives) if v.start is not None]
     options = [_say(moment) for moment in readings]
     return _ask(clause, f"Which time do you mean: {' or '.join(options)}?", slot, params, options)
 
@@ -134,6 +139,15 @@ def _title(clause: _Clause) -> str | None:
         if slot.type in {"event_name", "meal_type"} and slot.text.lower() not in _GENERIC_EVENTS:
             return slot.text[:1].upper() + slot.text[1:]
     return None
+
+
+def _vague(value: TimeValue) -> bool:
+    """A day, a week, or a long span like "tomorrow morning": no time to book at."""
+    if value.grain in {"day", "week", "month", "quarter", "year"}:
+        return True
+    if value.start is not None and value.end is not None:
+        return value.end - value.start > _LONGEST_EXACT_SPAN
+    return False
 
 
 def _meal_start(clause: _Clause, day: TimeValue) -> datetime | None:
@@ -182,10 +196,11 @@ def _create_event(clause: _Clause) -> Built:
     if value.ambiguous and value.alternatives:
         return _ambiguity(clause, value, "start", params)
     start = value.start
-    if value.grain in {"day", "week", "month", "quarter", "year"}:
+    if _vague(value):
         meal = _meal_start(clause, value)
         if meal is None:
-            return _ask(clause, f"What time should {what} be on {value.start:%A %d %B}?", "start", params)
+            question = f"What time should {what} be on {value.start:%A %d %B}?"
+            return _ask(clause, question, "start", params)
         start = meal
     elif value.kind == "interval" and value.end is not None:
         params["end"] = _iso(value.end)
@@ -262,6 +277,8 @@ def _reminder(clause: _Clause) -> Built:
         return _ask(clause, f"When should {what}?", "at", params)
     if value.ambiguous and value.alternatives:
         return _ambiguity(clause, value, "at", params)
+    if _vague(value) and value.kind != "recurrence":
+        return _ask(clause, f"What time on {value.start:%A %d %B}?", "at", params)
     params["at"] = _iso(value.start)
     if value.rrule:
         params["rrule"] = value.rrule
@@ -332,6 +349,9 @@ def _email_search(clause: _Clause) -> dict[str, Any]:
             params["before"] = _iso(value.end)
         elif value.start is not None:
             start, end = _window(clause, value, 1)
+            if start > clause.now and value.grain == "day":
+                # Mail is in the past: "since monday" is the Monday gone by.
+                start, end = start - timedelta(days=7), end - timedelta(days=7)
             params["since"] = _iso(start)
             if value.kind != "open_after" and end < clause.now:
                 params["before"] = _iso(end)
@@ -453,10 +473,15 @@ def _clauses(text: str) -> list[tuple[str, Analysis]]:
 
 
 def _combined(text: str, parts: list[tuple[str, Analysis]]) -> Analysis:
-    """One analysis for the whole request: the first intent and every clause's slots."""
+    """One analysis for the whole request: its main intent and every clause's slots.
+
+    The main intent is the first that changes something ("open my last email and
+    reply" is a reply), else the first.
+    """
     slots = tuple(slot for _, analysis in parts for slot in analysis.slots)
     first = parts[0][1] if parts else analyze(text)
-    return Analysis(text, first.intent, slots, first.reason)
+    main = next((a for _, a in parts if a.spec is not None and a.spec.changes), first)
+    return Analysis(text, main.intent, slots, first.reason)
 
 
 class RuleRouter:
@@ -468,6 +493,15 @@ class RuleRouter:
 
     def route_analyzed(self, text: str, context: RouteContext) -> tuple[Routing, Analysis]:
         """The routing of `text` and the analysis it came from (for benchmarks and tools)."""
+        try:
+            return self._route(text, context)
+        except Exception as exc:  # the router's contract is to answer, never to raise
+            _log_failure("routing_failed", exc)
+            clipped = str(text)[:200]
+            reason = "the request could not be understood"
+            return Decline(text=clipped, reason=reason), Analysis(clipped, NONE, (), reason)
+
+    def _route(self, text: str, context: RouteContext) -> tuple[Routing, Analysis]:
         if not isinstance(text, str) or not text.strip():
             return Decline(text=str(text)[:200], reason="the request is empty"), Analysis("", NONE, ())
         clipped = text[:MAX_CHARS]
@@ -502,6 +536,13 @@ class RuleRouter:
             )
             people = clause.people() or people
         return Plan(text=clipped, steps=steps), analysis
+
+
+def _log_failure(event: str, exc: Exception) -> None:
+    """Record a fault without the request's words (they may be private)."""
+    import structlog  # only on this rare path, to keep importing the router cheap
+
+    structlog.get_logger("automate.router").warning(event, error=type(exc).__name__)
 
 
 def _references(params: dict[str, Any]) -> set[str]:

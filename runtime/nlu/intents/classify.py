@@ -7,9 +7,17 @@ from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
 
+_OWN_TIME_QUESTIONS = (
+    ("do", "i", "have"),
+    ("what", "do", "i", "have"),
+    ("what", "have", "i", "got"),
+    ("what", "am", "i", "doing"),
+    ("where", "am", "i"),
+    ("where", "do", "i", "need"),
+)
 _OUT_OF_SCOPE = "no agent here handles that kind of request"
 # Questions about an event that can only be about the person's own calendar.
-_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any"})
+_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "where"})
 
 
 def _alarm(cues: Cues, has_time: bool) -> str:
@@ -40,12 +48,14 @@ def _contacts(cues: Cues) -> str:
 
 def _email(cues: Cues, words: list[str]) -> str:
     wset = set(words)
-    if cues.act is Act.SEND or wset & {"reply", "respond"}:
+    if cues.act is Act.SEND:
         return "email_send"
     if cues.act is Act.CREATE and "to" in wset:
         return "email_send"
-    if cues.act is Act.QUERY and wset & {"read", "open"}:
-        return "email_read"
+    if cues.act is Act.QUERY:
+        return "email_read" if wset & {"read", "open"} else "email_search"
+    if wset & {"reply", "respond"}:
+        return "email_send"
     return "email_search"
 
 
@@ -61,6 +71,8 @@ def _calendar(cues: Cues, has_time: bool) -> str:
         if cues.free and not reminder:
             return "free_slots"
         return "reminder_list" if reminder else "event_list"
+    if cues.asks:
+        return "reminder_list" if reminder else "event_list"
     if reminder:
         return "reminder_create"
     return "event_create" if has_time and cues.event_noun else "event_list"
@@ -75,6 +87,10 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
     if cues.act is Act.QUERY:
         return words[0] in _OWN_EVENT_QUESTIONS
     return has_time
+
+
+def _asks_own_time(words: list[str]) -> bool:
+    return any(tuple(words[: len(q)]) == q for q in _OWN_TIME_QUESTIONS)
 
 
 def classify(words: list[str], has_time: bool) -> tuple[str, str]:
@@ -95,6 +111,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     if cues.email:
         return _email(cues, words), ""
     if cues.calendar and not (cues.off_topic and not {"calendar", "meeting", "meetings"} & set(words)):
+        return _calendar(cues, has_time), ""
+    # "do I have anything tomorrow": a question about one's own time is about the calendar.
+    if _asks_own_time(words) and has_time and not cues.off_topic:
         return _calendar(cues, has_time), ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""

@@ -47,7 +47,7 @@ _LOOK_VERBS = wordset(
     "show list tell read check give display find search look view see pull bring lookup "
     "review upcoming pending browse provide"
 )
-_SEND_VERBS = wordset("send compose reply respond forward write draft")
+_SEND_VERBS = wordset("send compose reply respond forward write draft shoot")
 # Lead-ins that carry no act ("can you", "i want to", "i'd like to").
 _LEADINS = wordset(
     "can could would will you u i i'd i'm we want wanna need like love to go ahead "
@@ -57,10 +57,28 @@ _PARTICIPLE_CUES = wordset(
     "have has had you i is are was were been be alarm alarms reminder reminders already"
 )
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
+_WAKING = frozenset({"wake up", "wake me", "alert me", "waking up", "wake-up", "get up"})
+_REMEMBERING = frozenset(
+    {"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"}
+)
+_NEGATIONS = wordset("not won't can't cannot don't unable never")
+_YES_NO = wordset("is are will would")
+# Verbs that turn a polite yes/no question into a request ("is it possible to book ...").
+_REQUEST_VERBS = wordset(
+    "schedule book add create remind cancel delete remove move reschedule postpone send email "
+    "arrange organize organise"
+)
+_PHRASAL_REMOVE = wordset("turn take cross strike knock check tick scratch")
+_QUESTION_WORDS = wordset("what what's when when's which who how whats")
 _AVAILABILITY = wordset("free busy available availability")
 # "do I have anything going on", "anywhere to be", "any plans": the calendar without naming it.
 _PLANS = frozenset(
     {"going on", "anywhere to", "any plans", "my plans", "scheduled for", "anything scheduled"}
+)
+# "what does my day look like", "anything planned": one's own time is the calendar's business.
+_MY_TIME = frozenset(
+    {"i planned", "anything planned", "i booked", "i scheduled", "day look", "week look",
+     "weekend look", "schedule look"}
 )
 _SELF = frozenset(
     {"am i", "i am", "are we", "we are", "free time", "my availability", "free slot", "free slots"}
@@ -85,6 +103,7 @@ class Cues:
     remove_anywhere: bool
     move_anywhere: bool
     free: bool
+    asks: bool
     off: bool
 
 
@@ -106,34 +125,55 @@ def _followed_by_list(words: list[str], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1] in {"list", "lists"}
 
 
+def _word_act(words: list[str], i: int, start: int) -> Act | None:
+    """The act word `i` names in its place, if any."""
+    word = words[i]
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word in REMOVE_VERBS or (word == "rid" and before == "get"):
+        return Act.REMOVE
+    if (word == "off" and before in _PHRASAL_REMOVE) or (word == "out" and before == "cross"):
+        return Act.REMOVE
+    if word in MOVE_VERBS:
+        return Act.MOVE
+    if word in _SEND_VERBS or (word in {"email", "mail", "e-mail"} and i == start):
+        return Act.SEND
+    if word == "make" and after in {"sure", "certain", "blank", "clear", "empty"}:
+        return None
+    # "set" after "have"/"you"/"alarm" is a participle: "the alarm I have set".
+    if word == "set" and before in _PARTICIPLE_CUES:
+        return None
+    if word in CREATE_VERBS or word in _CREATE_CUES:
+        # "I won't be able to make the meeting": a negated verb asks for nothing.
+        if _NEGATIONS & set(words[max(0, i - 4) : i]):
+            return None
+        return Act.CREATE
+    if word in _LOOK_VERBS:
+        return Act.QUERY
+    return None
+
+
 def _first_act(words: list[str]) -> Act | None:
-    """The act of the first word that names one, after lead-ins like "can you"."""
+    """The act of the first word that names one, after lead-ins like "can you".
+
+    A question word opening the request makes it a query, except that a yes/no
+    opener followed by an action ("is it possible to book ...") is that action.
+    """
     start = 0
     while start < len(words) and words[start] in _LEADINS:
         start += 1
+    if start < len(words) and words[start] in _QUESTION_OPENERS and (
+        start == 0 or words[start - 1] in {"you", "at", "and"}
+    ):
+        if words[start] in _YES_NO:
+            for i in range(start + 1, len(words)):
+                if words[i] in _REQUEST_VERBS:
+                    return _word_act(words, i, start)
+        return Act.QUERY
     for i in range(start, len(words)):
-        word = words[i]
-        before = words[i - 1] if i else ""
-        after = words[i + 1] if i + 1 < len(words) else ""
-        if word in _QUESTION_OPENERS and (i == 0 or (i == start and before in {"you", "at", "and"})):
-            return Act.QUERY
-        if word in REMOVE_VERBS or (word == "rid" and before == "get"):
-            return Act.REMOVE
-        if word in {"off", "out"} and before in {"turn", "take", "cross", "strike", "knock"}:
-            return Act.REMOVE
-        if word in MOVE_VERBS:
-            return Act.MOVE
-        if word in _SEND_VERBS or (word in {"email", "mail", "e-mail"} and i == start):
-            return Act.SEND
-        if word == "make" and after in {"sure", "certain", "blank", "clear", "empty"}:
-            continue
-        # "set" after "have"/"you"/"alarm" is a participle: "the alarm I have set".
-        if word == "set" and before in _PARTICIPLE_CUES:
-            continue
-        if word in CREATE_VERBS or word in _CREATE_CUES:
-            return Act.CREATE
-        if word in _LOOK_VERBS:
-            return Act.QUERY
+        act = _word_act(words, i, start)
+        if act is not None:
+            return act
     return None
 
 
@@ -147,17 +187,22 @@ def read_cues(words: list[str]) -> Cues:
     wset = set(words)
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
-    alarm = bool(wset & ALARM_NOUNS) or bool({"wake up", "wake me", "alert me"} & bigrams)
+    alarm = bool(wset & ALARM_NOUNS) or bool(_WAKING & bigrams)
     contact = bool(wset & CONTACT_NOUNS) or bool(
         {"phone number", "area code", "last name", "contact details", "email address"} & bigrams
     )
     messages = bool(wset & {"message", "messages"}) and not wset & _MESSAGING_ELSEWHERE
-    email = bool(wset & EMAIL_NOUNS) or messages or bool(wset & {"reply", "respond", "compose"})
-    reminder = bool(wset & REMINDER_WORDS) or bool({"remember me", "remember to"} & bigrams)
+    email = (
+        bool(wset & EMAIL_NOUNS)
+        or messages
+        or bool(wset & {"reply", "respond", "compose"})
+        or "e mail" in bigrams
+    )
+    reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams)
     # "am I free", "I'm busy", "do I have anything going on": the calendar without naming it.
     asks_self = bool(wset & {"i", "i'm", "we"})
     busy = (bool(wset & _AVAILABILITY) and bool(_SELF & bigrams)) or (asks_self and bool(_PLANS & bigrams))
-    calendar = bool(wset & CALENDAR_NOUNS) or reminder or busy
+    calendar = bool(wset & CALENDAR_NOUNS) or reminder or busy or bool(_MY_TIME & bigrams)
     return Cues(
         alarm=alarm,
         email=email,
@@ -174,6 +219,7 @@ def read_cues(words: list[str]) -> Cues:
         remove_anywhere=bool(wset & REMOVE_VERBS) or "get rid" in bigrams,
         move_anywhere=bool(wset & MOVE_VERBS),
         free=bool(wset & _AVAILABILITY) and busy,
-        off=bool(wset & {"off", "anymore"})
+        asks=bool(wset & _QUESTION_WORDS),
+        off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),
     )

@@ -76,16 +76,16 @@ MEAL_WORDS = wordset("breakfast lunch dinner supper")
 
 # Domain anchors: a request names at least one of these or is declined.
 CALENDAR_NOUNS = wordset(
-    "calendar calender calendars schedule schedules scheduled agenda diary planner plans "
+    "calendar calender calendars schedule schedules scheduled agenda diary planner plan plans "
     "event events appointment appointments appt meeting meetings meetup"
 )
-REMINDER_WORDS = wordset("remind reminds reminded reminder reminders")
+REMINDER_WORDS = wordset("remind reminds reminded reminder reminders alerts notifications")
 ALARM_NOUNS = wordset("alarm alarms wakeup")
 EMAIL_NOUNS = wordset(
     "email emails e-mail e-mails mail mails inbox mailbox emailed emailing gmail outlook unread"
 )
 CONTACT_NOUNS = wordset("contact contacts addressbook")
-LIST_NOUNS = wordset("list lists todo to-do checklist checklists")
+LIST_NOUNS = wordset("list lists todo todos to-do to-dos checklist checklists task tasks")
 # Things people put in a calendar; used for titles and as weaker calendar anchors.
 EVENT_NOUNS = wordset(
     "meeting meetings appointment appointments event events call calls party parties "
@@ -93,13 +93,14 @@ EVENT_NOUNS = wordset(
     "class classes lesson lessons practice test exam exams match game concert show "
     "tournament wedding marriage vacation holiday trip flight session seminar workshop "
     "webinar presentation review standup stand-up sync catchup catch-up checkup "
-    "brunch shift training lecture ceremony reunion visit deadline"
+    "brunch shift training lecture ceremony reunion visit deadline graduation recital rehearsal "
+    "haircut surgery consultation gathering hangout get-together playdate"
 )
 
 # Verbs by what they do.
 CREATE_VERBS = wordset(
     "add set schedule book make create put plan arrange organize organise setup "
-    "note mark save enter insert include register log pencil block fix reserve"
+    "note mark save enter insert include register log pencil block fix reserve attend start"
 )
 ADD_VERBS = wordset("add put include insert append enter write")
 REMOVE_VERBS = wordset(
@@ -127,14 +128,15 @@ RELATIONS = wordset(
 # Words that mark a request as another assistant's business, unless a strong anchor
 # (calendar, alarm, email, list, remind) says otherwise.
 OFF_TOPIC = wordset(
-    "weather rain raining snow sunny temperature forecast umbrella "
+    "weather rain raining rained rainy snow snowing sunny temperature forecast umbrella "
+    "wear wearing jacket coat shorts gloves layers sunblock sunscreen "
     "play playing song songs music playlist radio podcast podcasts audiobook album artist "
     "volume louder quieter mute lights light lamp bulb brightness thermostat vacuum "
     "coffee kettle plug socket news headlines stock stocks shares currency exchange "
     "recipe recipes cook cooking joke jokes tweet twitter facebook instagram "
     "taxi uber lyft train trains ticket tickets traffic flight flights "
     "restaurant restaurants takeaway delivery pizza movie movies film films "
-    "happening nearby local area city"
+    "happening nearby local area city town festival festivals"
 )
 
 # Off-topic words that outweigh even an email, contact or list anchor ("email me the lyrics").

@@ -18,6 +18,14 @@ class IntentSpec:
     action: str
     label: str
 
+    @property
+    def changes(self) -> bool:
+        """Whether the action changes something (books, sends, adds, removes) or only looks."""
+        return not self.action.startswith(_LOOKING)
+
+
+_LOOKING = ("list_", "search_", "read_", "find_", "show_")
+
 
 def _table(*rows: tuple[str, str, str, str]) -> dict[str, IntentSpec]:
     return {name: IntentSpec(name, agent, action, label) for name, agent, action, label in rows}

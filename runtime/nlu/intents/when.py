@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-try:
-    from runtime.nlu.time import TimeMatch, TimeValue, find_times
-except ImportError:  # until runtime.nlu.time lands; removed then
-    from runtime.nlu.intents._time_fallback import find_times
-    from runtime.nlu.time.values import TimeMatch, TimeValue
+if TYPE_CHECKING:
+    from runtime.nlu.time import TimeMatch, TimeValue
 
 __all__ = ["When", "day_window", "read_when", "value_window"]
 
@@ -76,7 +74,16 @@ def _is_target(text: str, match: TimeMatch) -> bool:
 
 def read_when(text: str, ref: datetime, *, moving: bool = False) -> When:
     """Resolve the times of `text` at `ref`; with `moving`, split what moves from where to."""
-    matches = find_times(text, ref)
+    # Imported on first use: the time grammar is the costly part of importing the router.
+    from runtime.nlu.time import find_times
+
+    try:
+        matches = find_times(text, ref)
+    except Exception as exc:  # a time-parser fault must not lose the request: read it without times
+        import structlog  # only on this rare path, to keep the import cheap
+
+        structlog.get_logger("automate.router").warning("time_parse_failed", error=type(exc).__name__)
+        matches = []
     spans = tuple((m.start, m.end) for m in matches)
     if not moving:
         return When(_combine([m.value for m in matches]), None, None, spans)
