@@ -116,7 +116,9 @@ class Adapter(ABC, Generic[ConfigT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        found = dict(cls.operations)
+        found: dict[str, Operation] = {}
+        for base in reversed(cls.__mro__[1:]):
+            found.update(getattr(base, "operations", {}))
         for attr, value in vars(cls).items():
             idempotent = getattr(value, "__automate_operation__", None)
             if idempotent is None:

@@ -23,9 +23,8 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
 
-from integrations.adapter import AdapterEnv, CallContext, NoSettings, Operation
+from integrations.adapter import AdapterEnv, CallContext, NoSettings
 from integrations.calendar.base import CalendarAdapter
 from integrations.calendar.local import apply_patch, new_event
 from integrations.calendar.models import (
@@ -141,8 +140,6 @@ class MemoryMailAdapter(MailSender[MemoryMailConfig], MailReader[MemoryMailConfi
 
     name = "memory_mail"
     config_model = MemoryMailConfig
-    # Both families' operations (the base collects only the first base's).
-    operations: ClassVar[dict[str, Operation]] = {**MailSender.operations, **MailReader.operations}
 
     def __init__(self, config: MemoryMailConfig | None = None, env: AdapterEnv | None = None) -> None:
         super().__init__(config or MemoryMailConfig(), _env("mail", env))

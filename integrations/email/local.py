@@ -28,11 +28,11 @@ from email import policy
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 from pydantic import Field, field_validator
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult, Operation
+from integrations.adapter import AdapterEnv, CallContext, CheckResult
 from integrations.config import StrictModel
 from integrations.email.base import MailReader, MailSender, NoParams
 from integrations.email.models import (
@@ -162,8 +162,6 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
 
     name = "local_mail"
     config_model = LocalMailConfig
-    # Both families' operations (the base collects only the first base's).
-    operations: ClassVar[dict[str, Operation]] = {**MailSender.operations, **MailReader.operations}
 
     def __init__(self, config: LocalMailConfig, env: AdapterEnv) -> None:
         super().__init__(config, env)
