@@ -16,11 +16,12 @@ MAX_CHARS = 2_000
 """Requests are read up to this many characters; the rest cannot change the routing much."""
 
 _FINDERS_BY_AGENT: dict[str, tuple[str, ...]] = {
-    "scheduler": ("people", "events", "places"),
-    "reminders": ("people", "events", "places"),
+    "scheduler": ("people", "events", "tasks", "places"),
+    "reminders": ("people", "events", "tasks", "places"),
     "email": ("people", "misc", "events"),
     "lists": ("lists", "people"),
 }
+_FINDERS_UNROUTED = ("people", "events")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +71,13 @@ def analyze(text: str) -> Analysis:
     time_slots = tag_times(tokens)
     intent, reason = classify([t.word for t in tokens], bool(time_slots))
     spec = INTENTS.get(intent)
-    if spec is None:
-        return Analysis(text, NONE, (), reason)
+    # A declined request still has its words read: slots do not depend on who acts on them.
+    finders = _FINDERS_BY_AGENT[spec.agent] if spec else _FINDERS_UNROUTED
     taken = [False] * len(tokens)
     for _, i, j in time_slots:
         for k in range(i, j):
             taken[k] = True
-    entity_slots = find_entities(tokens, taken, _FINDERS_BY_AGENT[spec.agent])
+    entity_slots = find_entities(tokens, taken, finders)
     slots = [_slot(clipped, tokens, kind, i, j) for kind, i, j in (*time_slots, *entity_slots)]
     slots.sort(key=lambda s: s.start)
-    return Analysis(text, intent, tuple(slots))
+    return Analysis(text, intent, tuple(slots), reason)

@@ -58,7 +58,7 @@ _NOT_A_NAME = (
         "am pm o clock hours minutes daily weekly about regarding re subject titled called "
         "named saying says stating asking telling because since meet meeting lunch dinner "
         "coffee drinks later soon asap early late again back right away time stamp word "
-        "information info details happy"
+        "information info details happy phone number address name email birthday contact"
     )
 )
 _PERSON_TRIGGERS = wordset("with to from cc invite invites inviting meet meeting named called")
@@ -71,6 +71,14 @@ _SENDING = wordset(
 _OWNERS = wordset("my our his her their the")
 _EVENT_EXCLUDED = wordset("event events date visit deadline show")
 _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
+# What a person has that a request may ask about: "john's phone number", "ana's email".
+_BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
+_TOP_DOMAINS = wordset("com org net edu gov io co uk de fr in info biz")
+_TASK_CUES = wordset("remind reminder remember tell")
+_TASK_STOPS = wordset(
+    "at on by from in every because before after for with and then until till tomorrow today to "
+    "tonight this next"
+)
 _PLACE_TRIGGERS = wordset("at in from")
 _FOLDERS = wordset("inbox spam junk drafts outbox")
 _INFO = ("phone number", "last name", "contact details", "contact info", "email address", "address")
@@ -106,6 +114,10 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if "@" in words[i]:
             out.append(("email_address", i, i + 1))
             continue
+        spoken = _spoken_address_end(words, i)
+        if spoken > i:
+            out.append(("email_address", i, spoken))
+            continue
         starts_name = (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1)) or (
             i == 1 and words[0] in {"email", "mail", "message", "tell", "call", "text"}
         )
@@ -129,6 +141,14 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                 j += 2
 
 
+def _spoken_address_end(words: list[str], i: int) -> int:
+    """End of an address read aloud ("ana at gmail dot com"), or `i`."""
+    if i + 4 < len(words) and words[i + 1] == "at" and words[i + 3] == "dot":
+        if words[i].isalnum() and words[i + 4] in _TOP_DOMAINS:
+            return i + 5
+    return i
+
+
 def _trigger_ok(words: list[str], at: int) -> bool:
     if words[at] != "to":
         return True
@@ -144,7 +164,9 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED:
             continue
-        if word == "call" and (i == 0 or words[i - 1] == "up"):
+        if i + 1 < len(words) and words[i + 1] in EVENT_NOUNS and free[i + 1]:
+            continue  # "marriage anniversary": the head is the last noun
+        if word == "call" and (i == 0 or words[i - 1] in {"up", "to"}):
             continue
         start = i
         while start > 0 and i - start < 2 and free[start - 1] and _modifier(words[start - 1]):
@@ -161,6 +183,25 @@ def _modifier(word: str) -> bool:
         and word not in _DOMAIN_WORDS
         and word not in {"upcoming", "pending", "next", "new", "recurring", "any"}
     ) or (word in EVENT_NOUNS and word not in _EVENT_EXCLUDED)
+
+
+def _tasks(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    """What to be reminded to do: "remind me to <pick up the dog> at 5" (SLURP's event_name)."""
+    n = len(words)
+    for i, word in enumerate(words):
+        if word not in _TASK_CUES or i + 2 >= n:
+            continue
+        j = i + 1
+        if words[j] in {"me", "us"}:
+            j += 1
+        if j >= n or words[j] != "to":
+            continue
+        start = end = j + 1
+        while end < n and free[end] and words[end] not in _TASK_STOPS:
+            end += 1
+        if end - start >= 2:
+            out.append(("event_name", start, end))
+        return
 
 
 def _lists(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
@@ -229,6 +270,7 @@ def _misc(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 
 _FINDERS: dict[str, Callable[[list[str], list[bool], list[EntitySlot]], None]] = {
     "people": _people,
+    "tasks": _tasks,
     "events": _events,
     "lists": _lists,
     "places": _places,

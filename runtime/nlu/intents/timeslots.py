@@ -28,6 +28,11 @@ _DEICTIC = wordset("this next last coming following upcoming current")
 _UNITS = wordset("minute minutes hour hours day days week weeks month months")
 _TIME_TRIGGERS = wordset("at for by until till til around about from between to before after")
 _MERIDIEM = wordset("am pm a.m p.m a.m. p.m.")
+_CLOCK_LINKS = wordset("past to after till til before")
+_DAY_PHRASES = (
+    ("day", "after", "tomorrow"),
+    ("day", "before", "yesterday"),
+)
 _AFTER_BARE_DAY = wordset(
     "at in on of for from to and or by until till this next morning afternoon evening night"
 )
@@ -35,7 +40,7 @@ _PERIOD_WORDS = wordset("day week month year morning night evening weekday weeke
 
 
 def _is_number(word: str) -> bool:
-    return word in NUMBER_WORDS or word.isdigit() or (word[:1].isdigit() and ":" in word)
+    return word in NUMBER_WORDS or word.isdigit() or _is_clock(word)
 
 
 def _is_ordinal(word: str) -> bool:
@@ -44,7 +49,12 @@ def _is_ordinal(word: str) -> bool:
 
 def _is_clock(word: str) -> bool:
     """A single token that is a clock time by itself ("3pm", "10:30", "7am")."""
-    return word[:1].isdigit() and (word.endswith(("am", "pm", "m.")) or ":" in word)
+    return word[:1].isdigit() and (word.endswith(("am", "pm", "m.")) or ":" in word or "." in word)
+
+
+def _is_numeric_date(word: str) -> bool:
+    """A date written with digits and separators ("12/05", "2026-11-27")."""
+    return word[:1].isdigit() and ("/" in word or "-" in word or word.count(".") == 2)
 
 
 def _base(word: str) -> str:
@@ -69,6 +79,9 @@ def _clock_end(words: list[str], i: int) -> int:
         j = i + 1
     elif _is_number(words[i]):
         j = _number_run(words, i)
+        # "half past two", "quarter to five", "ten after six"
+        if j + 1 < len(words) and words[j] in _CLOCK_LINKS and _is_number(words[j + 1]):
+            j = _number_run(words, j + 1)
     else:
         return i
     if j < len(words) and words[j] in _MERIDIEM:
@@ -94,7 +107,14 @@ def _date_end(words: list[str], i: int) -> int:
     """End of a calendar date starting at `i` ("march seventh", "the 21st of may", "friday")."""
     n = len(words)
     word = _base(words[i])
-    if word in _DAY_NAMES or word in WEEKDAYS:
+    for phrase in _DAY_PHRASES:
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase)
+    if _is_numeric_date(word):
+        return i + 1
+    if word in WEEKDAYS and words[i + 1 : i + 2] == ["the"] and i + 2 < n and _is_ordinal(words[i + 2]):
+        return i + 3  # "friday the thirteenth"
+    if word in _DAY_NAMES or word in WEEKDAYS or word in {"weekend", "weekends"}:
         return i + 1
     if word in MONTHS:
         j = i + 1
@@ -141,6 +161,11 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             found.append(("general_frequency", i, i + 1))
             return i + 1
         return i + 1
+    if word in _DEICTIC and nxt in _DEICTIC:
+        after = words[i + 2] if i + 2 < n else ""
+        if after in WEEKDAYS or after in _SPAN_NOUNS:
+            found.append(("date", i, i + 3))
+            return i + 3
     if word in _DEICTIC and (nxt in WEEKDAYS or nxt in _SPAN_NOUNS):
         end = i + 2
         if end < n and words[end] in TIME_OF_DAY:
