@@ -87,7 +87,9 @@ class _Clause:
         """Names, relations ("my sister") and addresses, or the earlier people for a pronoun."""
         found: list[str] = []
         for slot in self.analysis.slots:
-            if slot.type in {"person", "email_address"}:
+            if slot.type == "email_address":
+                found.append(_written_address(slot.text))
+            elif slot.type == "person":
                 found.append(slot.text.removesuffix("'s").removesuffix("’s"))
             elif slot.type == "relation":
                 found.append(slot.text if slot.text.lower().startswith("the ") else f"my {slot.text}")
@@ -97,6 +99,14 @@ class _Clause:
 
 
 Built = dict[str, Any] | Clarification
+
+
+def _written_address(said: str) -> str:
+    """An address as written: "ana at gmail dot com" -> "ana@gmail.com"."""
+    if "@" in said:
+        return said
+    local, _, domain = said.partition(" at ")
+    return f"{local.strip()}@{'.'.join(p.strip() for p in domain.split(' dot '))}"
 
 
 def _iso(moment: datetime) -> str:

@@ -14,10 +14,16 @@ _OWN_TIME_QUESTIONS = (
     ("what", "am", "i", "doing"),
     ("where", "am", "i"),
     ("where", "do", "i", "need"),
+    ("where", "do", "i", "have"),
+    ("am", "i", "doing"),
+    ("what", "am", "i", "up", "to"),
+    ("when", "do", "i"),
 )
+# "when is my next appointment": a time asked about something of one's own.
+_WHEN_MINE = (("when", "is", "my"), ("when's", "my"), ("when", "are", "my"), ("when", "will", "my"))
 _OUT_OF_SCOPE = "no agent here handles that kind of request"
 # Questions about an event that can only be about the person's own calendar.
-_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "where"})
+_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "who's", "where"})
 
 
 def _alarm(cues: Cues, has_time: bool) -> str:
@@ -85,12 +91,20 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
     if cues.act in {Act.CREATE, Act.MOVE, Act.REMOVE}:
         return True
     if cues.act is Act.QUERY:
-        return words[0] in _OWN_EVENT_QUESTIONS
+        return words[0] in _OWN_EVENT_QUESTIONS or words[:2] == ["what", "time"]
     return has_time
 
 
 def _asks_own_time(words: list[str]) -> bool:
     return any(tuple(words[: len(q)]) == q for q in _OWN_TIME_QUESTIONS)
+
+
+def _asks_whats_on(words: list[str]) -> bool:
+    return words[:2] in (["what's", "on"], ["whats", "on"], ["anything", "on"]) or words[:3] in (
+        ["what", "is", "on"],
+        ["is", "anything", "on"],
+        ["is", "there", "anything"],
+    )
 
 
 def classify(words: list[str], has_time: bool) -> tuple[str, str]:
@@ -110,10 +124,19 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _lists(cues), ""
     if cues.email:
         return _email(cues, words), ""
+    if cues.addressed and not cues.off_topic and not cues.calendar:
+        return "email_send", ""
+    if cues.list_topic and not cues.calendar:
+        return _lists(cues), ""
     if cues.calendar and not (cues.off_topic and not {"calendar", "meeting", "meetings"} & set(words)):
         return _calendar(cues, has_time), ""
     # "do I have anything tomorrow": a question about one's own time is about the calendar.
-    if _asks_own_time(words) and has_time and not cues.off_topic:
+    if not cues.off_topic and (
+        (_asks_own_time(words) and has_time) or any(tuple(words[: len(q)]) == q for q in _WHEN_MINE)
+    ):
+        return _calendar(cues, has_time), ""
+    # "is tomorrow afternoon free", "plan a dinner on friday", "what's on tomorrow"
+    if has_time and not cues.off_topic and (cues.availability or cues.schedules or _asks_whats_on(words)):
         return _calendar(cues, has_time), ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""

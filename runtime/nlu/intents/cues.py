@@ -16,6 +16,7 @@ from runtime.nlu.intents.lexicon import (
     FILLERS,
     HARD_OFF_TOPIC,
     LIST_NOUNS,
+    LIST_TOPICS,
     MEAL_WORDS,
     MOVE_VERBS,
     OFF_TOPIC,
@@ -57,10 +58,27 @@ _PARTICIPLE_CUES = wordset(
     "have has had you i is are was were been be alarm alarms reminder reminders already"
 )
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
-_WAKING = frozenset({"wake up", "wake me", "alert me", "waking up", "wake-up", "get up"})
-_REMEMBERING = frozenset(
-    {"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"}
+_LIST_PREPOSITIONS = wordset("to from off on onto")
+_SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve")
+_CONTACT_PHRASES = frozenset(
+    {
+        "phone number",
+        "area code",
+        "last name",
+        "contact details",
+        "email address",
+        "email of",
+        "address of",
+        "phone of",
+        "contact info",
+        "contact information",
+    }
 )
+# What a contact card holds: "bob's address", "ana's phone".
+_DETAILS = wordset("address phone number contact")
+_NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
+_WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up"})
+_REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
 _NEGATIONS = wordset("not won't can't cannot don't unable never")
 _YES_NO = wordset("is are will would")
 # Verbs that turn a polite yes/no question into a request ("is it possible to book ...").
@@ -68,7 +86,7 @@ _REQUEST_VERBS = wordset(
     "schedule book add create remind cancel delete remove move reschedule postpone send email "
     "arrange organize organise"
 )
-_PHRASAL_REMOVE = wordset("turn take cross strike knock check tick scratch")
+_PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch")
 _QUESTION_WORDS = wordset("what what's when when's which who how whats")
 _AVAILABILITY = wordset("free busy available availability")
 # "do I have anything going on", "anywhere to be", "any plans": the calendar without naming it.
@@ -77,8 +95,19 @@ _PLANS = frozenset(
 )
 # "what does my day look like", "anything planned": one's own time is the calendar's business.
 _MY_TIME = frozenset(
-    {"i planned", "anything planned", "i booked", "i scheduled", "day look", "week look",
-     "weekend look", "schedule look"}
+    {
+        "i planned",
+        "anything planned",
+        "i booked",
+        "i scheduled",
+        "day look",
+        "week look",
+        "weekend look",
+        "schedule look",
+        "coming up",
+        "is planned",
+        "have planned",
+    }
 )
 _SELF = frozenset(
     {"am i", "i am", "are we", "we are", "free time", "my availability", "free slot", "free slots"}
@@ -94,6 +123,7 @@ class Cues:
     email: bool
     contact: bool
     lists: bool
+    list_topic: bool
     calendar: bool
     reminder: bool
     event_noun: bool
@@ -103,6 +133,9 @@ class Cues:
     remove_anywhere: bool
     move_anywhere: bool
     free: bool
+    availability: bool
+    schedules: bool
+    addressed: bool
     asks: bool
     off: bool
 
@@ -121,6 +154,16 @@ def _is_list_noun(words: list[str], i: int) -> bool:
     return not (word == "list" and i == 0 and len(words) > 1 and words[1] not in {"of", "for"})
 
 
+def _names_list_topic(words: list[str], i: int) -> bool:
+    """ "from the groceries", "off my shopping": a list named by what it is for."""
+    if words[i] not in LIST_TOPICS or i == 0:
+        return False
+    before = words[i - 1]
+    if before in {"my", "the", "our"} and i > 1:
+        before = words[i - 2]
+    return before in _LIST_PREPOSITIONS
+
+
 def _followed_by_list(words: list[str], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1] in {"list", "lists"}
 
@@ -132,7 +175,8 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     after = words[i + 1] if i + 1 < len(words) else ""
     if word in REMOVE_VERBS or (word == "rid" and before == "get"):
         return Act.REMOVE
-    if (word == "off" and before in _PHRASAL_REMOVE) or (word == "out" and before == "cross"):
+    # "take the meeting off my calendar", "cross eggs off", "cross it out"
+    if word in {"off", "out"} and _PHRASAL_REMOVE & set(words[max(0, i - 5) : i]):
         return Act.REMOVE
     if word in MOVE_VERBS:
         return Act.MOVE
@@ -162,8 +206,10 @@ def _first_act(words: list[str]) -> Act | None:
     start = 0
     while start < len(words) and words[start] in _LEADINS:
         start += 1
-    if start < len(words) and words[start] in _QUESTION_OPENERS and (
-        start == 0 or words[start - 1] in {"you", "at", "and"}
+    if (
+        start < len(words)
+        and words[start] in _QUESTION_OPENERS
+        and (start == 0 or words[start - 1] in {"you", "at", "and"})
     ):
         if words[start] in _YES_NO:
             for i in range(start + 1, len(words)):
@@ -177,6 +223,24 @@ def _first_act(words: list[str]) -> Act | None:
     return None
 
 
+def _wrote_to_me(words: list[str]) -> bool:
+    """ "did anyone write to me", "who wrote me": mail received."""
+    return any(
+        w in {"write", "wrote", "written"} and "me" in words[i + 1 : i + 3] for i, w in enumerate(words)
+    )
+
+
+def _gets_me_up(words: list[str]) -> bool:
+    return any(words[i : i + 3] in (["get", "me", "up"], ["get", "us", "up"]) for i in range(len(words)))
+
+
+def _addressed(words: list[str]) -> bool:
+    """A sending verb with someone to send to ("write to Mary", "send this to Bob")."""
+    if words and words[0] in _SEND_VERBS and not set(words) & _MESSAGING_ELSEWHERE:
+        return any(a == "to" and b not in _NOT_ADDRESSEES for a, b in itertools.pairwise(words))
+    return False
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -187,27 +251,35 @@ def read_cues(words: list[str]) -> Cues:
     wset = set(words)
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
-    alarm = bool(wset & ALARM_NOUNS) or bool(_WAKING & bigrams)
-    contact = bool(wset & CONTACT_NOUNS) or bool(
-        {"phone number", "area code", "last name", "contact details", "email address"} & bigrams
+    list_topic = any(_names_list_topic(words, i) for i in range(len(words)))
+    calendar_named = bool(wset & CALENDAR_NOUNS)
+    # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
+    alerting = "alert me" in bigrams and not calendar_named
+    alarm = bool(wset & ALARM_NOUNS) or bool(_WAKING & bigrams) or alerting or _gets_me_up(words)
+    contact = (
+        bool(wset & CONTACT_NOUNS)
+        or bool(_CONTACT_PHRASES & bigrams)
+        or any(w.endswith("'s") and nxt in _DETAILS for w, nxt in itertools.pairwise(words))
     )
     messages = bool(wset & {"message", "messages"}) and not wset & _MESSAGING_ELSEWHERE
     email = (
         bool(wset & EMAIL_NOUNS)
         or messages
-        or bool(wset & {"reply", "respond", "compose"})
+        or (bool(wset & {"reply", "respond", "compose"}) and not wset & _NEGATIONS)
+        or _wrote_to_me(words)
         or "e mail" in bigrams
     )
     reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams)
     # "am I free", "I'm busy", "do I have anything going on": the calendar without naming it.
     asks_self = bool(wset & {"i", "i'm", "we"})
     busy = (bool(wset & _AVAILABILITY) and bool(_SELF & bigrams)) or (asks_self and bool(_PLANS & bigrams))
-    calendar = bool(wset & CALENDAR_NOUNS) or reminder or busy or bool(_MY_TIME & bigrams)
+    calendar = calendar_named or reminder or busy or bool(_MY_TIME & bigrams)
     return Cues(
         alarm=alarm,
         email=email,
         contact=contact,
         lists=lists,
+        list_topic=list_topic,
         calendar=calendar,
         reminder=reminder,
         event_noun=bool(wset & (EVENT_NOUNS | MEAL_WORDS)) or "meet" in wset,
@@ -219,6 +291,9 @@ def read_cues(words: list[str]) -> Cues:
         remove_anywhere=bool(wset & REMOVE_VERBS) or "get rid" in bigrams,
         move_anywhere=bool(wset & MOVE_VERBS),
         free=bool(wset & _AVAILABILITY) and busy,
+        availability=bool(wset & _AVAILABILITY),
+        schedules=bool(wset & _SCHEDULING),
+        addressed=_addressed(words),
         asks=bool(wset & _QUESTION_WORDS),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),

@@ -142,11 +142,14 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 
 
 def _spoken_address_end(words: list[str], i: int) -> int:
-    """End of an address read aloud ("ana at gmail dot com"), or `i`."""
-    if i + 4 < len(words) and words[i + 1] == "at" and words[i + 3] == "dot":
-        if words[i].isalnum() and words[i + 4] in _TOP_DOMAINS:
-            return i + 5
-    return i
+    """End of an address read aloud ("ana at gmail dot com", "bo at mail dot co dot uk"), or `i`."""
+    n = len(words)
+    if not (i + 4 < n and words[i].isalnum() and words[i + 1] == "at" and words[i + 3] == "dot"):
+        return i
+    end = i + 3
+    while end + 1 < n and words[end] == "dot" and words[end + 1].isalnum():
+        end += 2
+    return end if words[end - 1] in _TOP_DOMAINS else i
 
 
 def _trigger_ok(words: list[str], at: int) -> bool:

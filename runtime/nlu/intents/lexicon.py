@@ -20,6 +20,7 @@ __all__ = [
     "FUNCTION_WORDS",
     "HARD_OFF_TOPIC",
     "LIST_NOUNS",
+    "LIST_TOPICS",
     "MEAL_WORDS",
     "MONTHS",
     "MOVE_VERBS",
@@ -76,7 +77,7 @@ MEAL_WORDS = wordset("breakfast lunch dinner supper")
 
 # Domain anchors: a request names at least one of these or is declined.
 CALENDAR_NOUNS = wordset(
-    "calendar calender calendars schedule schedules scheduled agenda diary planner plan plans "
+    "calendar calender calendars schedule schedules scheduled agenda diary planner plan plans planned "
     "event events appointment appointments appt meeting meetings meetup"
 )
 REMINDER_WORDS = wordset("remind reminds reminded reminder reminders alerts notifications")
@@ -86,6 +87,8 @@ EMAIL_NOUNS = wordset(
 )
 CONTACT_NOUNS = wordset("contact contacts addressbook")
 LIST_NOUNS = wordset("list lists todo todos to-do to-dos checklist checklists task tasks")
+# What lists are for, when a request names the list by it ("take milk off the groceries").
+LIST_TOPICS = wordset("grocery groceries shopping todo to-do todos chores errands")
 # Things people put in a calendar; used for titles and as weaker calendar anchors.
 EVENT_NOUNS = wordset(
     "meeting meetings appointment appointments event events call calls party parties "
@@ -94,7 +97,7 @@ EVENT_NOUNS = wordset(
     "tournament wedding marriage vacation holiday trip flight session seminar workshop "
     "webinar presentation review standup stand-up sync catchup catch-up checkup "
     "brunch shift training lecture ceremony reunion visit deadline graduation recital rehearsal "
-    "haircut surgery consultation gathering hangout get-together playdate"
+    "haircut surgery consultation gathering hangout get-together playdate retreat dentist doctor"
 )
 
 # Verbs by what they do.
@@ -104,7 +107,8 @@ CREATE_VERBS = wordset(
 )
 ADD_VERBS = wordset("add put include insert append enter write")
 REMOVE_VERBS = wordset(
-    "cancel cancels delete deletes remove removes clear erase drop wipe unset scrap discard empty trash blank"
+    "cancel cancels delete deletes remove removes clear erase drop wipe unset scrap discard "
+    "empty trash blank stop disable deactivate silence dismiss"
 )
 MOVE_VERBS = wordset("move reschedule postpone push shift change moved delay bring")
 SEND_VERBS = wordset("send write compose draft reply respond forward answer shoot drop mail email message")
@@ -135,8 +139,11 @@ OFF_TOPIC = wordset(
     "coffee kettle plug socket news headlines stock stocks shares currency exchange "
     "recipe recipes cook cooking joke jokes tweet twitter facebook instagram "
     "taxi uber lyft train trains ticket tickets traffic flight flights "
-    "restaurant restaurants takeaway delivery pizza movie movies film films "
-    "happening nearby local area city town festival festivals"
+    "restaurant restaurants takeaway delivery pizza movie movies film films tv television channel "
+    "money cash payment pay bill bills "
+    "happening nearby local area city town festival festivals won win score scores "
+    "theater theatre theaters exhibit exhibits exhibition exhibitions fair fairs venue venues "
+    "location"
 )
 
 # Off-topic words that outweigh even an email, contact or list anchor ("email me the lyrics").

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 __all__ = ["Token", "tokenize"]
 
-# An address or a numeric date ("12/05") is one token; otherwise words (with an inner apostrophe) and digits with
-# their clock punctuation ("3:30", "10am") stay whole, and other punctuation is skipped.
+# An address or a numeric date ("12/05") is one token; otherwise words (with an inner
+# apostrophe) and digits with their clock punctuation ("3:30", "10am") stay whole, and
+# other punctuation is skipped.
 _TOKEN = re.compile(
     r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?(?![\d:])|\d{1,2}\.\d{1,2}\.\d{2,4}"
