@@ -135,9 +135,19 @@ class _Checker:
                     step=step.id,
                 )
             seen.add(step.id)
+        self._trigger()
         self._order()
         steps = tuple(self._step(step) for step in self.spec.steps)
         return Workflow(spec=self.spec, file=self.file, data=self.data, steps=steps)
+
+    def _trigger(self) -> None:
+        trigger = self.spec.trigger
+        if trigger.kind == "cron" and trigger.cron is not None:
+            from runtime.schedule.cron import cron_problem
+
+            problem = cron_problem(trigger.cron, trigger.timezone)
+            if problem:
+                raise self.fail(problem, None, "trigger", "cron")
 
     def _order(self) -> None:
         """Each step's transitive needs; unknown needs and cycles are errors."""
