@@ -45,9 +45,9 @@ _REMOVE_ITEM = re.compile(
     _FLAGS,
 )
 _DURATION = re.compile(
-    r"\bfor\s+(?:(?P<num>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"fifteen|twenty|thirty|forty[- ]five|forty|fifty|ninety|half\s+an?)\s+)?(?:and\s+a\s+half\s+)?"
-    r"(?P<unit>hours?|hrs?|minutes?|mins?)\b",
+    r"\bfor\s+(?P<num>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"fifteen|twenty|thirty|forty[- ]five|forty|fifty|ninety|half\s+an?)\s+"
+    r"(?P<unit>hours?|hrs?|minutes?|mins?)\b(?P<half>\s+and\s+a\s+half)?",
     _FLAGS,
 )
 _WORD_NUMBERS = {
@@ -132,11 +132,9 @@ def duration_minutes(text: str) -> int | None:
     match = _DURATION.search(text)
     if not match:
         return None
-    raw = (match.group("num") or "").lower()
-    if not raw:
-        return None
-    amount = float(raw) if raw[0].isdigit() else _WORD_NUMBERS.get(raw.replace("-", " "), 0.0)
-    if "and a half" in match.group(0).lower():
+    raw = " ".join(match.group("num").lower().replace("-", " ").split())
+    amount = float(raw) if raw[0].isdigit() else _WORD_NUMBERS.get(raw, 0.0)
+    if match.group("half"):
         amount += 0.5
     minutes = amount * 60 if match.group("unit").lower().startswith("h") else amount
     return int(minutes) if 1 <= minutes <= 24 * 60 * 14 else None

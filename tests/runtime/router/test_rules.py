@@ -59,7 +59,7 @@ class TestCalendar:
         assert "Thursday" in routing.question
 
     def test_lists_a_day(self) -> None:
-        """"What's on my calendar tomorrow" lists tomorrow from midnight to midnight."""
+        """ "What's on my calendar tomorrow" lists tomorrow from midnight to midnight."""
         agent, action, params = one_step("what's on my calendar tomorrow")
         assert (agent, action) == ("scheduler", "list_events")
         assert (params["start"], params["end"]) == (at(25, 0), at(26, 0))
@@ -72,14 +72,14 @@ class TestCalendar:
         assert (params["start"], params["end"]) == (at(25, 0), at(26, 0))
 
     def test_moves_a_meeting_from_one_hour_to_another(self) -> None:
-        """"Move my 3pm meeting to 4pm" finds the 3pm event and moves it to 4pm."""
+        """ "Move my 3pm meeting to 4pm" finds the 3pm event and moves it to 4pm."""
         agent, action, params = one_step("move my 3pm meeting to 4pm")
         assert (agent, action) == ("scheduler", "reschedule_event")
         assert params["start"] == at(24, 15)
         assert params["new_start"] == at(24, 16)
 
     def test_a_stated_length_becomes_the_duration(self) -> None:
-        """"for 2 hours" sets the duration."""
+        """ "for 2 hours" sets the duration."""
         _, _, params = one_step("book a meeting with Ana tomorrow at 10am for 2 hours")
         assert params["duration_minutes"] == 120
 
@@ -99,7 +99,7 @@ class TestEmail:
         assert params["body"] == "the report is ready"
 
     def test_a_relation_is_a_recipient(self) -> None:
-        """"my boss" is a recipient the address book resolves."""
+        """ "my boss" is a recipient the address book resolves."""
         _, _, params = one_step("email my boss that I will be late")
         assert params["to"] == ["my boss"]
         assert params["body"] == "I will be late"
@@ -118,7 +118,7 @@ class TestEmail:
         assert routing.params["to"] == ["Tom"]
 
     def test_searches_mail_from_a_person(self) -> None:
-        """"Any new emails from Claire today" searches unread mail from Claire since midnight."""
+        """ "Any new emails from Claire today" searches unread mail from Claire since midnight."""
         agent, action, params = one_step("any new emails from Claire today")
         assert (agent, action) == ("email", "search_email")
         assert params["sender"] == "Claire"
@@ -134,7 +134,7 @@ class TestEmail:
 
 class TestRemindersAndLists:
     def test_sets_a_reminder(self) -> None:
-        """"Remind me to call mom tomorrow at 5pm" sets a reminder with the task as text."""
+        """ "Remind me to call mom tomorrow at 5pm" sets a reminder with the task as text."""
         agent, action, params = one_step("remind me to call mom tomorrow at 5pm")
         assert (agent, action) == ("reminders", "set_reminder")
         assert params["text"] == "call mom"
@@ -154,9 +154,11 @@ class TestRemindersAndLists:
         assert params["at"] == at(25, 7)
 
     def test_adds_to_a_list(self) -> None:
-        """"Add milk to my grocery list" adds the item to the named list."""
+        """ "Add milk to my grocery list" adds the item to the named list."""
         assert one_step("add milk to my grocery list") == (
-            "lists", "add_item", {"list": "grocery", "item": "milk"}
+            "lists",
+            "add_item",
+            {"list": "grocery", "item": "milk"},
         )
 
     def test_shows_a_list(self) -> None:
@@ -164,9 +166,11 @@ class TestRemindersAndLists:
         assert one_step("what's on my shopping list") == ("lists", "show_list", {"list": "shopping"})
 
     def test_removes_from_a_list(self) -> None:
-        """"Take eggs off the grocery list" removes that item."""
+        """ "Take eggs off the grocery list" removes that item."""
         assert one_step("take eggs off the grocery list") == (
-            "lists", "remove_item", {"list": "grocery", "item": "eggs"}
+            "lists",
+            "remove_item",
+            {"list": "grocery", "item": "eggs"},
         )
 
     def test_deletes_a_whole_list(self) -> None:
@@ -189,7 +193,7 @@ class TestCompound:
         assert second.needs == ["s1"]
 
     def test_names_joined_by_and_stay_one_clause(self) -> None:
-        """"with Ana and Tom" is one meeting with two people, not two steps."""
+        """ "with Ana and Tom" is one meeting with two people, not two steps."""
         _, _, params = one_step("schedule a meeting with Ana and Tom tomorrow at 11am")
         assert params["attendees"] == ["Ana", "Tom"]
 
@@ -197,8 +201,15 @@ class TestCompound:
 class TestDecline:
     @pytest.mark.parametrize(
         "text",
-        ["play some jazz", "what's the weather", "turn off the lights", "what time is it",
-         "tell me a joke", "book a taxi to the airport", ""],
+        [
+            "play some jazz",
+            "what's the weather",
+            "turn off the lights",
+            "what time is it",
+            "tell me a joke",
+            "book a taxi to the airport",
+            "",
+        ],
     )
     def test_out_of_scope_requests_are_declined(self, text: str) -> None:
         """Requests no agent serves are declined with a reason."""
