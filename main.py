@@ -42,13 +42,22 @@ commands:
   agents                  list the agents and their actions
   integrations check      check every configured service (reachable, credentials valid)
   auth                    store credentials: auth google | auth set SERVICE | auth status
+  run FILE|NAME           run a workflow (--input key=value ...), step by step
+  workflows               list and check every workflow; workflows next NAME: its next fire times
+  scheduler               fire scheduled and chained workflows (--once: what is due now, then stop)
+  history                 the latest runs: when, task, agent/action, status, duration
+  show RUN_ID             every step and event of one run
+  resume [RUN_ID]         carry on unfinished runs (after a crash), without repeating done steps
 
 exit status: 0 done, 1 failed, 2 usage or config error, 3 needs clarification,
 4 declined (no agent can do that).
 config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
 """
 
-COMMANDS = ("chat", "agents", "integrations", "auth")
+COMMANDS = (
+    "chat", "agents", "integrations", "auth",
+    "run", "workflows", "scheduler", "history", "show", "resume",
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -88,13 +97,45 @@ def _command_parser() -> argparse.ArgumentParser:
     auth = sub.add_parser("auth", help="store credentials (encrypted) for a service")
     auth.add_argument("auth_args", nargs=argparse.REMAINDER, help="google | set SERVICE | status")
     _common(auth)
+    _run_parsers(sub)
     return parser
+
+
+def _run_parsers(sub: Any) -> None:
+    """The durable-run and workflow commands (carried out by runtime.cli_runs)."""
+    run = sub.add_parser("run", help="run a workflow file or named workflow")
+    run.add_argument("workflow", metavar="FILE|NAME")
+    run.add_argument("--input", action="append", metavar="KEY=VALUE", help="a workflow input (repeatable)")
+    run.add_argument("--run-id", help="resume or start the run with this id (for retrying callers)")
+    _common(run)
+    workflows = sub.add_parser("workflows", help="list and check workflows, or preview a schedule")
+    workflows_sub = workflows.add_subparsers(dest="subcommand")
+    upcoming = workflows_sub.add_parser("next", help="the next fire times of a scheduled workflow")
+    upcoming.add_argument("name")
+    upcoming.add_argument("-n", "--count", type=int, default=5)
+    _common(upcoming)
+    _common(workflows)
+    scheduler = sub.add_parser("scheduler", help="fire scheduled and chained workflows")
+    scheduler.add_argument("--once", action="store_true", help="resume, fire what is due now, and stop")
+    _common(scheduler)
+    history = sub.add_parser("history", help="the latest runs")
+    history.add_argument("-n", "--limit", type=int, default=20)
+    history.add_argument("--status", choices=["running", "done", "failed", "needs_clarification"])
+    _common(history)
+    show = sub.add_parser("show", help="one run's steps and events")
+    show.add_argument("run_id", metavar="RUN_ID")
+    _common(show)
+    resume = sub.add_parser("resume", help="carry on unfinished runs")
+    resume.add_argument("run_id", metavar="RUN_ID", nargs="?")
+    _common(resume)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args_list if not a.startswith("-")), None)
+    if first == "show" and not _looks_like_run_id(args_list[1:]):
+        first = None
     if first in COMMANDS and args_list and args_list[0] == first:
         args = _command_parser().parse_args(args_list)
     else:
@@ -108,8 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "agents": _run_agents,
         "integrations": _run_check,
         "auth": _run_auth,
+        **dict.fromkeys(("run", "workflows", "scheduler", "history", "show", "resume"), _run_runs),
     }
     return _guarded(handlers[getattr(args, "command", None)], args)
+
+
+def _looks_like_run_id(rest: list[str]) -> bool:
+    """`show RUN_ID` takes one hex id; `show my agenda tomorrow` is a request."""
+    words = [w for w in rest if not w.startswith("-")]
+    return len(words) == 1 and all(c in "0123456789abcdef" for c in words[0].lower()) and len(words[0]) >= 4
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -203,6 +251,13 @@ def _run_auth(args: argparse.Namespace) -> int:
     from runtime.cli_auth import run_auth
 
     return run_auth(list(args.auth_args), config_dir=args.config)
+
+
+def _run_runs(args: argparse.Namespace) -> int:
+    from runtime import cli_runs
+
+    handler: Callable[[argparse.Namespace], int] = getattr(cli_runs, f"cmd_{args.command}")
+    return handler(args)
 
 
 def _print_json(data: Any) -> None:
