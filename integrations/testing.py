@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "FakeClock",
     "ScriptedAdapter",
     "app_config",
+    "bucket_excess",
 ]
 
 
@@ -173,3 +174,20 @@ def app_config(
         settings=Settings.model_validate(dict(settings or {})),
         home=home,
     )
+
+
+def bucket_excess(times: Iterable[float], capacity: float, rate: float, slack: float = 0.0) -> float:
+    """How far `times` exceed a token bucket's bound, over the worst window (<= 0: within it).
+
+    A bucket of `capacity` refilled at `rate` lets at most ``capacity + rate *
+    (w + slack)`` calls start in any window of length *w*; the result is the
+    largest count minus that bound, found in one pass.
+    """
+    ordered = sorted(times)
+    worst = float("-inf")
+    best_start = float("-inf")  # max over window starts k of rate * t_k - k
+    for index, moment in enumerate(ordered):
+        best_start = max(best_start, rate * moment - index)
+        # Window [t_k, t_i] holds i - k + 1 calls against capacity + rate * (t_i - t_k + slack).
+        worst = max(worst, index + 1 - capacity - rate * (moment + slack) + best_start)
+    return worst

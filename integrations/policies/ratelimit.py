@@ -1,18 +1,21 @@
 """A token bucket that never exceeds its rate, and slows down when the server asks.
 
 The bucket is kept as a "theoretical arrival time" (the GCRA form of a token
-bucket): each caller reserves the next free slot and sleeps until it, so
-waiters are served in order without a lock, and in any window of length *w*
-at most ``capacity + rate * w`` calls start.
+bucket): in any window of length *w* at most ``capacity + rate * w`` calls
+start. Waiters queue first-come first-served; only the head of the queue
+holds a reservation, so a slow-down re-plans one slot, not a queue of them.
 
 When a call fails with `RateLimited` the bucket slows down for every caller
 sharing it: no call starts until the server's ``Retry-After`` has passed, and
 the rate drops to a fraction of the configured one, climbing back a step with
 each success (additive increase, multiplicative decrease) but never above it.
+A burst of 429s from calls that all started before the first slow-down counts
+as one signal, not many, so the rate does not collapse.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -60,6 +63,8 @@ class TokenBucket:
         self._tolerance = (config.capacity - 1) / config.rate
         self._tat = clock.monotonic()
         self._epoch = 0
+        self._decreases = 0
+        self._queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @property
     def rate(self) -> float:
@@ -72,37 +77,46 @@ class TokenBucket:
         return self.config.capacity
 
     async def acquire(self) -> float:
-        """Wait for a token; return the seconds waited."""
+        """Wait for a token (after everyone already waiting); return the seconds waited."""
         waited = 0.0
-        while True:
-            epoch = self._epoch
-            delay = self._reserve()
-            if delay <= 0:
-                return waited
-            await self._clock.sleep(delay)
-            waited += delay
-            if epoch == self._epoch:
-                return waited
-            # The server asked us to slow down while we slept: our slot is void.
+        async with self._lock():
+            while True:
+                epoch = self._epoch
+                delay = self._reserve()
+                if delay <= 0:
+                    return waited
+                await self._clock.sleep(delay)
+                waited += delay
+                if epoch == self._epoch:
+                    return waited
+                # The server asked us to slow down while we slept: plan the slot again.
 
     async def __call__(self, call: Callable[[], Awaitable[T]]) -> T:
         """Take a token, run `call`, and adapt the rate to how the service answered."""
         await self.acquire()
+        decreases = self._decreases
         try:
             result = await call()
         except RateLimited as exc:
-            self.slow_down(exc.retry_after)
+            # A call that started before the last decrease was already answered by it.
+            self.slow_down(exc.retry_after, decrease=decreases == self._decreases)
             raise
         self.recover()
         return result
 
-    def slow_down(self, retry_after: float | None = None) -> None:
-        """Start no call for `retry_after` seconds, and lower the rate for a while."""
+    def slow_down(self, retry_after: float | None = None, *, decrease: bool = True) -> None:
+        """Start no call for `retry_after` seconds and (unless told not to) lower the rate."""
         now = self._clock.monotonic()
+        pause = max(1.0 / self.rate, retry_after or 0.0)
         self._epoch += 1
-        self._factor = max(self._min_factor, self._factor * self._decrease)
-        if retry_after is not None and retry_after > 0:
-            self._tat = max(self._tat, now + retry_after + self._tolerance)
+        if decrease:
+            self._decreases += 1
+            self._factor = max(self._min_factor, self._factor * self._decrease)
+            # Restart the schedule as if a call had just started now: that keeps every
+            # window within the bound, and drops the burst the bucket had saved up.
+            self._tat = now + pause + self._tolerance
+        else:
+            self._tat = max(self._tat, now + pause + self._tolerance)
         _log.info(
             "rate_slowed",
             service=self.service,
@@ -116,6 +130,13 @@ class TokenBucket:
             self._factor = min(1.0, self._factor + self._step)
             if self._factor == 1.0:
                 _log.info("rate_restored", service=self.service, rate=self.rate)
+
+    def _lock(self) -> asyncio.Lock:
+        """The waiting queue, one per event loop (a pool may outlive a loop)."""
+        loop = asyncio.get_running_loop()
+        if self._queue is None or self._queue[0] is not loop:
+            self._queue = (loop, asyncio.Lock())
+        return self._queue[1]
 
     def _reserve(self) -> float:
         """Claim the next slot; return how long until it starts."""

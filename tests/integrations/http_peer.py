@@ -88,6 +88,9 @@ class HttpPeer:
                 pass
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            # Shutting down: end quietly (a cancelled connection task is logged as an error).
+            pass
         finally:
             self._tasks.discard(task)
             writer.close()

@@ -11,17 +11,7 @@ from hypothesis import strategies as st
 from integrations.config import RateLimitConfig
 from integrations.errors import RateLimited
 from integrations.policies import TokenBucket
-from integrations.testing import FakeClock
-
-
-def most_in_any_window(times: list[float], capacity: float, rate: float) -> float:
-    """The largest excess of arrivals over `capacity + rate * w` across all windows (<= 0 is ok)."""
-    ordered = sorted(times)
-    worst = float("-inf")
-    for i, first in enumerate(ordered):
-        for j in range(i, len(ordered)):
-            worst = max(worst, (j - i + 1) - (capacity + rate * (ordered[j] - first)))
-    return worst
+from integrations.testing import FakeClock, bucket_excess
 
 
 async def acquire_all(bucket: TokenBucket, clock: FakeClock, count: int) -> list[float]:
@@ -37,6 +27,23 @@ workers = st.lists(
     min_size=1,
     max_size=4,
 )
+
+
+class TestBucketExcess:
+    @given(st.lists(st.floats(0, 10), max_size=40), st.floats(1, 5), st.floats(0.1, 20))
+    def test_matches_checking_every_window(self, times: list[float], capacity: float, rate: float) -> None:
+        """The one-pass bound check agrees with trying every window."""
+        ordered = sorted(times)
+        brute = max(
+            (j - i + 1 - capacity - rate * (ordered[j] - ordered[i])
+             for i in range(len(ordered)) for j in range(i, len(ordered))),
+            default=float("-inf"),
+        )
+        assert bucket_excess(times, capacity, rate) == pytest.approx(brute)
+
+    def test_a_burst_over_capacity_exceeds(self) -> None:
+        """Four calls at once against a capacity of three exceed the bound by one."""
+        assert bucket_excess([1.0, 1.0, 1.0, 1.0], 3, 10) == pytest.approx(1.0)
 
 
 class TestTokenBucket:
@@ -81,7 +88,7 @@ class TestTokenBucket:
             await asyncio.gather(server(), *(worker(steps) for steps in plan))
 
         asyncio.run(scenario())
-        assert most_in_any_window(arrivals, config.capacity, config.rate) <= 1e-6
+        assert bucket_excess(arrivals, config.capacity, config.rate) <= 1e-6
 
     async def test_bursts_up_to_capacity_then_paces(self) -> None:
         """A full bucket admits `capacity` calls at once, then one per 1/rate seconds."""
@@ -171,3 +178,49 @@ class TestTokenBucket:
         """Decrease and recovery fractions outside (0, 1] are refused."""
         with pytest.raises(ValueError):
             TokenBucket(RateLimitConfig(), FakeClock(), decrease=1.5)
+
+    async def test_waiters_are_served_first_come_first_served(self) -> None:
+        """Callers queued on an empty bucket start in the order they arrived."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=1, burst=1), clock)
+        order: list[int] = []
+
+        async def take(n: int) -> None:
+            await bucket.acquire()
+            order.append(n)
+
+        await asyncio.gather(*(take(n) for n in range(6)))
+        assert order == list(range(6))
+        assert clock.now == pytest.approx(5.0)
+
+    async def test_a_burst_of_429s_from_calls_already_in_flight_counts_once(self) -> None:
+        """Calls that started before the rate was lowered do not lower it again."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=8, per_seconds=1, burst=8), clock)
+        release = asyncio.Event()
+
+        async def limited() -> None:
+            await release.wait()
+            raise RateLimited("429", retry_after=1)
+
+        calls = [asyncio.create_task(bucket(limited)) for _ in range(5)]
+        await asyncio.sleep(0)
+        release.set()
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        assert all(isinstance(r, RateLimited) for r in results)
+        assert bucket.rate == pytest.approx(4.0)
+        with pytest.raises(RateLimited):
+            await bucket(limited)  # started after the decrease: a new signal
+        assert bucket.rate == pytest.approx(2.0)
+
+    def test_a_bucket_outlives_its_event_loop(self) -> None:
+        """The same bucket keeps working when used from a second event loop."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=1, burst=1), clock)
+
+        async def contend() -> None:
+            await asyncio.gather(bucket.acquire(), bucket.acquire())
+
+        asyncio.run(contend())
+        asyncio.run(contend())
+        assert clock.now == pytest.approx(3.0)
