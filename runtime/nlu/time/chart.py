@@ -1,15 +1,18 @@
 """A small bottom-up chart parser: rules are category patterns with a production function.
 
-Every new node is tried at every pattern position its category can fill, matching the
-rest of the pattern against adjacent nodes already in the chart, so each combination is
-built exactly once. A node cap bounds the work on any input.
+Tokens are consumed left to right. A node is combined only with nodes to its left, at
+the moment it is added, as the last item of a rule's pattern; since everything to its
+left is already in the chart, each combination is built exactly once. A node cap bounds
+the work on any input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from .tokens import Token
 
@@ -17,6 +20,11 @@ __all__ = ["Ctx", "Grammar", "Node", "Rule"]
 
 # Past this many nodes a parse stops growing (guards against pathological inputs).
 MAX_NODES = 3000
+
+Production = Callable[..., object]
+Transform = Callable[[Any], Any]
+# A scanner finds multi-token lexical items (holiday names): (start, end, cat, value).
+Scanner = Callable[[Sequence[Token]], list[tuple[int, int, str, object]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +34,7 @@ class Ctx:
     ref: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """A constituent: token span [start, end), category, value, and derivation cost."""
 
     start: int
@@ -36,11 +43,6 @@ class Node:
     value: object
     rule: str
     cost: int
-
-
-Production = Callable[..., object]
-# A scanner finds multi-token lexical items (holiday names): (start, end, cat, value).
-Scanner = Callable[[Sequence[Token]], list[tuple[int, int, str, object]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,88 +56,165 @@ class Rule:
     cost: int = 1
 
 
+# A rule, the categories before its last item, and their set (checked against what the
+# chart holds before any matching).
+_Entry = tuple[Rule, tuple[str, ...], frozenset[str]]
+
+
+def _compose(inner: Transform | None, outer: Transform | None) -> Transform | None:
+    if inner is None or outer is None:
+        return inner or outer
+
+    def both(value: object) -> object:
+        got = inner(value)
+        return None if got is None else outer(got)
+
+    return both
+
+
+def _transformed(prod: Production, moves: tuple[tuple[int, Transform], ...]) -> Production:
+    def run(ctx: Ctx, *values: object) -> object:
+        args = list(values)
+        for index, fn in moves:
+            got = fn(args[index])
+            if got is None:
+                return None
+            args[index] = got
+        return prod(ctx, *args)
+
+    return run
+
+
 @dataclass
 class Grammar:
-    """A set of rules indexed by the categories their patterns use."""
+    """A set of rules indexed by the category of their last item and the one before it."""
 
     rules: list[Rule] = field(default_factory=list)
     scanners: list[Scanner] = field(default_factory=list)
-    _index: dict[str, list[tuple[Rule, int]]] = field(default_factory=dict)
+    vocab: set[str] = field(default_factory=set)  # categories some pattern uses
+    aliases: dict[str, dict[str, Transform | None]] = field(default_factory=dict)
+    # last category -> category before it ("" for one-item rules) -> entries
+    _index: dict[str, dict[str, list[_Entry]]] = field(default_factory=dict)
+
+    def alias(self, name: str, sources: dict[str, Transform | None]) -> None:
+        """Let pattern category `name` match nodes of the source categories, each value
+        passed through its transform (None from a transform means no match). Aliases add
+        no nodes to the chart, which keeps parsing cheap."""
+        self.aliases[name] = sources
+
+    def _leaves(self, cat: str) -> list[tuple[str, Transform | None]]:
+        if cat not in self.aliases:
+            return [(cat, None)]
+        leaves: list[tuple[str, Transform | None]] = []
+        for source, outer in self.aliases[cat].items():
+            for leaf, inner in self._leaves(source):
+                leaves.append((leaf, _compose(inner, outer)))
+        return leaves
 
     def rule(self, out: str, *pattern: str, cost: int = 1) -> Callable[[Production], Production]:
         """Decorator registering a production for `pattern` -> `out`."""
 
         def register(prod: Production) -> Production:
-            item = Rule(prod.__name__.strip("_"), out, tuple(pattern), prod, cost)
-            self.rules.append(item)
-            for pos, cat in enumerate(item.pattern):
-                self._index.setdefault(cat, []).append((item, pos))
+            name = prod.__name__.strip("_")
+            for combo in itertools.product(*(self._leaves(cat) for cat in pattern)):
+                cats = tuple(cat for cat, _ in combo)
+                moves = tuple((i, fn) for i, (_, fn) in enumerate(combo) if fn is not None)
+                self._add(Rule(name, out, cats, _transformed(prod, moves) if moves else prod, cost))
             return prod
 
         return register
 
+    def _add(self, item: Rule) -> None:
+        self.rules.append(item)
+        self.vocab.update(item.pattern)
+        left = item.pattern[:-1]
+        by_prev = self._index.setdefault(item.pattern[-1], {})
+        by_prev.setdefault(left[-1] if left else "", []).append((item, left, frozenset(left)))
+
     def parse(self, tokens: Sequence[Token], ctx: Ctx) -> list[Node]:
         """Every node derivable from the tokens."""
-        by_start: list[dict[str, list[Node]]] = [{} for _ in range(len(tokens) + 1)]
-        by_end: list[dict[str, list[Node]]] = [{} for _ in range(len(tokens) + 1)]
-        seen: set[tuple[int, int, str, object]] = set()
-        agenda: list[Node] = [
-            Node(i, i + 1, cat, value, "lex", 0)
-            for i, tok in enumerate(tokens)
-            for cat, value in tok.cats
-        ]
+        size = len(tokens)
+        by_end: list[dict[str, list[Node]]] = [{} for _ in range(size + 1)]
+        pending: list[list[Node]] = [[] for _ in range(size + 1)]
+        vocab = self.vocab
+        for i, tok in enumerate(tokens):
+            pending[i + 1].extend(
+                Node(i, i + 1, cat, value, "lex", 0) for cat, value in tok.cats if cat in vocab
+            )
         for scan in self.scanners:
-            agenda.extend(Node(s, e, cat, value, "scan", 0) for s, e, cat, value in scan(tokens))
-        agenda.reverse()
+            for s, e, cat, value in scan(tokens):
+                pending[e].append(Node(s, e, cat, value, "scan", 0))
         nodes: list[Node] = []
+        seen: set[tuple[int, int, str, object]] = set()
+        present: set[str] = set()  # categories in the chart so far
         index = self._index
-        while agenda and len(nodes) < MAX_NODES:
-            node = agenda.pop()
-            key = (node.start, node.end, node.cat, node.value)
-            try:
+        for end in range(1, size + 1):
+            queue = pending[end]
+            queue.reverse()
+            here = by_end[end]
+            while queue and len(nodes) < MAX_NODES:
+                node = queue.pop()
+                start, cat = node.start, node.cat
+                key = (start, end, cat, node.value)
                 if key in seen:
                     continue
                 seen.add(key)
-            except TypeError:  # an unhashable value: keep it, skip dedup
-                pass
-            nodes.append(node)
-            by_start[node.start].setdefault(node.cat, []).append(node)
-            by_end[node.end].setdefault(node.cat, []).append(node)
-            for rule, pos in index.get(node.cat, ()):
-                pattern = rule.pattern
-                for left in _match_left(by_end, pattern, pos - 1, node.start):
-                    for right in _match_right(by_start, pattern, pos + 1, node.end):
-                        kids = (*left, node, *right)
-                        try:
-                            value = rule.prod(ctx, *(k.value for k in kids))
-                        except (ValueError, OverflowError):
-                            value = None
-                        if value is None:
+                nodes.append(node)
+                if cat in here:
+                    here[cat].append(node)
+                else:
+                    here[cat] = [node]
+                present.add(cat)
+                by_prev = index.get(cat)
+                if not by_prev:
+                    continue
+                for rule, _left, _need in by_prev.get("", ()):
+                    made = _apply(rule, ctx, (node,))
+                    if made is not None:
+                        queue.append(made)
+                before = by_end[start]
+                for prev in before:
+                    entries = by_prev.get(prev)
+                    if not entries:
+                        continue
+                    memo: dict[tuple[str, ...], list[tuple[Node, ...]]] = {}
+                    for rule, left, need in entries:
+                        if not need <= present:
                             continue
-                        cost = rule.cost + sum(k.cost for k in kids)
-                        agenda.append(
-                            Node(kids[0].start, kids[-1].end, rule.out, value, rule.name, cost)
-                        )
+                        if len(left) == 1:
+                            lefts: list[tuple[Node, ...]] = [(n,) for n in before[prev]]
+                        elif left in memo:
+                            lefts = memo[left]
+                        else:
+                            lefts = memo[left] = _lefts(by_end, left, start)
+                        for kids in lefts:
+                            made = _apply(rule, ctx, (*kids, node))
+                            if made is not None:
+                                queue.append(made)
         return nodes
 
 
-def _match_left(
-    by_end: list[dict[str, list[Node]]], pattern: tuple[str, ...], pos: int, end: int
-) -> Iterator[tuple[Node, ...]]:
-    if pos < 0:
-        yield ()
-        return
-    for node in list(by_end[end].get(pattern[pos], ())):
-        for rest in _match_left(by_end, pattern, pos - 1, node.start):
-            yield (*rest, node)
+def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
+    """Run a rule's production on its children; a node, or None when it does not apply."""
+    try:
+        value = rule.prod(ctx, *[k.value for k in kids])
+    except (ValueError, OverflowError):
+        return None
+    if value is None:
+        return None
+    cost = rule.cost
+    for kid in kids:
+        cost += kid.cost
+    return Node(kids[0].start, kids[-1].end, rule.out, value, rule.name, cost)
 
 
-def _match_right(
-    by_start: list[dict[str, list[Node]]], pattern: tuple[str, ...], pos: int, start: int
-) -> Iterator[tuple[Node, ...]]:
-    if pos >= len(pattern):
-        yield ()
-        return
-    for node in list(by_start[start].get(pattern[pos], ())):
-        for rest in _match_right(by_start, pattern, pos + 1, node.end):
-            yield (node, *rest)
+def _lefts(
+    by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int
+) -> list[tuple[Node, ...]]:
+    """Sequences of nodes with categories `cats` ending at token `end`."""
+    found = by_end[end].get(cats[-1])
+    if not found:
+        return []
+    if len(cats) == 1:
+        return [(n,) for n in found]
+    return [(*rest, n) for n in found for rest in _lefts(by_end, cats[:-1], n.start)]

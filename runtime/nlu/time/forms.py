@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from .values import Grain
 
@@ -21,8 +22,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A concrete interval [start, end) read at a grain."""
 
     start: datetime
@@ -38,8 +38,7 @@ class Duration:
     unit: Grain
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(NamedTuple):
     """A time as constraints on calendar fields, optionally inside a concrete anchor span.
 
     `h12` marks an hour said without am/pm (so hour + 12 is another reading); `pod` is a
@@ -116,7 +115,7 @@ class Recur:
 Value = Form | Range | Open | Recur
 
 _FIELDS = ("year", "quarter", "month", "day", "weekday", "hour", "minute", "second", "holiday")
-_FORM_FIELDS = tuple(f.name for f in fields(Form))
+_FIELD_INDEXES = tuple(Form._fields.index(name) for name in _FIELDS)
 
 
 def apply_meridiem(form: Form, mer: str) -> Form | None:
@@ -126,19 +125,19 @@ def apply_meridiem(form: Form, mer: str) -> Form | None:
     if not form.h12 and form.hour != 12 and form.hour != 0:
         return None
     hour = form.hour % 12 + (12 if mer == "pm" else 0)
-    return replace(form, hour=hour, h12=False, latent=False)
+    return form._replace(hour=hour, h12=False, latent=False)
 
 
 def apply_pod(form: Form, pod: tuple[int, int]) -> Form:
     """Pick the reading of an am/pm-less hour that falls in a part of day."""
     if form.hour is None or not form.h12:
-        return replace(form, pod=None) if form.hour is not None else form
+        return form._replace(pod=None) if form.hour is not None else form
     low = form.hour % 12
     for hour in (low, low + 12):
         if pod[0] <= hour < pod[1]:
-            return replace(form, hour=hour, h12=False, pod=None)
+            return form._replace(hour=hour, h12=False, pod=None)
     hour = low + 12 if pod[0] >= 12 else low
-    return replace(form, hour=hour, h12=False, pod=None)
+    return form._replace(hour=hour, h12=False, pod=None)
 
 
 def _span_inside(inner: Span, outer: Span) -> bool:
@@ -147,12 +146,12 @@ def _span_inside(inner: Span, outer: Span) -> bool:
 
 def intersect(a: Form, b: Form) -> Form | None:
     """Both constraints at once ("tomorrow" and "at 3pm"); None when they conflict."""
-    merged: dict[str, object] = {}
-    for name in _FIELDS:
-        va, vb = getattr(a, name), getattr(b, name)
+    merged = []
+    for index in _FIELD_INDEXES:
+        va, vb = a[index], b[index]
         if va is not None and vb is not None and va != vb:
             return None
-        merged[name] = va if va is not None else vb
+        merged.append(va if va is not None else vb)
     if a.span is not None and b.span is not None:
         if _span_inside(a.span, b.span):
             span, interval = a.span, a.interval
@@ -162,26 +161,29 @@ def intersect(a: Form, b: Form) -> Form | None:
             return None
     else:
         span = a.span or b.span
-        interval = (a.interval or b.interval) and not (a.hour is not None or b.hour is not None)
+        interval = (a.interval or b.interval) and a.hour is None and b.hour is None
     if a.tz is not None and b.tz is not None and a.tz != b.tz:
         return None
-    form = Form(
-        **merged,  # type: ignore[arg-type]
-        h12=a.h12 or b.h12,
-        span=span,
-        alt=a.alt or b.alt,
-        interval=interval,
-        latent=a.latent and b.latent,
-        not_immediate=a.not_immediate and b.not_immediate,
-        past=a.past or b.past,
-        tz=a.tz or b.tz,
-    )
     pod = a.pod or b.pod
     if a.pod and b.pod:
         lo, hi = max(a.pod[0], b.pod[0]), min(a.pod[1], b.pod[1])
         if lo >= hi:
             return None
         pod = (lo, hi)
+    year, quarter, month, day, weekday, hour, minute, second, holiday = merged
+    form = Form(
+        year, quarter, month, day, weekday, hour, minute, second,  # type: ignore[arg-type]
+        h12=a.h12 or b.h12,
+        pod=pod,
+        span=span,
+        alt=a.alt or b.alt,
+        holiday=holiday,  # type: ignore[arg-type]
+        interval=interval,
+        latent=a.latent and b.latent,
+        not_immediate=a.not_immediate and b.not_immediate,
+        past=a.past or b.past,
+        tz=a.tz or b.tz,
+    )
     if pod is not None and form.hour is not None:
         return apply_pod(form, pod)
-    return replace(form, pod=pod)
+    return form

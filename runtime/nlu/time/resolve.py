@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from . import holidays as holiday_dates
@@ -81,15 +81,19 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
         if form.month is not None:
             months = [form.month]
         elif form.quarter is not None:
-            months = [3 * form.quarter - 2] if grain == "quarter" else [
-                3 * form.quarter - 2 + i for i in range(3)
-            ]
+            first = 3 * form.quarter - 2
+            months = [first] if grain == "quarter" else [first, first + 1, first + 2]
         elif grain == "year":
             months = [1]
         elif grain == "quarter":
             months = [1, 4, 7, 10]
         else:
             months = list(range(1, 13))
+        same_year = year == anchor.year
+        if same_year:
+            # Skip what lies wholly before (or after, going back) the anchor's unit.
+            months = [m for m in months if (m <= anchor.month if past else m >= anchor.month)
+                      or (grain in ("quarter", "year") and not past)]
         if past:
             months.reverse()
         for month in months:
@@ -97,14 +101,16 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                 yield date(year, month, 1)
                 continue
             last = month_days(year, month)
-            days = [form.day] if form.day is not None else list(range(1, last + 1))
-            if past:
-                days.reverse()
+            if form.day is not None:
+                days: Iterator[int] | list[int] = [form.day] if form.day <= last else []
+            elif same_year and month == anchor.month:
+                days = range(anchor.day, 0, -1) if past else range(anchor.day, last + 1)
+            else:
+                days = range(last, 0, -1) if past else range(1, last + 1)
+            weekday = form.weekday
             for dom in days:
-                if dom > last:
-                    continue
                 day = date(year, month, dom)
-                if form.weekday is None or day.weekday() == form.weekday:
+                if weekday is None or day.weekday() == weekday:
                     yield day
 
 
@@ -259,4 +265,4 @@ def coarser(a: Grain, b: Grain) -> bool:
 
 def with_fields(form: Form, **changes: object) -> Form:
     """A copy of a form with some fields changed."""
-    return replace(form, **changes)  # type: ignore[arg-type]
+    return form._replace(**changes)  # type: ignore[arg-type]

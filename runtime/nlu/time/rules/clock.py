@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..chart import Ctx
 from ..forms import Form, apply_meridiem
@@ -47,7 +46,7 @@ def _hm(ctx: Ctx, h: Num, _c: str, m: Num) -> Form | None:
 def _hms(ctx: Ctx, t: Form, _c: str, s: Num) -> Form | None:
     if t.minute is None or t.second is not None or t.latent or t.has_date or s[1] != 2:
         return None
-    return replace(t, second=s[0]) if s[0] <= 59 else None
+    return t._replace(second=s[0]) if s[0] <= 59 else None
 
 
 @G.rule("time", "num", "w:h", "num")
@@ -58,14 +57,14 @@ def _h_notation(ctx: Ctx, h: Num, _h: str, m: Num) -> Form | None:
     return clock(hour, m[0])
 
 
-@G.rule("time", "num", "unit")
-def _h_suffix(ctx: Ctx, h: Num, unit: str) -> Form | None:
+@G.rule("time", "num", "w:h")
+def _h_suffix(ctx: Ctx, h: Num, _h: str) -> Form | None:
     """"15h": an hour in 24-hour notation, read to the minute."""
     hour = _hour(h)
-    if unit != "hour" or hour is None:
+    if hour is None:
         return None
     form = clock(hour, 0)
-    return replace(form, h12=False) if form is not None and hour > 12 else form
+    return form._replace(h12=False) if form is not None and hour > 12 else form
 
 
 @G.rule("time", "int", "int")
@@ -113,32 +112,17 @@ def _at(ctx: Ctx, _a: str, t: Form) -> Form | None:
     """"at 7": the preposition makes a bare hour a time."""
     if t.hour is None and t.span is None:
         return None
-    return replace(t, latent=False)
+    return t._replace(latent=False)
 
 
-@G.rule("mins", "int")
-def _mins_number(ctx: Ctx, n: Num) -> int | None:
-    return n[0] if 1 <= n[0] <= 59 else None
-
-
-@G.rule("mins", "int", "unit")
+@G.rule("minsw", "int", "unit")
 def _mins_unit(ctx: Ctx, n: Num, unit: str) -> int | None:
     return n[0] if unit == "minute" and 1 <= n[0] <= 59 else None
 
 
-@G.rule("mins", "w:quarter")
-def _quarter(ctx: Ctx, _q: str) -> int:
-    return 15
-
-
-@G.rule("mins", "a", "w:quarter")
+@G.rule("minsw", "a", "w:quarter")
 def _a_quarter(ctx: Ctx, _a: int, _q: str) -> int:
     return 15
-
-
-@G.rule("mins", "w:half")
-def _half(ctx: Ctx, _h: str) -> int:
-    return 30
 
 
 def _on_the_hour(t: Form) -> bool:
@@ -149,7 +133,7 @@ def _on_the_hour(t: Form) -> bool:
 def _past(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     if not _on_the_hour(t):
         return None
-    return replace(t, minute=m, latent=False)
+    return t._replace(minute=m, latent=False)
 
 
 @G.rule("time", "mins", "w:after", "time")
@@ -164,7 +148,7 @@ def _to(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     hour = (t.hour - 1) % 24
     if t.h12 and hour == 0:
         hour = 12
-    return replace(t, hour=hour, minute=60 - m, latent=False)
+    return t._replace(hour=hour, minute=60 - m, latent=False)
 
 
 @G.rule("time", "mins", "w:of", "time")
@@ -177,4 +161,4 @@ def _half_hour(ctx: Ctx, _h: str, t: Form) -> Form | None:
     """British "half three" is 3:30."""
     if not _on_the_hour(t) or not t.latent:
         return None
-    return replace(t, minute=30, latent=False)
+    return t._replace(minute=30, latent=False)

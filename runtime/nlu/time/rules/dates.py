@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..chart import Ctx
 from ..forms import Form, intersect
@@ -31,29 +30,17 @@ def _date(year: int | None, month: int, day: int) -> Form | None:
 
 # --- day of month --------------------------------------------------------------------
 
-@G.rule("dom", "ord")
-def _dom_ord(ctx: Ctx, n: int) -> int | None:
-    return n if 1 <= n <= 31 else None
+G.alias("dom", {"ord": lambda n: n if 1 <= n <= 31 else None, "thedom": None})
 
 
-@G.rule("dom", "w:the", "ord")
+@G.rule("thedom", "w:the", "ord")
 def _dom_the_ord(ctx: Ctx, _t: str, n: int) -> int | None:
     return n if 1 <= n <= 31 else None
 
 
-@G.rule("dom", "w:the", "num")
+@G.rule("thedom", "w:the", "num")
 def _dom_the_num(ctx: Ctx, _t: str, n: Num) -> int | None:
     return n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None
-
-
-@G.rule("domn", "num")
-def _dom_num(ctx: Ctx, n: Num) -> int | None:
-    return n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None
-
-
-@G.rule("domn", "dom")
-def _dom_any(ctx: Ctx, n: int) -> int:
-    return n
 
 
 @G.rule("time", "dom")
@@ -99,11 +86,6 @@ def _month_year(ctx: Ctx, month: int, year: int) -> Form:
     return Form(year=year, month=month)
 
 
-@G.rule("year", "int")
-def _year_int(ctx: Ctx, n: Num) -> int | None:
-    return n[0] if (n[1] == 4 or n[1] == 0) and 1000 <= n[0] <= 2999 else None
-
-
 @G.rule("time", "year")
 def _year_alone(ctx: Ctx, year: int) -> Form:
     """A bare year is a time only in context ("in 2014", "thanksgiving 2014")."""
@@ -125,7 +107,7 @@ def _in(ctx: Ctx, _i: str, t: Form) -> Form | None:
     """"in March", "in 2014", "in the evening"."""
     if t.hour is not None or t.weekday is not None or t.day is not None:
         return None
-    return replace(t, latent=False)
+    return t._replace(latent=False)
 
 
 @G.rule("time", "w:during", "time")
@@ -140,21 +122,6 @@ def _on(ctx: Ctx, _o: str, t: Form) -> Form | None:
 
 
 # --- numeric dates -------------------------------------------------------------------
-
-@G.rule("dsep", "p:/")
-def _slash(ctx: Ctx, s: str) -> str:
-    return s
-
-
-@G.rule("dsep", "p:-")
-def _dash(ctx: Ctx, s: str) -> str:
-    return s
-
-
-@G.rule("dsep", "p:.")
-def _dot(ctx: Ctx, s: str) -> str:
-    return s
-
 
 @G.rule("time", "num", "dsep", "num")
 def _m_d(ctx: Ctx, a: Num, sep: str, b: Num) -> Form | None:
@@ -195,7 +162,7 @@ def _date_year(ctx: Ctx, t: Form, year: int) -> Form | None:
         return None
     if t.month is None and t.holiday is None and t.quarter is None:
         return None
-    return replace(t, year=year, latent=False)
+    return t._replace(year=year, latent=False)
 
 
 @G.rule("time", "time", "p:,", "year")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from ..chart import Ctx
@@ -201,22 +200,17 @@ def _n_upcoming(ctx: Ctx, n: Num, _u: str, unit: Grain) -> Form:
     return _unit_ahead(ctx, n[0], unit)
 
 
-@G.rule("count", "int")
-def _count(ctx: Ctx, n: Num) -> int | None:
-    return n[0] if 1 <= n[0] <= 10000 else None
-
-
-@G.rule("count", "a", "w:few")
+@G.rule("fewcount", "a", "w:few")
 def _a_few(ctx: Ctx, *_: object) -> int:
     return 3
 
 
-@G.rule("count", "w:few")
+@G.rule("fewcount", "w:few")
 def _few_count(ctx: Ctx, _f: str) -> int:
     return 3
 
 
-@G.rule("count", "a", "w:couple", "w:of")
+@G.rule("fewcount", "a", "w:couple", "w:of")
 def _couple_count(ctx: Ctx, *_: object) -> int:
     return 2
 
@@ -294,4 +288,4 @@ def _for_starting(ctx: Ctx, _f: str, d: Duration, _s: str, _fr: str, t: Form) ->
 
 @G.rule("range", "w:for", "dur", "w:starting", "time", cost=2)
 def _for_starting_at(ctx: Ctx, _f: str, d: Duration, _s: str, t: Form) -> Range | None:
-    return _lasting(ctx, replace(t, latent=False), d)
+    return _lasting(ctx, t._replace(latent=False), d)

@@ -67,21 +67,51 @@ def _match(tokens: Sequence[Token], norms: list[str], start: int, words: tuple[s
     return i
 
 
-def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
+def _candidates(token: Token) -> list[tuple[tuple[str, ...], str]]:
     index = _index()
-    norms = [_norm(t.text) for t in tokens]
+    norm = _norm(token.text)
+    found = index.get(norm) or index.get(norm.rstrip("s"))
+    if found:
+        return found
+    day = _weekday(token)
+    return _by_weekday().get(day, []) if day is not None else []
+
+
+def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
+    starts = _starts()
     found: list[tuple[int, int, str, object]] = []
-    for start, norm in enumerate(norms):
-        candidates = index.get(norm) or index.get(norm.rstrip("s")) or ()
-        day = _weekday(tokens[start])
-        if day is not None and not candidates:
-            candidates = [c for w, cs in index.items() if _weekday_word(w) == day for c in cs]
-        for words, key in candidates:
+    norms: list[str] | None = None
+    for start, token in enumerate(tokens):
+        if token.text not in starts and _weekday(token) is None:
+            continue
+        if norms is None:
+            norms = [_norm(t.text) for t in tokens]
+        for words, key in _candidates(token):
             end = _match(tokens, norms, start, words)
             if end > 0:
                 found.append((start, end, "time", Form(holiday=key)))
                 break
     return found
+
+
+@lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """Token texts that may begin a holiday name (the cheap first check)."""
+    words: set[str] = set()
+    for first in _index():
+        words.update((first, first + "s", first + "'s", first + "'"))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _by_weekday() -> dict[int, list[tuple[tuple[str, ...], str]]]:
+    """Names that start with a weekday, by weekday (so "thu" finds "thursday of ...")."""
+    table: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+    for word, entries in _index().items():
+        day = _weekday_word(word)
+        if day is not None:
+            table.setdefault(day, []).extend(entries)
+    return table
 
 
 @lru_cache(maxsize=256)

@@ -6,7 +6,6 @@ of July", "after 5pm", "before noon", "by 2pm", "ASAP".
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..chart import Ctx
 from ..forms import Form, Open, Range, apply_meridiem, intersect
@@ -28,11 +27,11 @@ def _inherit(lo: Form, hi: Form) -> tuple[Form, Form] | None:
     for name in _DATE_FIELDS:
         a, b = getattr(lo, name), getattr(hi, name)
         if a is not None and b is None and (hi.has_date or hi.has_time) and name != "weekday":
-            hi = replace(hi, **{name: a})
+            hi = hi._replace(**{name: a})
         elif b is not None and a is None and lo.has_date and name != "weekday":
-            lo = replace(lo, **{name: b})
+            lo = lo._replace(**{name: b})
     if lo.tz is None and hi.tz is not None:
-        lo = replace(lo, tz=hi.tz)
+        lo = lo._replace(tz=hi.tz)
     return lo, hi
 
 
@@ -41,7 +40,7 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
         return None
     if lo.has_time != hi.has_time and not (lo.span or hi.span):
         return None
-    pair = _inherit(replace(lo, latent=False), replace(hi, latent=False))
+    pair = _inherit(lo._replace(latent=False), hi._replace(latent=False))
     return Range(*pair) if pair is not None else None
 
 
@@ -97,7 +96,7 @@ def _from_days(ctx: Ctx, _f: str, d: tuple[int, int]) -> tuple[int, int]:
 def _days_in(days: tuple[int, int], t: Form) -> Range | None:
     if t.month is None or t.day is not None or t.has_time:
         return None
-    return Range(replace(t, day=days[0], latent=False), replace(t, day=days[1], latent=False))
+    return Range(t._replace(day=days[0], latent=False), t._replace(day=days[1], latent=False))
 
 
 @G.rule("range", "days", "time")
@@ -115,7 +114,7 @@ def _month_day_dash(ctx: Ctx, t: Form, _d: str, day: int) -> Range | None:
     """"July 13-15"."""
     if t.month is None or t.day is None or t.has_time or day <= t.day:
         return None
-    return Range(t, replace(t, day=day))
+    return Range(t, t._replace(day=day))
 
 
 @G.rule("range", "time", "to", "domn")
@@ -157,7 +156,7 @@ def _about_range(ctx: Ctx, _a: str, r: Range) -> Range:
 def _open(t: Form, after: bool) -> Open | None:
     if t.latent and t.hour is None:
         return None
-    return Open(replace(t, latent=False), after=after)
+    return Open(t._replace(latent=False), after=after)
 
 
 @G.rule("open", "w:after", "time")
@@ -190,7 +189,7 @@ def _by(ctx: Ctx, _b: str, t: Form) -> Open | None:
     """"by 2pm": from now until then."""
     if t.latent and t.hour is None:
         return None
-    return Open(replace(t, latent=False), after=False, from_now=True)
+    return Open(t._replace(latent=False), after=False, from_now=True)
 
 
 def _asap(ctx: Ctx) -> Open:

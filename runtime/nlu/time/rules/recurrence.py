@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..chart import Ctx
 from ..forms import Form, Recur, intersect
@@ -71,7 +70,7 @@ def _at(r: Recur, t: Form) -> Recur | None:
         return None
     if t.has_date and r.freq not in ("YEARLY", "MONTHLY") and t.weekday is None:
         return None
-    pattern = intersect(r.pattern, replace(t, latent=False, not_immediate=False))
+    pattern = intersect(r.pattern, t._replace(latent=False, not_immediate=False))
     if pattern is None:
         return None
     byday = r.byday

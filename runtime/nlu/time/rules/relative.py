@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from ..chart import Ctx
@@ -39,27 +38,6 @@ def _of(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
     return _combine(a, b)
 
 
-@G.rule("time", "time", "w:on", "time", cost=2)
-def _on(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
-    return _combine(a, b) if b.has_date or b.span is not None else None
-
-
-@G.rule("time", "time", "w:at", "time", cost=2)
-def _at(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
-    return _combine(a, replace(b, latent=False)) if b.hour is not None else None
-
-
-@G.rule("time", "time", "w:in", "time", cost=2)
-def _in(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
-    return _combine(a, replace(b, latent=False))
-
-
-@G.rule("time", "time", "w:for", "time", cost=2)
-def _for(ctx: Ctx, a: Form, _o: str, b: Form) -> Form | None:
-    """"on Saturday for 9am"."""
-    return _combine(a, b) if b.hour is not None else None
-
-
 @G.rule("time", "w:the", "time")
 def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
     return t if t.hour is None else None
@@ -68,13 +46,13 @@ def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
 @G.rule("time", "about", "time")
 def _about(ctx: Ctx, _a: str, t: Form) -> Form:
     """"around next tuesday", "approximately 1030": approximations read as the time."""
-    return replace(t, latent=False)
+    return t._replace(latent=False)
 
 
 @G.rule("time", "w:for", "time")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
     """"for a quarter past 3pm", "set an alarm for 7"."""
-    return replace(t, latent=False) if t.hour is not None and t.minute is not None or (
+    return t._replace(latent=False) if t.hour is not None and t.minute is not None or (
         t.hour is not None and not t.latent) else None
 
 
@@ -189,7 +167,7 @@ def _next_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
     primary = concrete(next_week + timedelta(days=day), "day")
     nearest = resolve_form(Form(weekday=day, not_immediate=True), ctx.ref)
     if nearest is not None and nearest.span.start < next_week:
-        return replace(primary, alt=nearest.span)
+        return primary._replace(alt=nearest.span)
     return primary
 
 
@@ -213,7 +191,7 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """"next March", "next boss's day": the first one after the current one."""
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    got = resolve_form(replace(t, not_immediate=True), ctx.ref)
+    got = resolve_form(t._replace(not_immediate=True), ctx.ref)
     return Form(span=got.span) if got else None
 
 
@@ -222,7 +200,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """"last easter", "last chinese new year"."""
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    got = resolve_form(replace(t, past=True), ctx.ref)
+    got = resolve_form(t._replace(past=True), ctx.ref)
     return Form(span=got.span) if got else None
 
 
@@ -230,7 +208,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    return replace(t, latent=False)
+    return t._replace(latent=False)
 
 
 @G.rule("time", "w:from", "last", "unit")

@@ -276,22 +276,20 @@ def _pick(items: list[datetime], n: int) -> datetime | None:
     return items[index] if -len(items) <= index < len(items) else None
 
 
-@G.rule("nth", "ord")
-def _nth(ctx: Ctx, n: int) -> int:
-    return n
+G.alias("nth", {"ord": None, "nthx": None})
 
 
-@G.rule("nth", "w:the", "nth")
+@G.rule("nthx", "w:the", "nth")
 def _the_nth(ctx: Ctx, _t: str, n: int) -> int:
     return n
 
 
-@G.rule("nth", "last")
+@G.rule("nthx", "last")
 def _nth_last(ctx: Ctx, word: str) -> int | None:
     return -1 if word == "last" else None
 
 
-@G.rule("nth", "ord", "last")
+@G.rule("nthx", "ord", "last")
 def _nth_from_end(ctx: Ctx, n: int, word: str) -> int | None:
     return -n if word == "last" else None
 
