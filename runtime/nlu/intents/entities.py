@@ -61,7 +61,9 @@ _NOT_A_NAME = (
         "information info details happy phone number address name email birthday contact"
     )
 )
-_PERSON_TRIGGERS = wordset("with to from cc invite invites inviting meet meeting named called")
+_PERSON_TRIGGERS = wordset(
+    "with to from cc invite invites inviting meet meeting named called ask remind ping text"
+)
 # "to" introduces a person only after a word of sending ("send an email to Ana"), not a verb
 # ("remind me to pick up").
 _SENDING = wordset(
@@ -127,7 +129,7 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         possessive = (
             words[i].endswith("'s")
             and i + 1 < n
-            and (words[i + 1] in EVENT_NOUNS or words[i + 1] in EMAIL_NOUNS)
+            and (words[i + 1] in EVENT_NOUNS or words[i + 1] in _BELONGINGS)
         )
         if (starts_name or possessive) and _name_like(words[i]):
             end = i + 1
@@ -167,7 +169,8 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED:
             continue
-        if i + 1 < len(words) and words[i + 1] in EVENT_NOUNS and free[i + 1]:
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in EVENT_NOUNS and nxt not in _EVENT_EXCLUDED and free[i + 1]:
             continue  # "marriage anniversary": the head is the last noun
         if word == "call" and (i == 0 or words[i - 1] in {"up", "to"}):
             continue

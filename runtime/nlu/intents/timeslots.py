@@ -28,7 +28,33 @@ _DEICTIC = wordset("this next last coming following upcoming current")
 _UNITS = wordset("minute minutes hour hours day days week weeks month months")
 _TIME_TRIGGERS = wordset("at for by until till til around about from between to before after")
 _MERIDIEM = wordset("am pm a.m p.m a.m. p.m.")
-_CLOCK_LINKS = wordset("past to after till til before")
+_SPAN_PREPOSITIONS = wordset("for during in over through throughout")
+_CLOCK_LINKS = wordset("past after")
+_CLOCK_LINKS_BACK = wordset("to till til before")
+# Holidays said by name; each entry is the words in order.
+_HOLIDAYS = (
+    ("christmas", "eve"),
+    ("christmas", "day"),
+    ("christmas",),
+    ("new", "year's", "eve"),
+    ("new", "year's", "day"),
+    ("new", "years", "eve"),
+    ("easter", "sunday"),
+    ("easter",),
+    ("thanksgiving",),
+    ("halloween",),
+    ("valentine's", "day"),
+    ("mother's", "day"),
+    ("father's", "day"),
+    ("labor", "day"),
+    ("memorial", "day"),
+    ("independence", "day"),
+    ("boxing", "day"),
+    ("hanukkah",),
+    ("diwali",),
+    ("ramadan",),
+)
+_HOLIDAY_FIRST = frozenset(h[0] for h in _HOLIDAYS)
 _DAY_PHRASES = (
     ("day", "after", "tomorrow"),
     ("day", "before", "yesterday"),
@@ -80,7 +106,12 @@ def _clock_end(words: list[str], i: int) -> int:
     elif _is_number(words[i]):
         j = _number_run(words, i)
         # "half past two", "quarter to five", "ten after six"
-        if j + 1 < len(words) and words[j] in _CLOCK_LINKS and _is_number(words[j + 1]):
+        links_back = words[i] in {"half", "quarter"}
+        if (
+            j + 1 < len(words)
+            and _is_number(words[j + 1])
+            and (words[j] in _CLOCK_LINKS or (links_back and words[j] in _CLOCK_LINKS_BACK))
+        ):
             j = _number_run(words, j + 1)
     else:
         return i
@@ -93,6 +124,14 @@ def _clock_end(words: list[str], i: int) -> int:
     if j < len(words) and words[j] in {"noon", "midnight"}:
         return j + 1
     return j
+
+
+def _holiday_end(words: list[str], i: int) -> int:
+    """End of a holiday's name starting at `i`, or `i`."""
+    for holiday in _HOLIDAYS:
+        if tuple(words[i : i + len(holiday)]) == holiday:
+            return i + len(holiday)
+    return i
 
 
 def _noun_follows(words: list[str], i: int) -> bool:
@@ -131,6 +170,8 @@ def _date_end(words: list[str], i: int) -> int:
             j += 1
         if j < n and words[j] == "of" and j + 1 < n and words[j + 1] in MONTHS:
             j += 2
+        elif words[j : j + 3] in (["of", "this", "month"], ["of", "next", "month"]):
+            j += 3
         elif j < n and words[j] in MONTHS:
             j += 1
         elif not _is_ordinal(words[j - 1]):
@@ -139,6 +180,11 @@ def _date_end(words: list[str], i: int) -> int:
             j = _number_run(words, j)
         return j
     return i
+
+
+def _unit_kind(unit: str) -> str:
+    """Minutes and hours make a time; days and longer make a date."""
+    return "time" if unit.startswith(("minute", "hour", "second")) else "date"
 
 
 def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
@@ -161,6 +207,29 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             found.append(("general_frequency", i, i + 1))
             return i + 1
         return i + 1
+    if word in {"end", "start", "beginning", "middle"} and nxt == "of" and i + 2 < n:
+        j = i + 3 if words[i + 2] in {"the", "this", "next"} else i + 2
+        if j < n and words[j] in _SPAN_NOUNS | {"day"}:
+            found.append(("date", i, j + 1))
+            return j + 1
+    if word in _HOLIDAY_FIRST:
+        end = _holiday_end(words, i)
+        if end > i:
+            found.append(("date", i, end))
+            return end
+    if word == "rest" and nxt == "of" and words[i + 2 : i + 3] == ["the"] and i + 3 < n:
+        if words[i + 3] in _PERIOD_WORDS:
+            start = i - 1 if i > 0 and words[i - 1] == "the" else i
+            found.append(("time", start, i + 4))
+            return i + 4
+    if word == "the" and nxt in _SPAN_NOUNS | {"day"} and i > 0 and words[i - 1] in _SPAN_PREPOSITIONS:
+        found.append(("date", i, i + 2))
+        return i + 2
+    if word in {"next", "last", "past", "coming"} and _is_number(nxt):
+        j = _number_run(words, i + 1)
+        if j < n and words[j] in _UNITS:
+            found.append(("time", i, j + 1))
+            return j + 1
     if word in _DEICTIC and nxt in _DEICTIC:
         after = words[i + 2] if i + 2 < n else ""
         if after in WEEKDAYS or after in _SPAN_NOUNS:
@@ -177,16 +246,18 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
     if word in _DEICTIC and nxt in TIME_OF_DAY:
         found.append(("timeofday", i + 1, i + 2))
         return i + 2
-    if (word in {"in", "within"} and _is_number(nxt)) or (word == "an" and nxt in _UNITS):
-        j = _number_run(words, i + 1) if word != "an" else i + 1
+    if word in {"in", "within"} and (_is_number(nxt) or nxt in {"a", "an"}):
+        j = _number_run(words, i + 1) if _is_number(nxt) else i + 2
         if j < n and words[j] in _UNITS:
-            found.append(("time", i + 1, j + 1))
+            found.append((_unit_kind(words[j]), i + 1, j + 1))
             return j + 1
-    if word in {"last", "past"} and _is_number(nxt):
-        j = _number_run(words, i + 1)
-        if j < n and words[j] in _UNITS:
-            found.append(("time", i, j + 1))
-            return j + 1
+    if _is_number(word) or word in {"a", "an"}:
+        j = _number_run(words, i) if _is_number(word) else i + 1
+        if j + 1 < n and words[j] in _UNITS and words[j + 1] in {"ago", "later", "before", "after"}:
+            # "two days ago", "an hour later"
+            if words[j + 1] in {"ago", "later"}:
+                found.append((_unit_kind(words[j]), i, j + 2))
+                return j + 2
     if (
         word in {"a", "one"}
         and nxt in _UNITS
@@ -201,7 +272,9 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             found.append(("time", i, j + 3))
             return j + 3
     if word in TIME_OF_DAY:
-        found.append(("time" if word in {"noon", "midnight"} else "timeofday", i, i + 1))
+        after_day = bool(found) and found[-1][0] == "date" and found[-1][2] == i
+        kind = "time" if word in {"noon", "midnight"} or (word == "night" and after_day) else "timeofday"
+        found.append((kind, i, i + 1))
         return i + 1
     end = _date_end(words, i)
     if end > i:
