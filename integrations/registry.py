@@ -26,6 +26,8 @@ _PATHS: dict[str, str] = {
     "memory_contacts": "integrations.fakes:MemoryContactsAdapter",
     "caldav": "integrations.calendar.caldav:CalDAVAdapter",
     "google_calendar": "integrations.calendar.google:GoogleCalendarAdapter",
+    "smtp": "integrations.email.smtp:SmtpAdapter",
+    "imap": "integrations.email.imap:ImapAdapter",
 }
 _LOADED: dict[str, type[Adapter[Any]]] = {}
 

@@ -112,11 +112,12 @@ class SmtpPeer:
         tls: TlsFiles | None = None,
         users: dict[str, str] | None = None,
         deliver: Callable[[bytes], None] | None = None,
+        port: int | None = None,
     ) -> None:
         if mode != "plain" and tls is None:
             raise ValueError(f"mode {mode!r} needs a certificate")
         self.host = "127.0.0.1"
-        self.port = free_port()
+        self.port = port or free_port()
         self.mode = mode
         self.users = dict(users or {})
         self.handler = RecordingHandler(deliver)

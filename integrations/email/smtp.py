@@ -1,0 +1,313 @@
+"""Send mail through an SMTP server (aiosmtplib), over a small pool of reused connections.
+
+A burst of mail does not pay a TCP + TLS handshake + AUTH per message: up to
+``pool_size`` authenticated connections stay open and each send borrows one.
+A pooled connection the server has dropped meanwhile is replaced before
+anything is sent on it, so the caller never sees that. Every message is built
+and validated (`integrations.email.rfc5322.compose_message`) before a
+connection is touched: a header with a line break or an address that does
+not parse never reaches the server. The Message-ID comes from the call's
+idempotency key, so a retried send carries the same one.
+
+Reply codes map onto the error tree: 4xx (421, 451, 452…) are transient, 530
+/ 534 / 535 / 538 mean the credentials were refused (`AuthError`), other 5xx
+are permanent (syntax and address problems as `InvalidRequest`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import Field, field_validator, model_validator
+
+from integrations.adapter import AdapterEnv, CallContext, CheckResult
+from integrations.email.base import MailSender
+from integrations.email.local import MessageIdConfig
+from integrations.email.models import Address, OutgoingMessage, SentMessage
+from integrations.email.rfc5322 import compose_message, sent_record
+from integrations.email.server import MailServerConfig, Security, tls_failure
+from integrations.errors import (
+    AuthError,
+    IntegrationError,
+    InvalidRequest,
+    PermanentError,
+    TransientError,
+)
+from integrations.ids import message_id
+
+if TYPE_CHECKING:
+    from aiosmtplib import SMTP
+
+__all__ = ["SmtpAdapter", "SmtpConfig", "translate_smtp_error"]
+
+_AUTH_CODES = frozenset({530, 534, 535, 538})
+# Syntax errors and refused addresses: what we sent was wrong, not the server's state.
+_INVALID_CODES = frozenset({500, 501, 552, 553, 555})
+
+
+class SmtpConfig(MailServerConfig, MessageIdConfig):
+    """An SMTP submission server, the account on it, and how many connections to keep."""
+
+    default_ports: ClassVar[dict[str, int]] = {"tls": 465, "starttls": 587, "none": 25}
+
+    security: Security = "starttls"
+    from_address: Address | None = Field(None, description="the From of messages that name none")
+    pool_size: int = Field(4, ge=1, le=64, description="connections kept open and reused")
+    command_timeout: float = Field(30.0, gt=0, le=600, description="seconds for one SMTP reply")
+
+    @field_validator("from_address", mode="before")
+    @classmethod
+    def _parse_address(cls, value: Any) -> Any:
+        """Accept ``Name <addr>`` or a bare address as well as a mapping."""
+        if isinstance(value, str):
+            name, email = parseaddr(value)
+            return {"email": email or value, "name": name or None}
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _domain_from_sender(cls, data: Any) -> Any:
+        """Without a `domain`, Message-IDs use the domain of `from_address`."""
+        if not isinstance(data, dict) or "domain" in data or not data.get("from_address"):
+            return data
+        found = data["from_address"]
+        if isinstance(found, dict):
+            email = str(found.get("email", ""))
+        else:
+            email = getattr(found, "email", None) or parseaddr(str(found))[1]
+        domain = email.rpartition("@")[2].strip()
+        return {**data, "domain": domain} if domain else data
+
+
+def translate_smtp_error(exc: BaseException) -> IntegrationError | None:
+    """The project's error for an aiosmtplib or socket failure, or None for a bug of ours."""
+    import aiosmtplib
+
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        exc = exc.recipients[0]
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        code, text = exc.code, f"{exc.code} {exc.message}"
+        if code in _AUTH_CODES:
+            return AuthError(f"the SMTP server refused the credentials ({text})")
+        if 400 <= code < 500:
+            return TransientError(f"the SMTP server deferred the message ({text})")
+        if code in _INVALID_CODES:
+            return InvalidRequest(f"the SMTP server rejected the message ({text})")
+        if code >= 500:
+            return PermanentError(f"the SMTP server refused the message ({text})")
+        return TransientError(f"unexpected SMTP reply ({text})")
+    failure = tls_failure(exc)
+    if isinstance(failure, ssl.SSLCertVerificationError):
+        return PermanentError(f"the SMTP server's certificate is not trusted ({failure.verify_message})")
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):
+        return PermanentError(f"the SMTP server lacks a needed extension ({exc})")
+    if isinstance(exc, aiosmtplib.SMTPException | OSError | TimeoutError):
+        return TransientError(f"cannot talk to the SMTP server ({type(exc).__name__}: {exc})")
+    return None
+
+
+class SmtpAdapter(MailSender[SmtpConfig]):
+    """Mail out through an SMTP server, with pooled connections and deterministic Message-IDs."""
+
+    name = "smtp"
+    config_model = SmtpConfig
+
+    def __init__(self, config: SmtpConfig, env: AdapterEnv) -> None:
+        super().__init__(config, env)
+        self._idle: list[SMTP] = []
+        self._slots: asyncio.Semaphore | None = None
+        self._password: str | None = None
+        self._password_known = False
+        self._closed = False
+
+    # -- the operation ---------------------------------------------------
+
+    async def send_message(self, params: OutgoingMessage, ctx: CallContext) -> SentMessage:
+        """Send one message; the same idempotency key always gives the same Message-ID."""
+        try:
+            msg, sender, recipients = self._build(params, ctx.idempotency_key)
+            record = sent_record(msg, sent_at=datetime.now(UTC), location=None)
+            del msg["Bcc"]  # the envelope carries Bcc recipients; the header must not
+            reply = await self._deliver(msg, sender, recipients)
+        except IntegrationError as exc:
+            exc.at(self.env.service, "send_message")
+            raise
+        except Exception as exc:
+            translated = translate_smtp_error(exc)
+            if translated is None:
+                raise
+            raise translated.at(self.env.service, "send_message") from exc
+        return record.model_copy(update={"location": reply})
+
+    def _build(self, params: OutgoingMessage, key: str | None) -> tuple[EmailMessage, str, list[str]]:
+        """The message, envelope sender and recipients, all checked before any I/O."""
+        if params.sender is None:
+            if self.config.from_address is None:
+                raise InvalidRequest("no sender: give one or set from_address in the settings")
+            params = params.model_copy(update={"sender": self.config.from_address})
+        mid = message_id(key, self.config.domain)
+        msg = compose_message(params, mid, datetime.now(UTC))
+        assert params.sender is not None
+        recipients = [a.email for a in [*params.to, *params.cc, *params.bcc]]
+        for address in [params.sender.email, *recipients]:
+            # `model_construct` skips validation: check the envelope once more.
+            if any(ch in address for ch in "\r\n\x00<> ,") or "@" not in address:
+                raise InvalidRequest(f"not an email address: {address!r}")
+        return msg, params.sender.email, list(dict.fromkeys(recipients))
+
+    # -- the pool ----------------------------------------------------------
+
+    async def _deliver(self, msg: EmailMessage, sender: str, recipients: list[str]) -> str:
+        """Send over a pooled connection; return the server's reply to DATA."""
+        import aiosmtplib
+
+        if self._closed:
+            raise TransientError("the SMTP adapter is closed")
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.config.pool_size)
+        utf8 = not all(a.isascii() for a in [sender, *recipients])
+        data = msg.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+        async with self._slots:
+            client, reused = await self._take()
+            try:
+                try:
+                    await self._mail(client, sender, data, utf8)
+                except aiosmtplib.SMTPServerDisconnected:
+                    if not reused:
+                        raise
+                    # The server closed an idle pooled connection: nothing was sent yet.
+                    client.close()
+                    client = await self._open()
+                    await self._mail(client, sender, data, utf8)
+                # Every recipient is accepted, or the transaction is reset and nothing sent.
+                for recipient in recipients:
+                    await client.rcpt(recipient, encoding="utf-8" if utf8 else "ascii")
+                response = await client.data(data)
+            except Exception as exc:
+                await self._settle(client, exc)
+                raise
+            except BaseException:  # cancelled mid-transaction: the state is unknown
+                client.close()
+                raise
+            self._idle.append(client)
+            return f"{response.code} {response.message}"
+
+    async def _take(self) -> tuple[SMTP, bool]:
+        """An idle connection that still looks open, else a new one."""
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client, True
+            client.close()
+        return await self._open(), False
+
+    async def _mail(self, client: SMTP, sender: str, data: bytes, utf8: bool) -> None:
+        """MAIL FROM, with the options the message needs."""
+        options = self._mail_options(client, data, utf8)
+        await client.mail(sender, options=options, encoding="utf-8" if utf8 else "ascii")
+
+    def _mail_options(self, client: SMTP, data: bytes, utf8: bool) -> list[str]:
+        options = []
+        if client.supports_extension("size"):
+            options.append(f"SIZE={len(data)}")
+        if utf8:
+            if not client.supports_extension("smtputf8"):
+                raise InvalidRequest("an address is not ASCII and the server lacks SMTPUTF8")
+            options.append("SMTPUTF8")
+        if not data.isascii():
+            if not client.supports_extension("8bitmime"):
+                raise InvalidRequest("the message is 8-bit and the server lacks 8BITMIME")
+            options.append("BODY=8BITMIME")
+        return options
+
+    async def _settle(self, client: SMTP, exc: BaseException) -> None:
+        """After a failed transaction, keep the connection only if RSET puts it back in order."""
+        import aiosmtplib
+
+        reusable = (
+            isinstance(exc, aiosmtplib.SMTPResponseException | aiosmtplib.SMTPRecipientsRefused)
+            and getattr(exc, "code", 0) != 421
+            and client.is_connected
+        )
+        if reusable:
+            try:
+                await client.rset()
+            except (aiosmtplib.SMTPException, OSError):
+                reusable = False
+        if reusable:
+            self._idle.append(client)
+        else:
+            client.close()
+
+    async def _open(self) -> SMTP:
+        """Connect, secure the link, and log in: a connection ready for MAIL."""
+        import aiosmtplib
+
+        config = self.config
+        client = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.effective_port,
+            local_hostname=config.domain,
+            timeout=config.command_timeout,
+            use_tls=config.security == "tls",
+            start_tls=config.security == "starttls",
+            tls_context=None if config.security == "none" else config.tls_context(self.env.data_dir),
+        )
+        try:
+            await client.connect(timeout=config.connect_timeout)
+            if client.is_ehlo_or_helo_needed:  # STARTTLS forgets what EHLO said before it
+                await client.ehlo()
+            if config.username is not None:
+                if not client.supports_extension("auth"):
+                    raise AuthError(f"{config.host} offers no AUTH on this connection (try tls or starttls)")
+                await client.login(config.username, self._secret())
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _secret(self) -> str:
+        if not self._password_known:
+            self._password = self.config.secret(self.env) or ""
+            self._password_known = True
+        return self._password or ""
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def check(self) -> CheckResult:
+        """Connect, secure, log in, NOOP and QUIT on a connection of its own."""
+        where = f"{self.config.host}:{self.config.effective_port} ({self.config.security})"
+        try:
+            client = await self._open()
+            try:
+                await client.noop()
+                await client.quit()
+            finally:
+                client.close()
+        except Exception as exc:
+            translated = exc if isinstance(exc, IntegrationError) else translate_smtp_error(exc)
+            if translated is None:
+                raise
+            return self.report(False, f"{where}: {translated}")
+        who = f" as {self.config.username}" if self.config.username else ""
+        return self.report(True, f"{where}, logged in{who}" if who else f"{where}, no login")
+
+    async def aclose(self) -> None:
+        """Say QUIT on every pooled connection."""
+        import aiosmtplib
+
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for client in idle:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                pass
+            finally:
+                client.close()
