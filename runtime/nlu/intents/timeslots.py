@@ -28,6 +28,7 @@ _DEICTIC = wordset("this next last coming following upcoming current")
 _UNITS = wordset("minute minutes hour hours day days week weeks month months")
 _TIME_TRIGGERS = wordset("at for by until till til around about from between to before after")
 _MERIDIEM = wordset("am pm a.m p.m a.m. p.m.")
+_PERIODS = [[w] for w in ("day", "week", "month", "year", "weekend", "morning", "evening")]
 _SPAN_PREPOSITIONS = wordset("for during in over through throughout")
 _CLOCK_LINKS = wordset("past after")
 _CLOCK_LINKS_BACK = wordset("to till til before")
@@ -217,12 +218,17 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
         if end > i:
             found.append(("date", i, end))
             return end
-    if word == "rest" and nxt == "of" and words[i + 2 : i + 3] == ["the"] and i + 3 < n:
-        if words[i + 3] in _PERIOD_WORDS:
-            start = i - 1 if i > 0 and words[i - 1] == "the" else i
-            found.append(("time", start, i + 4))
-            return i + 4
-    if word == "the" and nxt in _SPAN_NOUNS | {"day"} and i > 0 and words[i - 1] in _SPAN_PREPOSITIONS:
+    if word == "rest" and words[i + 1 : i + 3] == ["of", "the"] and words[i + 3 : i + 4] in _PERIODS:
+        start = i - 1 if i > 0 and words[i - 1] == "the" else i
+        found.append(("time", start, i + 4))
+        return i + 4
+    if (
+        word == "the"
+        and nxt in _SPAN_NOUNS | {"day"}
+        and i > 0
+        and words[i - 1] in _SPAN_PREPOSITIONS
+        and words[i + 2 : i + 3] not in (["after"], ["before"])
+    ):
         found.append(("date", i, i + 2))
         return i + 2
     if word in {"next", "last", "past", "coming"} and _is_number(nxt):
@@ -253,11 +259,10 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             return j + 1
     if _is_number(word) or word in {"a", "an"}:
         j = _number_run(words, i) if _is_number(word) else i + 1
-        if j + 1 < n and words[j] in _UNITS and words[j + 1] in {"ago", "later", "before", "after"}:
-            # "two days ago", "an hour later"
-            if words[j + 1] in {"ago", "later"}:
-                found.append((_unit_kind(words[j]), i, j + 2))
-                return j + 2
+        # "two days ago", "an hour later"
+        if j + 1 < n and words[j] in _UNITS and words[j + 1] in {"ago", "later"}:
+            found.append((_unit_kind(words[j]), i, j + 2))
+            return j + 2
     if (
         word in {"a", "one"}
         and nxt in _UNITS
