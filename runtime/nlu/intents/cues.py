@@ -55,8 +55,9 @@ _LEADINS = wordset(
     "and just also now quickly let me us at"
 )
 _PARTICIPLE_CUES = wordset(
-    "have has had you i is are was were been be alarm alarms reminder reminders already"
+    "have has had i've is are was were been be alarm alarms reminder reminders already"
 )
+_PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
 _LIST_PREPOSITIONS = wordset("to from off on onto")
 _SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve")
@@ -75,7 +76,7 @@ _CONTACT_PHRASES = frozenset(
     }
 )
 # What a contact card holds: "bob's address", "ana's phone".
-_DETAILS = wordset("address phone number contact")
+_DETAILS = wordset("address phone number contact cell mobile")
 _NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
 _WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up"})
 _REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
@@ -86,7 +87,7 @@ _REQUEST_VERBS = wordset(
     "schedule book add create remind cancel delete remove move reschedule postpone send email "
     "arrange organize organise"
 )
-_PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch")
+_PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch switch")
 _QUESTION_WORDS = wordset("what what's when when's which who how whats")
 _AVAILABILITY = wordset("free busy available availability")
 # "do I have anything going on", "anywhere to be", "any plans": the calendar without naming it.
@@ -138,6 +139,7 @@ class Cues:
     addressed: bool
     asks: bool
     off: bool
+    no_longer: bool
 
 
 def _content(words: list[str]) -> list[str]:
@@ -185,7 +187,10 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     if word == "make" and after in {"sure", "certain", "blank", "clear", "empty"}:
         return None
     # "set" after "have"/"you"/"alarm" is a participle: "the alarm I have set".
-    if word == "set" and before in _PARTICIPLE_CUES:
+    if word == "set" and (
+        before in _PARTICIPLE_CUES
+        or (before in {"you", "i", "we"} and i >= 2 and words[i - 2] in _PERFECT)
+    ):
         return None
     if word in CREATE_VERBS or word in _CREATE_CUES:
         # "I won't be able to make the meeting": a negated verb asks for nothing.
@@ -295,6 +300,7 @@ def read_cues(words: list[str]) -> Cues:
         schedules=bool(wset & _SCHEDULING),
         addressed=_addressed(words),
         asks=bool(wset & _QUESTION_WORDS),
+        no_longer=bool(wset & {"anymore"}) or bool({"any more", "no longer"} & bigrams),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),
     )

@@ -259,10 +259,13 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             return j + 1
     if _is_number(word) or word in {"a", "an"}:
         j = _number_run(words, i) if _is_number(word) else i + 1
-        # "two days ago", "an hour later"
+        # "two days ago", "an hour later"; "an hour before the meeting" is an offset
         if j + 1 < n and words[j] in _UNITS and words[j + 1] in {"ago", "later"}:
             found.append((_unit_kind(words[j]), i, j + 2))
             return j + 2
+        if j + 1 < n and words[j] in _UNITS and words[j + 1] in {"before", "after", "prior"}:
+            found.append(("time", i, j + 1))
+            return j + 1
     if (
         word in {"a", "one"}
         and nxt in _UNITS
