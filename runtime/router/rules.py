@@ -21,6 +21,7 @@ from runtime.nlu.intents.phrases import (
     duration_minutes,
     list_item,
     message_body,
+    message_object,
     message_subject,
     reminder_text,
     strip_spans,
@@ -52,6 +53,8 @@ _VAGUE_ITEMS = frozenset(
     {"it", "this", "that", "that item", "this item", "them", "something", "an item", "item"}
 )
 _DEFAULT_LOOKAHEAD_DAYS = 7
+# Actions whose output is one calendar event (title, start, end, location).
+_EVENT_OUTPUTS = frozenset({"create_event", "reschedule_event"})
 # An interval longer than this ("this afternoon") does not say when to book or remind.
 _LONGEST_EXACT_SPAN = timedelta(hours=4)
 
@@ -160,6 +163,10 @@ def _vague(value: TimeValue) -> bool:
     return False
 
 
+def _said_call(clause: _Clause) -> bool:
+    return any(s.text.lower() in {"call", "calls"} for s in clause.analysis.of("event_name"))
+
+
 def _meal_start(clause: _Clause, day: TimeValue) -> datetime | None:
     for meal in clause.words("meal_type"):
         hour = _MEAL_HOURS.get(meal.lower())
@@ -189,8 +196,13 @@ def _window(clause: _Clause, value: TimeValue | None, default_days: int) -> tupl
 
 
 def _create_event(clause: _Clause) -> Built:
-    params: dict[str, Any] = {"attendees": clause.people()}
+    people = clause.people()
+    params: dict[str, Any] = {"attendees": people}
     title = _title(clause)
+    if title and people and len(title.split()) == 1:
+        title = f"{title} with {', '.join(people)}"  # "Lunch with Ana"
+    elif title is None and people and _said_call(clause):
+        title = f"Call with {', '.join(people)}"
     if title:
         params["title"] = title
     places = clause.words("place_name")
@@ -316,7 +328,7 @@ def _cancel_reminder(clause: _Clause) -> Built:
 
 def _referenced_body(clause: _Clause) -> str | None:
     """A body that quotes an earlier step's output ("email her the address")."""
-    if clause.previous is None or clause.previous.agent != "scheduler":
+    if clause.previous is None or clause.previous.action not in _EVENT_OUTPUTS:
         return None
     for word in clause.text.lower().split():
         fld = _OUTPUT_FIELDS.get(word.strip(".,!?"))
@@ -332,6 +344,13 @@ def _send_email(clause: _Clause) -> Built:
     to = clause.people()
     body = message_body(clause.text)
     subject = message_subject(clause.text)
+    what = message_object(clause.text)
+    if what and not body and not subject:
+        subject = what[:1].upper() + what[1:]
+        if clause.previous is not None and clause.previous.action in _EVENT_OUTPUTS:
+            prev = clause.previous.id
+            reference = _referenced_body(clause) or f"{{{prev}.output.title}}, {{{prev}.output.start}}"
+            body = f"{subject}: {reference}"
     reference = _referenced_body(clause)
     if reference and not body:
         body = reference

@@ -57,6 +57,7 @@ _LEADINS = wordset(
 _PARTICIPLE_CUES = wordset(
     "have has had i've is are was were been be alarm alarms reminder reminders already"
 )
+_DETERMINERS = wordset("my the a an this that your our his her their")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
 _LIST_PREPOSITIONS = wordset("to from off on onto")
@@ -188,11 +189,13 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
         return None
     # "set" after "have"/"you"/"alarm" is a participle: "the alarm I have set".
     if word == "set" and (
-        before in _PARTICIPLE_CUES
-        or (before in {"you", "i", "we"} and i >= 2 and words[i - 2] in _PERFECT)
+        before in _PARTICIPLE_CUES or (before in {"you", "i", "we"} and i >= 2 and words[i - 2] in _PERFECT)
     ):
         return None
     if word in CREATE_VERBS or word in _CREATE_CUES:
+        # "my weekly plan", "the schedule": after a determiner the word is a noun.
+        if i > start and (before in _DETERMINERS or words[i - 2 : i - 1] == ["my"]):
+            return None
         # "I won't be able to make the meeting": a negated verb asks for nothing.
         if _NEGATIONS & set(words[max(0, i - 4) : i]):
             return None

@@ -12,6 +12,7 @@ __all__ = [
     "duration_minutes",
     "list_item",
     "message_body",
+    "message_object",
     "message_subject",
     "reminder_text",
     "strip_spans",
@@ -27,6 +28,11 @@ _BODY = re.compile(
 _SUBJECT = re.compile(
     r"\b(?:about|regarding|re:?|subject(?:\s+line)?(?:\s+is)?:?)\s+(?P<subject>\S.*?)"
     r"(?=\s+(?:saying|says|that\s+says|stating|and\s+(?:tell|say|ask))\b|$)",
+    _FLAGS,
+)
+_OBJECT = re.compile(
+    r"\b(?:e-?mail|mail|send|forward|write)\s+(?:\S+\s+){1,2}?"
+    r"(?P<what>(?:the|a|an|my|our|this|some)\s+[^,.;!?]+?)\s*$",
     _FLAGS,
 )
 _REMINDER = re.compile(
@@ -103,6 +109,12 @@ def message_body(text: str) -> str | None:
     """What a message should say ("... saying the report is ready" -> "the report is ready")."""
     match = _BODY.search(text)
     return _clean(match.group("body")) if match else None
+
+
+def message_object(text: str) -> str | None:
+    """What is sent when no words are quoted ("email her the agenda" -> "the agenda")."""
+    match = _OBJECT.search(text)
+    return _clean(match.group("what")) if match else None
 
 
 def message_subject(text: str) -> str | None:

@@ -186,11 +186,35 @@ class TestCompound:
         first, second = routing.steps
         assert (first.agent, first.action) == ("scheduler", "create_event")
         assert first.params["attendees"] == ["Ana"]
+        assert first.params["title"] == "Lunch with Ana"
         assert first.params["start"] == at(27, 12)
         assert (second.agent, second.action) == ("email", "send_email")
         assert second.params["to"] == ["Ana"]
-        assert second.params["body"] == "{s1.output.location}"
+        assert second.params["subject"] == "The address"
+        assert second.params["body"] == "The address: {s1.output.location}"
         assert second.needs == ["s1"]
+
+    def test_an_object_without_words_is_the_subject_and_quotes_the_event(self) -> None:
+        """ "email her the agenda" after a booking sends "The agenda" with the event's title and time."""
+        routing = route("schedule a meeting with Ana tomorrow at 3pm and email her the agenda")
+        assert isinstance(routing, Plan)
+        email = routing.steps[1]
+        assert email.params["to"] == ["Ana"]
+        assert email.params["subject"] == "The agenda"
+        assert email.params["body"] == "The agenda: {s1.output.title}, {s1.output.start}"
+        assert email.needs == ["s1"]
+
+    def test_a_later_reminder_is_its_own_step(self) -> None:
+        """ "..., then remind me to ..." adds a reminder step that needs nothing."""
+        routing = route(
+            "schedule a call with Bob on monday at 10am, then remind me to prepare the slides on sunday at 6pm"
+        )
+        assert isinstance(routing, Plan)
+        call, reminder = routing.steps
+        assert call.params["title"] == "Call with Bob"
+        assert (reminder.agent, reminder.action) == ("reminders", "set_reminder")
+        assert reminder.params == {"text": "prepare the slides", "at": at(29, 18)}
+        assert reminder.needs == []
 
     def test_names_joined_by_and_stay_one_clause(self) -> None:
         """ "with Ana and Tom" is one meeting with two people, not two steps."""
