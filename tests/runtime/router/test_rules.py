@@ -207,7 +207,8 @@ class TestCompound:
     def test_a_later_reminder_is_its_own_step(self) -> None:
         """ "..., then remind me to ..." adds a reminder step that needs nothing."""
         routing = route(
-            "schedule a call with Bob on monday at 10am, then remind me to prepare the slides on sunday at 6pm"
+            "schedule a call with Bob on monday at 10am, "
+            "then remind me to prepare the slides on sunday at 6pm"
         )
         assert isinstance(routing, Plan)
         call, reminder = routing.steps
