@@ -48,7 +48,7 @@ def _form_value(form: Form, ref: datetime) -> TimeValue | None:
     if got.alternative is not None:
         alternatives.append(_instant(got.alternative, got.interval))
     if form.alt is not None:
-        other = resolve_form(form._replace(span=form.alt, alt=None), ref)
+        other = resolve_form(form.evolve(span=form.alt, alt=None), ref)
         if other is not None and other.span != got.span:
             alternatives.append(_instant(other.span, other.interval))
     if alternatives:
@@ -106,10 +106,10 @@ def _rrule(r: Recur) -> str:
 def _recur_value(r: Recur, ref: datetime) -> TimeValue | None:
     pattern = r.pattern
     if r.byday and pattern.weekday is None:
-        pattern = pattern._replace(weekday=r.byday[0])
+        pattern = pattern.evolve(weekday=r.byday[0])
     if pattern.h12 and pattern.hour is not None and pattern.pod is None:
         # "every monday at 9": a reminder hour without am/pm is read in the daytime.
-        pattern = pattern._replace(h12=False, hour=pattern.hour if pattern.hour >= 7 else pattern.hour + 12)
+        pattern = pattern.evolve(h12=False, hour=pattern.hour if pattern.hour >= 7 else pattern.hour + 12)
     grain = form_grain(pattern) if pattern.has_date or pattern.has_time else "second"
     got = resolve_form(pattern, ref) if pattern.has_date or pattern.has_time else None
     start = got.span.start if got is not None else truncate(ref, "second")
@@ -171,6 +171,17 @@ def _vocabulary() -> frozenset[str]:
 
 
 _VOCAB = _vocabulary()
+
+
+def _prepare() -> None:
+    """Derive once what every lexicon word and one- or two-digit number yields alone."""
+    from .lexicon import WORDS
+
+    numbers = [str(n) for n in range(100)] + [f"{n:02d}" for n in range(10)]
+    GRAMMAR.prepare(tokenize(" ".join([*WORDS, *numbers])), Ctx(datetime(2000, 1, 1, tzinfo=UTC)))
+
+
+_prepare()
 
 
 def _relevant(token: Token) -> bool:

@@ -8,6 +8,7 @@ the work on any input.
 
 from __future__ import annotations
 
+import opcode
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,17 +44,35 @@ class Node(NamedTuple):
     value: object
     rule: str
     cost: int
+    closed: bool = False  # its pure one-item derivations are already in the chart
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """`pattern` categories in sequence produce a node of category `out` via `prod`."""
+    """`pattern` categories in sequence produce a node of category `out` via `prod`.
+
+    A `pure` production ignores the reference time, so its results can be cached.
+    """
 
     name: str
     out: str
     pattern: tuple[str, ...]
     prod: Production
     cost: int = 1
+    pure: bool = False
+
+
+_LOADS = {opcode.opmap[name] for name in opcode.opmap if name.startswith("LOAD_FAST")}
+_PAIRS = {opcode.opmap[name] for name in opcode.opmap if name == "LOAD_FAST_LOAD_FAST"}
+
+
+def _reads_ctx(prod: Production) -> bool:
+    """Whether a production's body reads its first argument (`ctx`, local slot 0)."""
+    code = prod.__code__.co_code
+    for op, arg in zip(code[::2], code[1::2], strict=True):
+        if op in _LOADS and (arg == 0 or (op in _PAIRS and (arg >> 4 == 0 or arg & 15 == 0))):
+            return True
+    return False
 
 
 # A rule, the categories before its last item, and their set (checked against what the
@@ -95,6 +114,7 @@ class Grammar:
     aliases: dict[str, dict[str, Transform | None]] = field(default_factory=dict)
     # last category -> category before it ("" for one-item rules) -> entries
     _index: dict[str, dict[str, list[_Entry]]] = field(default_factory=dict)
+    _closures: dict[object, tuple[Node, ...]] = field(default_factory=dict)
 
     def alias(self, name: str, sources: dict[str, Transform | None]) -> None:
         """Let pattern category `name` match nodes of the source categories, each value
@@ -116,10 +136,12 @@ class Grammar:
 
         def register(prod: Production) -> Production:
             name = prod.__name__.strip("_")
+            pure = not _reads_ctx(prod)
             for combo in itertools.product(*(self._leaves(cat) for cat in pattern)):
                 cats = tuple(cat for cat, _ in combo)
                 moves = tuple((i, fn) for i, (_, fn) in enumerate(combo) if fn is not None)
-                self._add(Rule(name, out, cats, _transformed(prod, moves) if moves else prod, cost))
+                run = _transformed(prod, moves) if moves else prod
+                self._add(Rule(name, out, cats, run, cost, pure))
             return prod
 
         return register
@@ -131,15 +153,46 @@ class Grammar:
         by_prev = self._index.setdefault(item.pattern[-1], {})
         by_prev.setdefault(left[-1] if left else "", []).append((item, left, frozenset(left)))
 
+    def _closure(self, cats: tuple[tuple[str, object], ...], ctx: Ctx) -> tuple[Node, ...]:
+        """A token's lexical nodes and all it derives alone through pure one-item rules
+        (computed once per distinct token; positions are filled in by the caller)."""
+        got = self._closures.get(cats)
+        if got is not None:
+            return got
+        queue = [Node(0, 1, cat, value, "lex", 0, True) for cat, value in cats if cat in self.vocab]
+        made: list[Node] = []
+        seen: set[tuple[str, object]] = set()
+        while queue:
+            node = queue.pop()
+            if (node.cat, node.value) in seen:
+                continue
+            seen.add((node.cat, node.value))
+            made.append(node)
+            for rule, _left, _need in self._index.get(node.cat, {}).get("", ()):
+                if rule.pure:
+                    child = _apply(rule, ctx, (node,))
+                    if child is not None:
+                        queue.append(child._replace(closed=True))
+        if len(self._closures) > 20_000:
+            self._closures.clear()
+        result = self._closures[cats] = tuple(made)
+        return result
+
+    def prepare(self, tokens: Sequence[Token], ctx: Ctx) -> None:
+        """Compute the closures of a closed vocabulary ahead of use (like compiling)."""
+        for tok in tokens:
+            self._closure(tok.cats, ctx)
+
     def parse(self, tokens: Sequence[Token], ctx: Ctx) -> list[Node]:
         """Every node derivable from the tokens."""
         size = len(tokens)
         by_end: list[dict[str, list[Node]]] = [{} for _ in range(size + 1)]
         pending: list[list[Node]] = [[] for _ in range(size + 1)]
-        vocab = self.vocab
+        new = tuple.__new__
         for i, tok in enumerate(tokens):
             pending[i + 1].extend(
-                Node(i, i + 1, cat, value, "lex", 0) for cat, value in tok.cats if cat in vocab
+                new(Node, (i, i + 1, n.cat, n.value, n.rule, n.cost, True))
+                for n in self._closure(tok.cats, ctx)
             )
         for scan in self.scanners:
             for s, e, cat, value in scan(tokens):
@@ -168,7 +221,10 @@ class Grammar:
                 by_prev = index.get(cat)
                 if not by_prev:
                     continue
+                closed = node.closed
                 for rule, _left, _need in by_prev.get("", ()):
+                    if closed and rule.pure:
+                        continue
                     made = _apply(rule, ctx, (node,))
                     if made is not None:
                         queue.append(made)
@@ -205,7 +261,7 @@ def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
     cost = rule.cost
     for kid in kids:
         cost += kid.cost
-    return Node(kids[0].start, kids[-1].end, rule.out, value, rule.name, cost)
+    return tuple.__new__(Node, (kids[0].start, kids[-1].end, rule.out, value, rule.name, cost, False))
 
 
 def _lefts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["categories"]
+__all__ = ["WORDS", "categories"]
 
 _WEEKDAYS = {
     0: "monday mon mondays",
@@ -123,6 +123,7 @@ def _table() -> dict[str, list[tuple[str, object]]]:
 
 
 _TABLE = _table()
+WORDS = frozenset(_TABLE)  # every word the lexicon knows
 
 
 @lru_cache(maxsize=4096)

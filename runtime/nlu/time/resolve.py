@@ -265,4 +265,4 @@ def coarser(a: Grain, b: Grain) -> bool:
 
 def with_fields(form: Form, **changes: object) -> Form:
     """A copy of a form with some fields changed."""
-    return form._replace(**changes)  # type: ignore[arg-type]
+    return form.evolve(**changes)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .lexicon import categories
@@ -33,18 +34,28 @@ class Token(NamedTuple):
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text`; each carries the categories the lexicon gives it."""
     tokens: list[Token] = []
+    new = tuple.__new__
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group().lower()
         if len(raw) > MAX_TOKEN_CHARS:
             continue
-        if kind == "mer":
-            cats: tuple[tuple[str, object], ...] = (("mer", "am" if raw[0] == "a" else "pm"),)
+        if kind == "word":
+            cats = categories(raw)
         elif kind == "num":
             cats = (("num", (int(raw), len(raw))),)
-        elif kind == "word":
-            cats = categories(raw)
+        elif kind == "mer":
+            cats = _AM if raw[0] == "a" else _PM
         else:
-            cats = (("p:" + raw, raw),)
-        tokens.append(Token(raw, match.start(), match.end(), cats))
+            cats = _punct(raw)
+        tokens.append(new(Token, (raw, match.start(), match.end(), cats)))
     return tokens
+
+
+_AM: tuple[tuple[str, object], ...] = (("mer", "am"),)
+_PM: tuple[tuple[str, object], ...] = (("mer", "pm"),)
+
+
+@lru_cache(maxsize=256)
+def _punct(raw: str) -> tuple[tuple[str, object], ...]:
+    return (("p:" + raw, raw),)

@@ -46,7 +46,7 @@ def _hm(ctx: Ctx, h: Num, _c: str, m: Num) -> Form | None:
 def _hms(ctx: Ctx, t: Form, _c: str, s: Num) -> Form | None:
     if t.minute is None or t.second is not None or t.latent or t.has_date or s[1] != 2:
         return None
-    return t._replace(second=s[0]) if s[0] <= 59 else None
+    return t.evolve(second=s[0]) if s[0] <= 59 else None
 
 
 @G.rule("time", "num", "w:h", "num")
@@ -64,7 +64,7 @@ def _h_suffix(ctx: Ctx, h: Num, _h: str) -> Form | None:
     if hour is None:
         return None
     form = clock(hour, 0)
-    return form._replace(h12=False) if form is not None and hour > 12 else form
+    return form.evolve(h12=False) if form is not None and hour > 12 else form
 
 
 @G.rule("time", "int", "int")
@@ -112,7 +112,7 @@ def _at(ctx: Ctx, _a: str, t: Form) -> Form | None:
     """"at 7": the preposition makes a bare hour a time."""
     if t.hour is None and t.span is None:
         return None
-    return t._replace(latent=False)
+    return t.evolve(latent=False)
 
 
 @G.rule("minsw", "int", "unit")
@@ -133,7 +133,7 @@ def _on_the_hour(t: Form) -> bool:
 def _past(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     if not _on_the_hour(t):
         return None
-    return t._replace(minute=m, latent=False)
+    return t.evolve(minute=m, latent=False)
 
 
 @G.rule("time", "mins", "w:after", "time")
@@ -148,7 +148,7 @@ def _to(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     hour = (t.hour - 1) % 24
     if t.h12 and hour == 0:
         hour = 12
-    return t._replace(hour=hour, minute=60 - m, latent=False)
+    return t.evolve(hour=hour, minute=60 - m, latent=False)
 
 
 @G.rule("time", "mins", "w:of", "time")
@@ -161,4 +161,4 @@ def _half_hour(ctx: Ctx, _h: str, t: Form) -> Form | None:
     """British "half three" is 3:30."""
     if not _on_the_hour(t) or not t.latent:
         return None
-    return t._replace(minute=30, latent=False)
+    return t.evolve(minute=30, latent=False)

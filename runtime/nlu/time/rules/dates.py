@@ -107,7 +107,7 @@ def _in(ctx: Ctx, _i: str, t: Form) -> Form | None:
     """"in March", "in 2014", "in the evening"."""
     if t.hour is not None or t.weekday is not None or t.day is not None:
         return None
-    return t._replace(latent=False)
+    return t.evolve(latent=False)
 
 
 @G.rule("time", "w:during", "time")
@@ -162,7 +162,7 @@ def _date_year(ctx: Ctx, t: Form, year: int) -> Form | None:
         return None
     if t.month is None and t.holiday is None and t.quarter is None:
         return None
-    return t._replace(year=year, latent=False)
+    return t.evolve(year=year, latent=False)
 
 
 @G.rule("time", "time", "p:,", "year")

@@ -288,4 +288,4 @@ def _for_starting(ctx: Ctx, _f: str, d: Duration, _s: str, _fr: str, t: Form) ->
 
 @G.rule("range", "w:for", "dur", "w:starting", "time", cost=2)
 def _for_starting_at(ctx: Ctx, _f: str, d: Duration, _s: str, t: Form) -> Range | None:
-    return _lasting(ctx, t._replace(latent=False), d)
+    return _lasting(ctx, t.evolve(latent=False), d)

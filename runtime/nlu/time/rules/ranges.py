@@ -27,11 +27,11 @@ def _inherit(lo: Form, hi: Form) -> tuple[Form, Form] | None:
     for name in _DATE_FIELDS:
         a, b = getattr(lo, name), getattr(hi, name)
         if a is not None and b is None and (hi.has_date or hi.has_time) and name != "weekday":
-            hi = hi._replace(**{name: a})
+            hi = hi.evolve(**{name: a})
         elif b is not None and a is None and lo.has_date and name != "weekday":
-            lo = lo._replace(**{name: b})
+            lo = lo.evolve(**{name: b})
     if lo.tz is None and hi.tz is not None:
-        lo = lo._replace(tz=hi.tz)
+        lo = lo.evolve(tz=hi.tz)
     return lo, hi
 
 
@@ -40,7 +40,7 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
         return None
     if lo.has_time != hi.has_time and not (lo.span or hi.span):
         return None
-    pair = _inherit(lo._replace(latent=False), hi._replace(latent=False))
+    pair = _inherit(lo.evolve(latent=False), hi.evolve(latent=False))
     return Range(*pair) if pair is not None else None
 
 
@@ -96,7 +96,7 @@ def _from_days(ctx: Ctx, _f: str, d: tuple[int, int]) -> tuple[int, int]:
 def _days_in(days: tuple[int, int], t: Form) -> Range | None:
     if t.month is None or t.day is not None or t.has_time:
         return None
-    return Range(t._replace(day=days[0], latent=False), t._replace(day=days[1], latent=False))
+    return Range(t.evolve(day=days[0], latent=False), t.evolve(day=days[1], latent=False))
 
 
 @G.rule("range", "days", "time")
@@ -114,7 +114,7 @@ def _month_day_dash(ctx: Ctx, t: Form, _d: str, day: int) -> Range | None:
     """"July 13-15"."""
     if t.month is None or t.day is None or t.has_time or day <= t.day:
         return None
-    return Range(t, t._replace(day=day))
+    return Range(t, t.evolve(day=day))
 
 
 @G.rule("range", "time", "to", "domn")
@@ -156,7 +156,7 @@ def _about_range(ctx: Ctx, _a: str, r: Range) -> Range:
 def _open(t: Form, after: bool) -> Open | None:
     if t.latent and t.hour is None:
         return None
-    return Open(t._replace(latent=False), after=after)
+    return Open(t.evolve(latent=False), after=after)
 
 
 @G.rule("open", "w:after", "time")
@@ -189,7 +189,7 @@ def _by(ctx: Ctx, _b: str, t: Form) -> Open | None:
     """"by 2pm": from now until then."""
     if t.latent and t.hour is None:
         return None
-    return Open(t._replace(latent=False), after=False, from_now=True)
+    return Open(t.evolve(latent=False), after=False, from_now=True)
 
 
 def _asap(ctx: Ctx) -> Open:

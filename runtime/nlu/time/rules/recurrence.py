@@ -70,7 +70,7 @@ def _at(r: Recur, t: Form) -> Recur | None:
         return None
     if t.has_date and r.freq not in ("YEARLY", "MONTHLY") and t.weekday is None:
         return None
-    pattern = intersect(r.pattern, t._replace(latent=False, not_immediate=False))
+    pattern = intersect(r.pattern, t.evolve(latent=False, not_immediate=False))
     if pattern is None:
         return None
     byday = r.byday

@@ -46,13 +46,13 @@ def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
 @G.rule("time", "about", "time")
 def _about(ctx: Ctx, _a: str, t: Form) -> Form:
     """"around next tuesday", "approximately 1030": approximations read as the time."""
-    return t._replace(latent=False)
+    return t.evolve(latent=False)
 
 
 @G.rule("time", "w:for", "time")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
     """"for a quarter past 3pm", "set an alarm for 7"."""
-    return t._replace(latent=False) if t.hour is not None and t.minute is not None or (
+    return t.evolve(latent=False) if t.hour is not None and t.minute is not None or (
         t.hour is not None and not t.latent) else None
 
 
@@ -167,7 +167,7 @@ def _next_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
     primary = concrete(next_week + timedelta(days=day), "day")
     nearest = resolve_form(Form(weekday=day, not_immediate=True), ctx.ref)
     if nearest is not None and nearest.span.start < next_week:
-        return primary._replace(alt=nearest.span)
+        return primary.evolve(alt=nearest.span)
     return primary
 
 
@@ -191,7 +191,7 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """"next March", "next boss's day": the first one after the current one."""
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    got = resolve_form(t._replace(not_immediate=True), ctx.ref)
+    got = resolve_form(t.evolve(not_immediate=True), ctx.ref)
     return Form(span=got.span) if got else None
 
 
@@ -200,7 +200,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """"last easter", "last chinese new year"."""
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    got = resolve_form(t._replace(past=True), ctx.ref)
+    got = resolve_form(t.evolve(past=True), ctx.ref)
     return Form(span=got.span) if got else None
 
 
@@ -208,7 +208,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
         return None
-    return t._replace(latent=False)
+    return t.evolve(latent=False)
 
 
 @G.rule("time", "w:from", "last", "unit")

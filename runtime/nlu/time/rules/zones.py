@@ -19,11 +19,11 @@ for _name, _zone in ZONES.items():
 def _time_tz(ctx: Ctx, t: Form, zone: timezone) -> Form | None:
     if t.hour is None or t.tz is not None or t.span is not None:
         return None
-    return t._replace(tz=zone, latent=False)
+    return t.evolve(tz=zone, latent=False)
 
 
 @G.rule("range", "range", "tz")
 def _range_tz(ctx: Ctx, r: Range, zone: timezone) -> Range | None:
     if r.lo.hour is None or r.lo.tz is not None:
         return None
-    return Range(r.lo._replace(tz=zone), r.hi._replace(tz=zone), r.hi_exclusive)
+    return Range(r.lo.evolve(tz=zone), r.hi.evolve(tz=zone), r.hi_exclusive)
