@@ -1,7 +1,7 @@
 """Route SLURP-format requests and score intents, declines and slots.
 
     python tests/bench/bench_router.py --data ../shared/data/slurp_dev.jsonl [--predictions OUT]
-        [--router rules] [--ids all|even|odd]
+        [--router rules] [--ids all|even|odd|R/M]
 
 Records need `id` and `text`; with `intent`/`scenario`/`entities` they are scored.
 The gold intent of a record whose label lost its scenario ("query") is rebuilt as
@@ -112,13 +112,23 @@ class Score:
         }
 
 
+def _selected(record_id: int, ids: str) -> bool:
+    """Whether a record belongs to the split named by `--ids`."""
+    if ids == "all":
+        return True
+    remainder, modulus = {"even": (0, 2), "odd": (1, 2)}.get(ids) or tuple(map(int, ids.split("/")))
+    return record_id % modulus == remainder
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the figures and a one-line summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--predictions", type=Path)
     parser.add_argument("--router", choices=sorted(ROUTERS), default="rules")
-    parser.add_argument("--ids", choices=["all", "even", "odd"], default="all")
+    parser.add_argument(
+        "--ids", default="all", help="all, even, odd, or R/M for ids with id %% M == R (held-out splits)"
+    )
     parser.add_argument("--errors", action="store_true", help="print each misrouted request")
     args = parser.parse_args(argv)
 
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.predictions.open("w", encoding="utf-8") if args.predictions else None
     try:
         for record in _records(args.data):
-            if args.ids != "all" and int(record["id"]) % 2 != (args.ids == "odd"):
+            if not _selected(int(record["id"]), args.ids):
                 continue
             text = str(record["text"])
             begin = time.perf_counter()

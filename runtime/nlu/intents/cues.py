@@ -60,8 +60,11 @@ _PARTICIPLE_CUES = wordset(
 _DETERMINERS = wordset("my the a an this that your our his her their")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
+_OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
+# "events near me", "in my location": a search of the world around, not of one's calendar.
+_LOCAL_SEARCH = frozenset({"my location", "near me", "around me", "close to", "my area"})
 _LIST_PREPOSITIONS = wordset("to from off on onto")
-_SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve")
+_SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve add put")
 _CONTACT_PHRASES = frozenset(
     {
         "phone number",
@@ -153,6 +156,9 @@ def _is_list_noun(words: list[str], i: int) -> bool:
         return word == "do" and i > 0 and words[i - 1] == "to" and _followed_by_list(words, i)
     if i > 0 and words[i - 1] in {"play", "mailing", "wish", "guest", "contact", "contacts"}:
         return words[i - 1] == "wish"
+    # "the list of events in my calendar" is the calendar's business, not a list.
+    if words[i + 1 : i + 2] == ["of"] and words[i + 2 : i + 3] and words[i + 2] in _OTHER_RECORDS:
+        return False
     # A list verb opening the request ("list the rooms") is not a list.
     return not (word == "list" and i == 0 and len(words) > 1 and words[1] not in {"of", "for"})
 
@@ -259,7 +265,9 @@ def read_cues(words: list[str]) -> Cues:
     wset = set(words)
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
-    list_topic = any(_names_list_topic(words, i) for i in range(len(words)))
+    list_topic = any(_names_list_topic(words, i) for i in range(len(words))) or bool(
+        wset & {"item", "items"} and wset & (REMOVE_VERBS | {"add", "put"})
+    )
     calendar_named = bool(wset & CALENDAR_NOUNS)
     # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
     alerting = "alert me" in bigrams and not calendar_named
@@ -291,7 +299,7 @@ def read_cues(words: list[str]) -> Cues:
         calendar=calendar,
         reminder=reminder,
         event_noun=bool(wset & (EVENT_NOUNS | MEAL_WORDS)) or "meet" in wset,
-        off_topic=bool(wset & OFF_TOPIC),
+        off_topic=bool(wset & OFF_TOPIC) or bool(_LOCAL_SEARCH & bigrams),
         hard_off_topic=any(
             w in HARD_OFF_TOPIC and not _followed_by_list(words, i) for i, w in enumerate(words)
         ),

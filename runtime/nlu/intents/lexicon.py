@@ -80,7 +80,9 @@ CALENDAR_NOUNS = wordset(
     "calendar calender calendars schedule schedules scheduled agenda diary planner plan plans planned "
     "event events appointment appointments appt meeting meetings meetup"
 )
-REMINDER_WORDS = wordset("remind reminds reminded reminder reminders alerts notifications")
+REMINDER_WORDS = wordset(
+    "remind reminds reminded reminder reminders alerts notifications remainder remainders"
+)
 ALARM_NOUNS = wordset("alarm alarms wakeup")
 EMAIL_NOUNS = wordset(
     "email emails e-mail e-mails mail mails inbox mailbox emailed emailing gmail outlook unread"
@@ -97,7 +99,8 @@ EVENT_NOUNS = wordset(
     "tournament wedding marriage vacation holiday trip flight session seminar workshop "
     "webinar presentation review standup stand-up sync catchup catch-up checkup "
     "brunch shift training lecture ceremony reunion visit deadline graduation recital rehearsal "
-    "haircut surgery consultation gathering hangout get-together playdate retreat dentist doctor"
+    "haircut surgery consultation gathering hangout get-together playdate retreat dentist doctor "
+    "therapist vet physio chiropractor program programme payday"
 )
 
 # Verbs by what they do.
@@ -143,7 +146,7 @@ OFF_TOPIC = wordset(
     "money cash payment pay bill bills "
     "happening nearby local area city town festival festivals won win score scores "
     "theater theatre theaters exhibit exhibits exhibition exhibitions fair fairs venue venues "
-    "location"
+    "divided multiplied"
 )
 
 # Off-topic words that outweigh even an email, contact or list anchor ("email me the lyrics").
