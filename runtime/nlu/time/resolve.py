@@ -180,6 +180,10 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
             first_day = lo.date()
         if form.past:
             hi, lo = lo, datetime.min.replace(tzinfo=tzinfo)
+        elif form.year is not None and form.year != ref.year:
+            # A year said outright may be in the past ("10/31/1974", "end of 2012").
+            lo = datetime(form.year, 1, 1, tzinfo=tzinfo)
+            first_day = lo.date()
     if not_before is not None and not_before > lo:
         lo = not_before if timed else truncate(not_before, dgrain or "day")
 

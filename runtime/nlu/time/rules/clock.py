@@ -28,9 +28,9 @@ def _bare_hour(ctx: Ctx, n: Num) -> Form | None:
     return clock(hour, latent=True) if hour is not None else None
 
 
-@G.rule("time", "num")
+@G.rule("packed", "num")
 def _packed_clock(ctx: Ctx, n: Num) -> Form | None:
-    """"1030", "730": hour and minute run together (latent)."""
+    """"1030", "730": hour and minute run together; a time only with am/pm or "at"."""
     if n[1] not in (3, 4):
         return None
     return clock(n[0] // 100, n[0] % 100, latent=True)
@@ -74,6 +74,21 @@ def _spoken_hm(ctx: Ctx, h: Num, m: Num) -> Form | None:
     if hour is None or hour > 12 or not 10 <= m[0] <= 59 or (m[1] not in (0, 2)):
         return None
     return clock(hour, m[0], latent=True)
+
+
+@G.rule("time", "packed", "mer")
+def _packed_meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
+    return apply_meridiem(t, mer)
+
+
+@G.rule("time", "w:at", "packed")
+def _at_packed(ctx: Ctx, _a: str, t: Form) -> Form:
+    return t.evolve(latent=False)
+
+
+@G.rule("time", "about", "packed")
+def _about_packed(ctx: Ctx, _a: str, t: Form) -> Form:
+    return t.evolve(latent=False)
 
 
 @G.rule("time", "time", "mer")

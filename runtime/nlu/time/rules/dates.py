@@ -76,6 +76,18 @@ def _day_month(ctx: Ctx, day: int, month: int) -> Form | None:
     return _date(None, month, day)
 
 
+@G.rule("time", "domn", "w:of", "time")
+def _day_of_time(ctx: Ctx, day: int, _o: str, t: Form) -> Form | None:
+    """"20 of this month", "20th of the previous month"."""
+    if t.latent or t.day is not None or t.weekday is not None or t.has_time:
+        return None
+    if t.span is not None and t.span.grain != "month":
+        return None
+    if t.span is None and t.month is None:
+        return None
+    return intersect(Form(day=day), t)
+
+
 @G.rule("time", "domn", "w:of", "month")
 def _day_of_month(ctx: Ctx, day: int, _o: str, month: int) -> Form | None:
     return _date(None, month, day)
@@ -97,7 +109,7 @@ def _year_ad(ctx: Ctx, year: int, _e: str) -> Form:
     return Form(year=year)
 
 
-@G.rule("time", "year", "a", "p:.", "w:d", "p:.")
+@G.rule("time", "year", "a", "p:.", "w:d")
 def _year_a_d(ctx: Ctx, year: int, *_: object) -> Form:
     return Form(year=year)
 

@@ -37,14 +37,10 @@ def _fortnights(ctx: Ctx, n: Num, days: int) -> Duration:
     return Duration(n[0] * days, "day")
 
 
-@G.rule("dur", "a", "w:couple", "w:of", "unit")
-def _couple(ctx: Ctx, _a: int, _c: str, _o: str, unit: Grain) -> Duration:
-    return Duration(2, unit)
-
-
-@G.rule("dur", "a", "w:few", "unit")
-def _few(ctx: Ctx, _a: int, _f: str, unit: Grain) -> Duration:
-    return Duration(3, unit)
+@G.rule("dur", "fewcount", "unit")
+def _few_units(ctx: Ctx, n: int, unit: Grain) -> Duration:
+    """"a couple of hours", "a few days"."""
+    return Duration(n, unit)
 
 
 @G.rule("fraction", "num", "p:/", "num")
@@ -212,6 +208,11 @@ def _few_count(ctx: Ctx, _f: str) -> int:
 
 @G.rule("fewcount", "a", "w:couple", "w:of")
 def _couple_count(ctx: Ctx, *_: object) -> int:
+    return 2
+
+
+@G.rule("fewcount", "a", "w:couple")
+def _couple_bare(ctx: Ctx, *_: object) -> int:
     return 2
 
 

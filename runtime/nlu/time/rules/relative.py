@@ -25,6 +25,13 @@ _UNITS = ("week", "month", "quarter", "year", "day")
 def _combine(a: Form, b: Form) -> Form | None:
     if a.latent and b.latent:
         return None
+    # A bare number is an hour only next to a day ("9 tomorrow"), not a month or year.
+    for bare, other in ((a, b), (b, a)):
+        if bare.latent and bare.hour is not None and not (
+            other.day is not None or other.weekday is not None or other.pod is not None
+            or other.holiday is not None or (other.span is not None and other.span.grain == "day")
+        ):
+            return None
     return intersect(a, b)
 
 
@@ -44,8 +51,10 @@ def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
 
 
 @G.rule("time", "about", "time")
-def _about(ctx: Ctx, _a: str, t: Form) -> Form:
-    """"around next tuesday", "approximately 1030": approximations read as the time."""
+def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
+    """"around next tuesday", "about 7": approximations read as the time."""
+    if t.latent and t.hour is None:
+        return None
     return t.evolve(latent=False)
 
 

@@ -374,3 +374,46 @@ def _week_of(ctx: Ctx, _w: str, _o: str, t: Form) -> Form | None:
         return None
     got = resolve_form(t, ctx.ref)
     return concrete(truncate(got.span.start, "week"), "week") if got else None
+
+
+# --- the closest one: "the closest xmas to today", "the second closest Mon to Oct 5th" --
+
+def _occurrences(form: Form, ctx: Ctx, after: datetime, count: int, past: bool) -> list[Span]:
+    """Up to `count` spans fitting `form`, going forward from `after` (or back)."""
+    found: list[Span] = []
+    probe = form.evolve(past=past, not_immediate=False)
+    ref = after
+    for _ in range(count):
+        got = resolve_form(probe, ref) if past else resolve_form(probe, ctx.ref, not_before=ref)
+        if got is None:
+            break
+        found.append(got.span)
+        ref = got.span.start if past else got.span.end
+    return found
+
+
+@G.rule("time", "nth", "w:closest", "time", "to", "time", cost=2)
+def _nth_closest(ctx: Ctx, n: int, _c: str, t: Form, _t: str, anchor: Form) -> Form | None:
+    if n < 1 or n > 50 or t.span is not None or anchor.latent:
+        return None
+    target = resolve_form(anchor, ctx.ref)
+    if target is None:
+        return None
+    middle = target.span.start
+    spans = _occurrences(t, ctx, middle, n, past=False)
+    spans += _occurrences(t, ctx, middle, n, past=True)
+    spans.sort(key=lambda span: abs((span.start - middle).total_seconds()))
+    if len(spans) < n:
+        return None
+    hit = spans[n - 1]
+    return Form(span=hit)
+
+
+@G.rule("time", "w:closest", "time", "to", "time", cost=2)
+def _closest(ctx: Ctx, _c: str, t: Form, _t: str, anchor: Form) -> Form | None:
+    return _nth_closest(ctx, 1, _c, t, _t, anchor)
+
+
+@G.rule("time", "w:the", "w:closest", "time", "to", "time", cost=2)
+def _the_closest(ctx: Ctx, _th: str, _c: str, t: Form, _t: str, anchor: Form) -> Form | None:
+    return _nth_closest(ctx, 1, _c, t, _t, anchor)
