@@ -212,7 +212,7 @@ class ImapAdapter(MailReader[ImapConfig]):
     def __init__(self, config: ImapConfig, env: AdapterEnv) -> None:
         super().__init__(config, env)
         self._client: IMAP4 | None = None
-        self._alive = False
+        self._lost: asyncio.Event | None = None
         self._lock: asyncio.Lock | None = None
         self._selected: str | None = None
 
@@ -342,10 +342,10 @@ class ImapAdapter(MailReader[ImapConfig]):
             self._lock = asyncio.Lock()
         async with self._lock:
             for attempt in (1, 2):
-                reused = self._client is not None and self._alive
+                reused = self._usable()
                 try:
                     client = await self._connected()
-                    return await work(client)
+                    return await self._unless_lost(work(client))
                 except IntegrationError as exc:
                     exc.at(self.env.service, operation)
                     raise
@@ -362,30 +362,48 @@ class ImapAdapter(MailReader[ImapConfig]):
                     raise
         raise AssertionError("unreachable")
 
+    def _usable(self) -> bool:
+        return self._client is not None and self._lost is not None and not self._lost.is_set()
+
+    async def _unless_lost(self, work: Awaitable[T]) -> T:
+        """Await `work`, but give up as soon as the connection drops.
+
+        aioimaplib leaves a command waiting for its timeout when the server hangs up
+        (a kicked session, a restart); this notices the hang-up at once instead.
+        """
+        assert self._lost is not None
+        task = asyncio.ensure_future(work)
+        lost = asyncio.ensure_future(self._lost.wait())
+        try:
+            await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if task.cancelled():
+            raise ConnectionResetError("the IMAP server closed the connection")
+        return task.result()
+
     async def _connected(self) -> IMAP4:
-        if self._client is not None and self._alive:
+        if self._usable():
+            assert self._client is not None
             return self._client
         self._drop()
         import aioimaplib
 
         config = self.config
         context = None if config.security == "none" else config.tls_context(self.env.data_dir)
-
-        made: list[IMAP4] = []
-
-        def lost(_exc: Exception | None) -> None:
-            if made and self._client is made[0]:  # not a late notice about an older connection
-                self._alive = False
-
+        lost = asyncio.Event()  # this connection's own: a late notice about an old one is harmless
         client = aioimaplib.IMAP4(
             host=config.host,
             port=config.effective_port,
             timeout=config.command_timeout,
-            conn_lost_cb=lost,
+            conn_lost_cb=lambda _exc: lost.set(),
             ssl_context=context if config.security == "tls" else None,
         )
-        made.append(client)
-        self._client, self._alive, self._selected = client, True, None
+        self._client, self._lost, self._selected = client, lost, None
         await asyncio.wait_for(client.wait_hello_from_server(), config.connect_timeout)
         if config.security == "starttls":
             assert context is not None
@@ -415,7 +433,7 @@ class ImapAdapter(MailReader[ImapConfig]):
         await protocol.capability()  # capabilities said before TLS must not be trusted
 
     def _drop(self) -> None:
-        client, self._client, self._alive, self._selected = self._client, None, False, None
+        client, self._client, self._lost, self._selected = self._client, None, None, None
         if client is not None and client.protocol is not None and client.protocol.transport is not None:
             client.protocol.transport.close()
 
@@ -458,7 +476,7 @@ class ImapAdapter(MailReader[ImapConfig]):
     async def aclose(self) -> None:
         """Log out and close the connection."""
         client = self._client
-        if client is not None and self._alive:
+        if client is not None and self._usable():
             with contextlib.suppress(Exception):  # closing anyway
                 await asyncio.wait_for(client.logout(), 2)
         self._drop()

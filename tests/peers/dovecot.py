@@ -2,9 +2,10 @@
 
 Run as root: a system user ``vmail`` owns every Maildir and Dovecot serves
 them as that user. The server listens for plain IMAP and, when given a
-certificate, implicit TLS (IMAPS) and STARTTLS. Each user gets a fresh home,
-so tests sharing one server never see each other's mail. Users are added to
-the ``passwd-file`` while the server runs; Dovecot rereads it when it changes.
+certificate, implicit TLS (IMAPS) and STARTTLS. Each test takes a user of its
+own (with a fresh home), so tests sharing one server never see each other's
+mail. Users are made ahead, before Dovecot starts: it rereads its passwd-file
+at most once a second, so a user added just before logging in may be unknown.
 """
 
 from __future__ import annotations
@@ -65,9 +66,9 @@ def _vmail_ids() -> tuple[int, int]:
 
 
 class DovecotPeer:
-    """Start with ``with DovecotPeer(tmp_dir, tls=…) as server:``; add users with `add_user`."""
+    """Start with ``with DovecotPeer(directory, tls=…) as server:``; take users with `add_user`."""
 
-    def __init__(self, directory: Path, *, tls: TlsFiles | None = None) -> None:
+    def __init__(self, directory: Path, *, tls: TlsFiles | None = None, password: str = "secret") -> None:
         self.host = "127.0.0.1"
         self.directory = directory
         self.tls = tls
@@ -76,6 +77,8 @@ class DovecotPeer:
         self.uid, self.gid = _vmail_ids()
         self._names = itertools.count(1)
         self._deliveries = itertools.count(1)
+        self.password = password
+        self._spare: list[MailUser] = []
         # A fresh base_dir each start: a stale anvil socket stalls logins for seconds.
         self.base_dir = directory / f"run-{os.getpid()}-{time.monotonic_ns()}"
         self.config = directory / "dovecot.conf"
@@ -141,6 +144,7 @@ service anvil {{
     def start(self, timeout: float = 15.0) -> DovecotPeer:
         """Write the config, start the daemon and wait until it greets."""
         self._write_config()
+        self._make_users(32)
         # The daemon keeps inherited descriptors open: never hand it a pipe to wait on.
         with (self.directory / "start.log").open("wb") as out:
             command = ["dovecot", "-c", str(self.config)]
@@ -177,18 +181,36 @@ service anvil {{
                 return
             time.sleep(0.05)
 
-    def add_user(self, password: str = "secret") -> MailUser:
-        """A new user with an empty Maildir (INBOX only)."""
-        name = f"user{next(self._names)}"
-        home = self.directory / "homes" / name
-        user = MailUser(name=name, password=password, home=home)
-        home.mkdir(parents=True)
-        box = mailbox.Maildir(user.maildir, create=True)
-        box.close()
-        self._own(home)
+    def add_user(self) -> MailUser:
+        """A user nobody has used yet, with an empty Maildir (INBOX only)."""
+        if not self._spare:
+            self._make_users(16)
+            # Dovecot looks at the passwd-file at most once a second: wait until it has.
+            time.sleep(1.1)
+        return self._spare.pop(0)
+
+    def _make_users(self, count: int) -> None:
+        lines = []
+        for _ in range(count):
+            name = f"user{next(self._names)}"
+            home = self.directory / "homes" / name
+            home.mkdir(parents=True)
+            mailbox.Maildir(home / "Maildir", create=True).close()
+            self._own(home)
+            lines.append(f"{name}:{{PLAIN}}{self.password}:{self.uid}:{self.gid}::{home}::\n")
+            self._spare.append(MailUser(name=name, password=self.password, home=home))
         with self.users_file.open("a") as users:
-            users.write(f"{name}:{{PLAIN}}{password}:{self.uid}:{self.gid}::{home}::\n")
-        return user
+            users.writelines(lines)
+
+    def kick(self, user: MailUser) -> None:
+        """Disconnect every session of `user`, as an administrator (or a restart) would."""
+        command = ["doveadm", "-c", str(self.config), "kick", user.name]
+        subprocess.run(command, check=True, capture_output=True)
+
+    def logins(self, user: MailUser) -> int:
+        """How many times `user` has logged in (from Dovecot's log)."""
+        text = self.log.read_text() if self.log.exists() else ""
+        return text.count(f"Login: user=<{user.name}>")
 
     def add_folder(self, user: MailUser, folder: str) -> None:
         """Create a folder in the user's Maildir (Maildir++ layout: ``.Name``)."""

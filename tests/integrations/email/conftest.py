@@ -8,6 +8,8 @@ the test.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,23 +77,27 @@ async def make_smtp(tmp_path: Path, tls_files: TlsFiles) -> AsyncIterator[Callab
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory, tls_files: TlsFiles) -> Iterator[DovecotPeer]:
+def dovecot(tls_files: TlsFiles) -> Iterator[DovecotPeer]:
     """One Dovecot for the session (plain IMAP, IMAPS and STARTTLS); each test adds its own user."""
     missing = dovecot_missing()
     if missing is not None:
         if os.environ.get("CI"):
             pytest.fail(f"Dovecot must run in CI: {missing}")
         pytest.skip(missing)
-    folder = tmp_path_factory.mktemp("dovecot")
+    # Not under pytest's private (0700) temporary root: Dovecot's own users must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="automate-dovecot-"))
     folder.chmod(0o755)
-    with DovecotPeer(folder, tls=tls_files) as server:
-        yield server
+    try:
+        with DovecotPeer(folder, tls=tls_files, password=IMAP_PASSWORD) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
 def mail_user(dovecot: DovecotPeer) -> MailUser:
     """A fresh Dovecot user with an empty INBOX."""
-    return dovecot.add_user(IMAP_PASSWORD)
+    return dovecot.add_user()
 
 
 @pytest.fixture
