@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from runtime.nlu.time import TimeValue, parse_time  # noqa: E402
-from runtime.nlu.time.grains import truncate  # noqa: E402
+from runtime.nlu.time import TimeValue, parse_time
+from runtime.nlu.time.grains import truncate
 
 SKIPPED_SECTIONS = {"latent", "diff"}
 Prediction = tuple[datetime | None, datetime | None, str | None]
@@ -95,8 +95,13 @@ def _share(hits: Iterable[bool]) -> tuple[float, int]:
     return (sum(items) / len(items) if items else float("nan")), len(items)
 
 
-def _report(name: str, records: list[dict[str, object]], preds: list[Prediction],
-            micros: list[float], lenient: bool = False) -> dict[str, float]:
+def _report(
+    name: str,
+    records: list[dict[str, object]],
+    preds: list[Prediction],
+    micros: list[float],
+    lenient: bool = False,
+) -> dict[str, float]:
     scored = [(r, p) for r, p in zip(records, preds, strict=True) if _is_scored(r)]
     overall, n = _share(correct(r, p, lenient) for r, p in scored)
     median = statistics.median(micros)
@@ -109,10 +114,13 @@ def _report(name: str, records: list[dict[str, object]], preds: list[Prediction]
         by_kind[str(record["kind"])].append(hit)
         if record["kind"] != "none":
             by_grain[str(record["grain"])].append(hit)
-    print("   per kind:  " + ", ".join(
-        f"{k} {_share(v)[0]:.1%} ({len(v)})" for k, v in sorted(by_kind.items())))
-    print("   per grain: " + ", ".join(
-        f"{g} {_share(v)[0]:.1%} ({len(v)})" for g, v in sorted(by_grain.items())))
+    print(
+        "   per kind:  " + ", ".join(f"{k} {_share(v)[0]:.1%} ({len(v)})" for k, v in sorted(by_kind.items()))
+    )
+    print(
+        "   per grain: "
+        + ", ".join(f"{g} {_share(v)[0]:.1%} ({len(v)})" for g, v in sorted(by_grain.items()))
+    )
     return {
         "accuracy": overall,
         "intervals": _share(by_kind.get("interval", []))[0],
@@ -130,8 +138,9 @@ def _dateparser(zone: timezone) -> Callable[[dict[str, object]], Prediction] | N
 
     def predict(record: dict[str, object]) -> Prediction:
         ref = datetime.fromisoformat(str(record["ref"]))
-        got = dateparser.parse(str(record["text"]), settings={
-            "RELATIVE_BASE": ref, "PREFER_DATES_FROM": "future"})
+        got = dateparser.parse(
+            str(record["text"]), settings={"RELATIVE_BASE": ref, "PREFER_DATES_FROM": "future"}
+        )
         return (got.replace(tzinfo=None) if got else None), None, None
 
     return predict
@@ -155,13 +164,18 @@ def _parsedatetime(zone: timezone) -> Callable[[dict[str, object]], Prediction] 
 def _write(path: Path, records: list[dict[str, object]], preds: list[Prediction]) -> None:
     with path.open("w", encoding="utf-8") as out:
         for record, (start, end, grain) in zip(records, preds, strict=True):
-            out.write(json.dumps({
-                "id": record.get("id"),
-                "text": record["text"],
-                "start": start.isoformat() if start else None,
-                "end": end.isoformat() if end else None,
-                "grain": grain,
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": record.get("id"),
+                        "text": record["text"],
+                        "start": start.isoformat() if start else None,
+                        "end": end.isoformat() if end else None,
+                        "grain": grain,
+                    }
+                )
+                + "\n"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,14 +183,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", required=True, type=Path)
     parser.add_argument("--predictions", type=Path)
-    parser.add_argument("--groups", choices=("all", "even", "odd"), default="all",
-                        help="keep records whose `group` id is even (development) or odd (held out)")
+    parser.add_argument(
+        "--groups",
+        choices=("all", "even", "odd"),
+        default="all",
+        help="keep records whose `group` id is even (development) or odd (held out)",
+    )
     parser.add_argument("--ref-offset", default="-02:00", help="UTC offset given to naive refs")
     parser.add_argument("--no-peers", action="store_true", help="skip dateparser/parsedatetime")
     args = parser.parse_args(argv)
     zone = _offset(args.ref_offset)
-    records = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines()
-               if line.strip()]
+    records = [
+        json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     for record in records:
         record.setdefault("ref", datetime.now().replace(microsecond=0).isoformat())
     if args.groups != "all":
@@ -193,17 +212,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"predicted {len(records)} records (no answers to score); median {median:.0f} us")
         return 0
     ours = _report("runtime.nlu.time", records, preds, micros)
-    summary = {k: f"{v:.3f}" if k in ("accuracy", "intervals", "none_rejected") else f"{v:.0f}"
-               for k, v in ours.items()}
+    summary = {
+        k: f"{v:.3f}" if k in ("accuracy", "intervals", "none_rejected") else f"{v:.0f}"
+        for k, v in ours.items()
+    }
     peers = {"dateparser": _dateparser(zone), "parsedatetime": _parsedatetime(zone)}
     for name, predict in peers.items():
         if predict is None or args.no_peers:
             continue
         peer_preds, peer_micros = _run(records, predict)
-        got = _report(f"{name} (prediction truncated to the gold grain)", records, peer_preds,
-                      peer_micros, lenient=True)
-        print(f"   ratio: ours/{name} accuracy {ours['accuracy'] / max(got['accuracy'], 1e-9):.2f}x,"
-              f" median time {ours['median_us'] / got['median_us']:.2f}x")
+        got = _report(
+            f"{name} (prediction truncated to the gold grain)", records, peer_preds, peer_micros, lenient=True
+        )
+        print(
+            f"   ratio: ours/{name} accuracy {ours['accuracy'] / max(got['accuracy'], 1e-9):.2f}x,"
+            f" median time {ours['median_us'] / got['median_us']:.2f}x"
+        )
         summary[f"{name}_median_us"] = f"{got['median_us']:.0f}"
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
     return 0

@@ -205,8 +205,9 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 # Words that are times alone only rarely ("may I", "sat down", "a second").
-_WEAK_ALONE = frozenset({"may", "sat", "sun", "mar", "second", "wed", "march", "fall", "spring",
-                         "h", "m", "s", "q", "sec", "min"})
+_WEAK_ALONE = frozenset(
+    {"may", "sat", "sun", "mar", "second", "wed", "march", "fall", "spring", "h", "m", "s", "q", "sec", "min"}
+)
 
 
 def _weak(node: Node, tokens: Sequence[Token], text: str) -> bool:

@@ -8,12 +8,12 @@ the work on any input.
 
 from __future__ import annotations
 
-import opcode
 import itertools
+import opcode
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .tokens import Token
 
@@ -24,6 +24,7 @@ MAX_NODES = 3000
 
 Production = Callable[..., object]
 Transform = Callable[[Any], Any]
+P = TypeVar("P", bound=Production)
 # A scanner finds multi-token lexical items (holiday names): (start, end, cat, value).
 Scanner = Callable[[Sequence[Token]], list[tuple[int, int, str, object]]]
 
@@ -131,10 +132,10 @@ class Grammar:
                 leaves.append((leaf, _compose(inner, outer)))
         return leaves
 
-    def rule(self, out: str, *pattern: str, cost: int = 1) -> Callable[[Production], Production]:
+    def rule(self, out: str, *pattern: str, cost: int = 1) -> Callable[[P], P]:
         """Decorator registering a production for `pattern` -> `out`."""
 
-        def register(prod: Production) -> Production:
+        def register(prod: P) -> P:
             name = prod.__name__.strip("_")
             pure = not _reads_ctx(prod)
             for combo in itertools.product(*(self._leaves(cat) for cat in pattern)):
@@ -264,9 +265,7 @@ def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
     return tuple.__new__(Node, (kids[0].start, kids[-1].end, rule.out, value, rule.name, cost, False))
 
 
-def _lefts(
-    by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int
-) -> list[tuple[Node, ...]]:
+def _lefts(by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int) -> list[tuple[Node, ...]]:
     """Sequences of nodes with categories `cats` ending at token `end`."""
     found = by_end[end].get(cats[-1])
     if not found:

@@ -77,22 +77,17 @@ class Form(NamedTuple):
             and self.holiday is None
         )
 
+    @property
+    def has_time(self) -> bool:
+        """Whether a time-of-day field (or part of day) is constrained."""
+        return self.hour is not None or self.minute is not None or self.pod is not None
+
     def evolve(self, **changes: Any) -> Form:
         """A copy with some fields changed (a faster `_replace`)."""
         values = list(self)
         for name, value in changes.items():
             values[_POSITION[name]] = value
         return tuple.__new__(Form, values)
-
-    @property
-    def has_time(self) -> bool:
-        """Whether a time-of-day field (or part of day) is constrained."""
-        return self.hour is not None or self.minute is not None or self.pod is not None
-
-    @property
-    def is_time_of_day(self) -> bool:
-        """A clock time with no date and no anchor."""
-        return self.hour is not None and not self.has_date and self.span is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +153,13 @@ def _span_inside(inner: Span, outer: Span) -> bool:
 
 def intersect(a: Form, b: Form) -> Form | None:
     """Both constraints at once ("tomorrow" and "at 3pm"); None when they conflict."""
-    merged = []
+    merged: list[Any] = []
     for index in _FIELD_INDEXES:
         va, vb = a[index], b[index]
         if va is not None and vb is not None and va != vb:
             return None
         merged.append(va if va is not None else vb)
+    span: Span | None
     if a.span is not None and b.span is not None:
         if _span_inside(a.span, b.span):
             span, interval = a.span, a.interval
@@ -184,12 +180,19 @@ def intersect(a: Form, b: Form) -> Form | None:
         pod = (lo, hi)
     year, quarter, month, day, weekday, hour, minute, second, holiday = merged
     form = Form(
-        year, quarter, month, day, weekday, hour, minute, second,  # type: ignore[arg-type]
+        year,
+        quarter,
+        month,
+        day,
+        weekday,
+        hour,
+        minute,
+        second,
         h12=a.h12 or b.h12,
         pod=pod,
         span=span,
         alt=a.alt or b.alt,
-        holiday=holiday,  # type: ignore[arg-type]
+        holiday=holiday,
         interval=interval,
         latent=a.latent and b.latent,
         not_immediate=a.not_immediate and b.not_immediate,

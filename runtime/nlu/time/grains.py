@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from .values import GRAINS, Grain
 
@@ -91,8 +91,3 @@ def next_grain(grain: Grain) -> Grain:
         "quarter": "day",
         "year": "month",
     }[grain]  # type: ignore[return-value]
-
-
-def as_date(moment: datetime) -> date:
-    """The calendar date of a datetime."""
-    return moment.date()

@@ -14,8 +14,44 @@ __all__ = ["GRAMMAR", "clock", "concrete", "day_span", "unit_span"]
 GRAMMAR = Grammar()
 
 
-def clock(hour: int, minute: int | None = None, second: int | None = None,
-          latent: bool = False) -> Form | None:
+def _declare_roles(grammar: Grammar) -> None:
+    """Number roles as aliases (they filter and convert, adding no chart nodes); declared
+    before any rule so every pattern that names a role expands to its sources."""
+
+    def whole(n: tuple[int, int]) -> tuple[int, int] | None:
+        return n if n[1] <= 6 else None
+
+    grammar.alias("int", {"num": whole, "numw": lambda n: (n, 0), "tens": lambda n: (n, 0), "intw": None})
+    grammar.alias("count", {"int": lambda n: n[0] if 1 <= n[0] <= 10000 else None, "fewcount": None})
+    grammar.alias(
+        "year",
+        {
+            "num": lambda n: n[0] if n[1] == 4 and 1000 <= n[0] <= 2999 else None,
+            "intw": lambda n: n[0] if 1000 <= n[0] <= 2999 else None,
+        },
+    )
+    grammar.alias("ord", {"ordw": None, "ordx": None})
+    grammar.alias("dom", {"ord": lambda n: n if 1 <= n <= 31 else None, "thedom": None})
+    grammar.alias("domn", {"num": lambda n: n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None, "dom": None})
+    grammar.alias(
+        "mins",
+        {
+            "int": lambda n: n[0] if 1 <= n[0] <= 59 else None,
+            "w:quarter": lambda _: 15,
+            "w:half": lambda _: 30,
+            "minsw": None,
+        },
+    )
+    grammar.alias("nth", {"ord": None, "nthx": None})
+    grammar.alias("dsep", {"p:/": None, "p:-": None, "p:.": None})
+
+
+_declare_roles(GRAMMAR)
+
+
+def clock(
+    hour: int, minute: int | None = None, second: int | None = None, latent: bool = False
+) -> Form | None:
     """A time of day; hours 1-12 without am/pm keep both readings."""
     if not 0 <= hour <= 24 or (minute is not None and not 0 <= minute <= 59):
         return None
@@ -26,8 +62,7 @@ def clock(hour: int, minute: int | None = None, second: int | None = None,
     return Form(hour=hour, minute=minute, second=second, h12=1 <= hour <= 12, latent=latent)
 
 
-def concrete(start: datetime, grain: Grain, interval: bool = False,
-             end: datetime | None = None) -> Form:
+def concrete(start: datetime, grain: Grain, interval: bool = False, end: datetime | None = None) -> Form:
     """A form fixed to one span."""
     return Form(span=Span(start, end or add_grain(start, grain), grain), interval=interval)
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from . import holidays as holiday_dates
 from .forms import Form, Span
-from .grains import add_grain, finer, grain_rank, month_days, truncate
+from .grains import add_grain, month_days, truncate
 from .values import Grain
 
-__all__ = ["Resolved", "form_grain", "resolve_form", "span_of"]
+__all__ = ["Resolved", "form_grain", "resolve_form"]
 
 # How far a search may look for a date that fits (years).
 _HORIZON = 60
@@ -92,8 +92,12 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
         same_year = year == anchor.year
         if same_year:
             # Skip what lies wholly before (or after, going back) the anchor's unit.
-            months = [m for m in months if (m <= anchor.month if past else m >= anchor.month)
-                      or (grain in ("quarter", "year") and not past)]
+            months = [
+                m
+                for m in months
+                if (m <= anchor.month if past else m >= anchor.month)
+                or (grain in ("quarter", "year") and not past)
+            ]
         if past:
             months.reverse()
         for month in months:
@@ -102,7 +106,7 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                 continue
             last = month_days(year, month)
             if form.day is not None:
-                days: Iterator[int] | list[int] = [form.day] if form.day <= last else []
+                days: Iterable[int] = [form.day] if form.day <= last else []
             elif same_year and month == anchor.month:
                 days = range(anchor.day, 0, -1) if past else range(anchor.day, last + 1)
             else:
@@ -193,10 +197,9 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     found: list[Span] = []
     if dgrain is None:
         days: Iterator[date] = _day_walk(first_day, hi, form.past)
-        unit_grain: Grain = "day"
     else:
-        unit_grain = dgrain
-        days = _units(form, dgrain, first_day if not form.past else hi.date(), form.past)  # type: ignore[union-attr]
+        start_day = hi.date() if form.past and hi is not None else first_day
+        days = _units(form, dgrain, start_day, form.past)
     for checked, day in enumerate(days):
         if checked > 4000:
             break
@@ -237,36 +240,3 @@ def _day_walk(first: date, hi: datetime | None, past: bool) -> Iterator[date]:
     for _ in range(800):
         yield day
         day += step
-
-
-def span_of(form: Form, ref: datetime) -> Span | None:
-    """Just the span of a form's first reading."""
-    got = resolve_form(form, ref)
-    return got.span if got is not None else None
-
-
-def shift(span: Span, amount: float, unit: Grain) -> Span:
-    """Move a span by a duration, keeping its grain."""
-    start = add_grain(span.start, unit, amount)
-    return Span(start, add_grain(start, span.grain), span.grain)
-
-
-def round_shift(ref: datetime, amount: float, unit: Grain, grain: Grain) -> Span:
-    """`ref` moved by a duration and truncated to `grain`."""
-    start = truncate(add_grain(ref, unit, amount), grain)
-    return Span(start, add_grain(start, grain), grain)
-
-
-def cover(lo: Span, hi: Span) -> Span:
-    """From the start of `lo` to the end of `hi`, at the finer grain."""
-    return Span(lo.start, hi.end, finer(lo.grain, hi.grain))
-
-
-def coarser(a: Grain, b: Grain) -> bool:
-    """Whether grain a is coarser than b."""
-    return grain_rank(a) > grain_rank(b)
-
-
-def with_fields(form: Form, **changes: object) -> Form:
-    """A copy of a form with some fields changed."""
-    return form.evolve(**changes)  # type: ignore[arg-type]

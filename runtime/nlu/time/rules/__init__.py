@@ -1,7 +1,17 @@
 """Grammar rules, one module per family of forms; importing this package registers them all."""
 
-from . import numbers  # first: the number aliases the other rules use
-from . import clock, dates, durations, holidays, ranges, recurrence, relative, spans, zones
+from . import (
+    clock,
+    dates,
+    durations,
+    holidays,
+    numbers,
+    ranges,
+    recurrence,
+    relative,
+    spans,
+    zones,
+)
 
 __all__ = [
     "clock",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..chart import Ctx
 from ..forms import Form, apply_meridiem
 from ..grammar import GRAMMAR as G
@@ -30,7 +29,7 @@ def _bare_hour(ctx: Ctx, n: Num) -> Form | None:
 
 @G.rule("packed", "num")
 def _packed_clock(ctx: Ctx, n: Num) -> Form | None:
-    """"1030", "730": hour and minute run together; a time only with am/pm or "at"."""
+    """ "1030", "730": hour and minute run together; a time only with am/pm or "at"."""
     if n[1] not in (3, 4):
         return None
     return clock(n[0] // 100, n[0] % 100, latent=True)
@@ -59,7 +58,7 @@ def _h_notation(ctx: Ctx, h: Num, _h: str, m: Num) -> Form | None:
 
 @G.rule("time", "num", "w:h")
 def _h_suffix(ctx: Ctx, h: Num, _h: str) -> Form | None:
-    """"15h": an hour in 24-hour notation, read to the minute."""
+    """ "15h": an hour in 24-hour notation, read to the minute."""
     hour = _hour(h)
     if hour is None:
         return None
@@ -69,7 +68,7 @@ def _h_suffix(ctx: Ctx, h: Num, _h: str) -> Form | None:
 
 @G.rule("time", "int", "int")
 def _spoken_hm(ctx: Ctx, h: Num, m: Num) -> Form | None:
-    """"seven thirty", "3 15": hour then minutes, latent until am/pm or "at"."""
+    """ "seven thirty", "3 15": hour then minutes, latent until am/pm or "at"."""
     hour = _hour(h)
     if hour is None or hour > 12 or not 10 <= m[0] <= 59 or (m[1] not in (0, 2)):
         return None
@@ -100,7 +99,7 @@ def _meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
 
 @G.rule("time", "time", "mer_short")
 def _meridiem_letter(ctx: Ctx, t: Form, mer: str) -> Form | None:
-    """"3:15p": a single letter only after minutes, so "4a" stays a non-time."""
+    """ "3:15p": a single letter only after minutes, so "4a" stays a non-time."""
     if t.minute is None or t.has_date or t.latent:
         return None
     return apply_meridiem(t, mer)
@@ -124,7 +123,7 @@ def _midnight(ctx: Ctx, hour: int) -> Form:
 
 @G.rule("time", "w:at", "time")
 def _at(ctx: Ctx, _a: str, t: Form) -> Form | None:
-    """"at 7": the preposition makes a bare hour a time."""
+    """ "at 7": the preposition makes a bare hour a time."""
     if t.hour is None and t.span is None:
         return None
     return t.evolve(latent=False)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from ..chart import Ctx
 from ..forms import Form, intersect
-from ..grammar import GRAMMAR as G
 from ..grains import month_days
+from ..grammar import GRAMMAR as G
 
 __all__: list[str] = []
 
@@ -30,8 +29,6 @@ def _date(year: int | None, month: int, day: int) -> Form | None:
 
 # --- day of month --------------------------------------------------------------------
 
-G.alias("dom", {"ord": lambda n: n if 1 <= n <= 31 else None, "thedom": None})
-
 
 @G.rule("thedom", "w:the", "ord")
 def _dom_the_ord(ctx: Ctx, _t: str, n: int) -> int | None:
@@ -45,11 +42,12 @@ def _dom_the_num(ctx: Ctx, _t: str, n: Num) -> int | None:
 
 @G.rule("time", "dom")
 def _dom_alone(ctx: Ctx, n: int) -> Form:
-    """"the 1st": the next such day of a month."""
+    """ "the 1st": the next such day of a month."""
     return Form(day=n)
 
 
 # --- names ---------------------------------------------------------------------------
+
 
 @G.rule("time", "dow")
 def _weekday(ctx: Ctx, day: int) -> Form:
@@ -78,7 +76,7 @@ def _day_month(ctx: Ctx, day: int, month: int) -> Form | None:
 
 @G.rule("time", "domn", "w:of", "time")
 def _day_of_time(ctx: Ctx, day: int, _o: str, t: Form) -> Form | None:
-    """"20 of this month", "20th of the previous month"."""
+    """ "20 of this month", "20th of the previous month"."""
     if t.latent or t.day is not None or t.weekday is not None or t.has_time:
         return None
     if t.span is not None and t.span.grain != "month":
@@ -116,7 +114,7 @@ def _year_a_d(ctx: Ctx, year: int, *_: object) -> Form:
 
 @G.rule("time", "w:in", "time")
 def _in(ctx: Ctx, _i: str, t: Form) -> Form | None:
-    """"in March", "in 2014", "in the evening"."""
+    """ "in March", "in 2014", "in the evening"."""
     if t.hour is not None or t.weekday is not None or t.day is not None:
         return None
     return t.evolve(latent=False)
@@ -129,15 +127,16 @@ def _during(ctx: Ctx, _i: str, t: Form) -> Form | None:
 
 @G.rule("time", "w:on", "time")
 def _on(ctx: Ctx, _o: str, t: Form) -> Form | None:
-    """"on 2/15", "on Saturday"."""
+    """ "on 2/15", "on Saturday"."""
     return t if t.has_date or t.span is not None else None
 
 
 # --- numeric dates -------------------------------------------------------------------
 
+
 @G.rule("time", "num", "dsep", "num")
 def _m_d(ctx: Ctx, a: Num, sep: str, b: Num) -> Form | None:
-    """"2/15" (month first), "2014-10" / "2014/10" (year and month)."""
+    """ "2/15" (month first), "2014-10" / "2014/10" (year and month)."""
     if a[1] == 4 and b[1] <= 2 and sep != ".":
         return Form(year=a[0], month=b[0]) if 1 <= b[0] <= 12 else None
     if a[1] > 2 or b[1] > 2 or sep == ".":
@@ -147,7 +146,7 @@ def _m_d(ctx: Ctx, a: Num, sep: str, b: Num) -> Form | None:
 
 @G.rule("time", "num", "dsep", "num", "dsep", "num")
 def _m_d_y(ctx: Ctx, a: Num, s1: str, b: Num, s2: str, c: Num) -> Form | None:
-    """"10/31/1974", "10-31-74", "2015-3-3", "31.10.1974"."""
+    """ "10/31/1974", "10-31-74", "2015-3-3", "31.10.1974"."""
     if s1 != s2:
         return None
     if a[1] == 4:
@@ -160,7 +159,7 @@ def _m_d_y(ctx: Ctx, a: Num, s1: str, b: Num, s2: str, c: Num) -> Form | None:
 
 @G.rule("time", "num", "dsep", "month", "dsep", "num")
 def _d_mon_y(ctx: Ctx, d: Num, s1: str, month: int, s2: str, y: Num) -> Form | None:
-    """"31/Oct/1974", "31-Oct-74"."""
+    """ "31/Oct/1974", "31-Oct-74"."""
     year = _year(y)
     if s1 != s2 or year is None or d[1] > 2:
         return None
@@ -169,7 +168,7 @@ def _d_mon_y(ctx: Ctx, d: Num, s1: str, month: int, s2: str, y: Num) -> Form | N
 
 @G.rule("time", "time", "year")
 def _date_year(ctx: Ctx, t: Form, year: int) -> Form | None:
-    """"march 3 2015", "31st Oct 1974", "thanksgiving 2014"."""
+    """ "march 3 2015", "31st Oct 1974", "thanksgiving 2014"."""
     if t.year is not None or t.hour is not None or t.span is not None:
         return None
     if t.month is None and t.holiday is None and t.quarter is None:
@@ -184,7 +183,7 @@ def _date_comma_year(ctx: Ctx, t: Form, _c: str, year: int) -> Form | None:
 
 @G.rule("time", "time", "p:,", "time")
 def _comma(ctx: Ctx, a: Form, _c: str, b: Form) -> Form | None:
-    """"Monday, Feb 18", "Jul 18, Fri"."""
+    """ "Monday, Feb 18", "Jul 18, Fri"."""
     if a.latent or b.latent:
         return None
     return intersect(a, b)

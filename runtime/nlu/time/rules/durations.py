@@ -39,7 +39,7 @@ def _fortnights(ctx: Ctx, n: Num, days: int) -> Duration:
 
 @G.rule("dur", "fewcount", "unit")
 def _few_units(ctx: Ctx, n: int, unit: Grain) -> Duration:
-    """"a couple of hours", "a few days"."""
+    """ "a couple of hours", "a few days"."""
     return Duration(n, unit)
 
 
@@ -77,11 +77,11 @@ def _fraction_unit(ctx: Ctx, f: float, unit: Grain) -> Duration | None:
 
 @G.rule("dur", "num", "p:'")
 def _minutes_mark(ctx: Ctx, n: Num, _m: str) -> Duration:
-    """"15'" is fifteen minutes."""
+    """ "15'" is fifteen minutes."""
     return Duration(n[0], "minute")
 
 
-@G.rule("dur", "num", "p:\"")
+@G.rule("dur", "num", 'p:"')
 def _seconds_mark(ctx: Ctx, n: Num, _m: str) -> Duration:
     return Duration(n[0], "second")
 
@@ -115,7 +115,7 @@ def _in(ctx: Ctx, _i: str, d: Duration) -> Form:
 
 @G.rule("time", "w:in", "num")
 def _in_minutes(ctx: Ctx, _i: str, n: Num) -> Form | None:
-    """"in 15": a bare count after "in" is minutes."""
+    """ "in 15": a bare count after "in" is minutes."""
     return _shifted(ctx, Duration(n[0], "minute"), 1) if 1 <= n[0] <= 59 else None
 
 
@@ -144,7 +144,7 @@ def _moved(t: Form, ctx: Ctx, d: Duration, sign: int) -> Form | None:
 
 @G.rule("time", "dur", "w:from", "time", cost=2)
 def _from_time(ctx: Ctx, d: Duration, _f: str, t: Form) -> Form | None:
-    """"3 years from today", "a year from christmas"."""
+    """ "3 years from today", "a year from christmas"."""
     return None if t.latent else _moved(t, ctx, d, 1)
 
 
@@ -159,6 +159,7 @@ def _before_time(ctx: Ctx, d: Duration, _f: str, t: Form) -> Form | None:
 
 
 # --- counted weekdays: "3 fridays from now", "2 thursdays ago" -----------------------
+
 
 def _nth_weekday(ctx: Ctx, n: Num, day: int, sign: int) -> Form | None:
     if not 1 <= n[0] <= 520:
@@ -180,6 +181,7 @@ def _dows_ago(ctx: Ctx, n: Num, day: int, _a: str) -> Form | None:
 
 
 # --- counted units: "upcoming 2 weeks", "next 3 days", "last 2 seconds" --------------
+
 
 def _unit_ahead(ctx: Ctx, n: int, unit: Grain) -> Form:
     start = add_grain(truncate(ctx.ref, unit), unit, n)
@@ -254,6 +256,7 @@ def _after_dur(ctx: Ctx, _a: str, d: Duration) -> Open:
 
 
 # --- a time and a length: "4pm for 30 mins", "for 10 days from 18th Dec" --------------
+
 
 def _lasting(ctx: Ctx, t: Form, d: Duration) -> Range | None:
     if t.latent:

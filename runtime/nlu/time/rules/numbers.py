@@ -10,30 +10,6 @@ __all__: list[str] = []
 Num = tuple[int, int]  # value, count of digits (0 for words)
 
 
-# "int" is any whole number, in digits or words; the others are numbers in a role.
-# Aliases only filter and convert, so numbers add few nodes to the chart.
-G.alias("int", {
-    "num": lambda n: n if n[1] <= 6 else None,
-    "numw": lambda n: (n, 0),
-    "tens": lambda n: (n, 0),
-    "intw": None,
-})
-G.alias("count", {"int": lambda n: n[0] if 1 <= n[0] <= 10000 else None, "fewcount": None})
-G.alias("year", {
-    "num": lambda n: n[0] if n[1] == 4 and 1000 <= n[0] <= 2999 else None,
-    "intw": lambda n: n[0] if 1000 <= n[0] <= 2999 else None,
-})
-G.alias("domn", {"num": lambda n: n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None, "dom": None})
-G.alias("mins", {
-    "int": lambda n: n[0] if 1 <= n[0] <= 59 else None,
-    "w:quarter": lambda _: 15,
-    "w:half": lambda _: 30,
-    "minsw": None,
-})
-G.alias("ord", {"ordw": None, "ordx": None})
-G.alias("dsep", {"p:/": None, "p:-": None, "p:.": None})
-
-
 @G.rule("intw", "tens", "numw")
 def _tens_units(ctx: Ctx, tens: int, unit: int) -> Num | None:
     return (tens + unit, 0) if 1 <= unit <= 9 else None

@@ -6,7 +6,6 @@ of July", "after 5pm", "before noon", "by 2pm", "ASAP".
 
 from __future__ import annotations
 
-
 from ..chart import Ctx
 from ..forms import Form, Open, Range, apply_meridiem, intersect
 from ..grains import truncate
@@ -78,6 +77,7 @@ def _later_than(ctx: Ctx, *parts: object) -> Range | None:
 
 # --- day-of-month ranges: "13-15 July", "from the 13th to the 15th of July" ----------
 
+
 @G.rule("days", "domn", "p:-", "domn")
 def _days_dash(ctx: Ctx, a: int, _d: str, b: int) -> tuple[int, int] | None:
     return (a, b) if a < b else None
@@ -111,7 +111,7 @@ def _days_of_month(ctx: Ctx, days: tuple[int, int], _o: str, t: Form) -> Range |
 
 @G.rule("range", "time", "p:-", "domn")
 def _month_day_dash(ctx: Ctx, t: Form, _d: str, day: int) -> Range | None:
-    """"July 13-15"."""
+    """ "July 13-15"."""
     if t.month is None or t.day is None or t.has_time or day <= t.day:
         return None
     return Range(t, t.evolve(day=day))
@@ -123,6 +123,7 @@ def _month_day_to(ctx: Ctx, t: Form, _d: str, day: int) -> Range | None:
 
 
 # --- a range on a day: "9:30 - 11:00 on Thursday", "Thursday from 9:30 to 11:00" -----
+
 
 def _on_day(r: Range, t: Form) -> Range | None:
     if r.lo.has_date or r.hi.has_date or t.latent:
@@ -152,6 +153,7 @@ def _about_range(ctx: Ctx, _a: str, r: Range) -> Range:
 
 
 # --- open intervals ------------------------------------------------------------------
+
 
 def _open(t: Form, after: bool) -> Open | None:
     if t.latent and t.hour is None:
@@ -186,7 +188,7 @@ def _until(ctx: Ctx, word: str, t: Form) -> Open | None:
 
 @G.rule("open", "w:by", "time")
 def _by(ctx: Ctx, _b: str, t: Form) -> Open | None:
-    """"by 2pm": from now until then."""
+    """ "by 2pm": from now until then."""
     if t.latent and t.hour is None:
         return None
     return Open(t.evolve(latent=False), after=False, from_now=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..chart import Ctx
 from ..forms import Form, Recur, intersect
 from ..grammar import GRAMMAR as G
@@ -11,10 +10,24 @@ from ..values import Grain
 __all__: list[str] = []
 
 Num = tuple[int, int]
-_FREQ = {"second": "SECONDLY", "minute": "MINUTELY", "hour": "HOURLY", "day": "DAILY",
-         "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
-_ADVERBS = {"hourly": "HOURLY", "daily": "DAILY", "nightly": "DAILY", "weekly": "WEEKLY",
-            "monthly": "MONTHLY", "yearly": "YEARLY", "annually": "YEARLY"}
+_FREQ = {
+    "second": "SECONDLY",
+    "minute": "MINUTELY",
+    "hour": "HOURLY",
+    "day": "DAILY",
+    "week": "WEEKLY",
+    "month": "MONTHLY",
+    "year": "YEARLY",
+}
+_ADVERBS = {
+    "hourly": "HOURLY",
+    "daily": "DAILY",
+    "nightly": "DAILY",
+    "weekly": "WEEKLY",
+    "monthly": "MONTHLY",
+    "yearly": "YEARLY",
+    "annually": "YEARLY",
+}
 
 
 @G.rule("recur", "every", "unit")
@@ -52,7 +65,7 @@ def _weekdays(ctx: Ctx, _w: str) -> Recur:
 
 @G.rule("recur", "every", "pod")
 def _every_pod(ctx: Ctx, _e: str, pod: tuple[int, int]) -> Recur:
-    """"every morning": daily, at the part of day."""
+    """ "every morning": daily, at the part of day."""
     return Recur("DAILY", 1, Form(pod=pod))
 
 
@@ -98,5 +111,5 @@ def _recur_on(ctx: Ctx, r: Recur, _a: str, t: Form) -> Recur | None:
 
 @G.rule("recur", "time", "recur")
 def _time_recur(ctx: Ctx, t: Form, r: Recur) -> Recur | None:
-    """"at 9 every monday"."""
+    """ "at 9 every monday"."""
     return _at(r, t) if t.hour is not None else None

@@ -22,14 +22,22 @@ _UNITS = ("week", "month", "quarter", "year", "day")
 
 # --- how adjacent times combine ------------------------------------------------------
 
+
 def _combine(a: Form, b: Form) -> Form | None:
     if a.latent and b.latent:
         return None
     # A bare number is an hour only next to a day ("9 tomorrow"), not a month or year.
     for bare, other in ((a, b), (b, a)):
-        if bare.latent and bare.hour is not None and not (
-            other.day is not None or other.weekday is not None or other.pod is not None
-            or other.holiday is not None or (other.span is not None and other.span.grain == "day")
+        if (
+            bare.latent
+            and bare.hour is not None
+            and not (
+                other.day is not None
+                or other.weekday is not None
+                or other.pod is not None
+                or other.holiday is not None
+                or (other.span is not None and other.span.grain == "day")
+            )
         ):
             return None
     return intersect(a, b)
@@ -52,7 +60,7 @@ def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
 
 @G.rule("time", "about", "time")
 def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
-    """"around next tuesday", "about 7": approximations read as the time."""
+    """ "around next tuesday", "about 7": approximations read as the time."""
     if t.latent and t.hour is None:
         return None
     return t.evolve(latent=False)
@@ -60,12 +68,16 @@ def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
 
 @G.rule("time", "w:for", "time")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
-    """"for a quarter past 3pm", "set an alarm for 7"."""
-    return t.evolve(latent=False) if t.hour is not None and t.minute is not None or (
-        t.hour is not None and not t.latent) else None
+    """ "for a quarter past 3pm", "set an alarm for 7"."""
+    return (
+        t.evolve(latent=False)
+        if (t.hour is not None and t.minute is not None) or (t.hour is not None and not t.latent)
+        else None
+    )
 
 
 # --- now, today, tomorrow ------------------------------------------------------------
+
 
 @G.rule("time", "w:now")
 def _now(ctx: Ctx, _n: str) -> Form:
@@ -99,7 +111,7 @@ def _dayrel(ctx: Ctx, offset: int) -> Form:
 
 @G.rule("time", "w:day", "w:after", "time")
 def _day_after(ctx: Ctx, _d: str, _a: str, t: Form) -> Form | None:
-    """"the day after tomorrow"."""
+    """ "the day after tomorrow"."""
     if t.span is None or t.span.grain != "day":
         return None
     return concrete(t.span.start + timedelta(days=1), "day")
@@ -114,7 +126,7 @@ def _day_before(ctx: Ctx, _d: str, _b: str, t: Form) -> Form | None:
 
 @G.rule("time", "pod")
 def _pod(ctx: Ctx, pod: tuple[int, int]) -> Form:
-    """"morning" alone is latent; with a day ("monday morning") it is an interval."""
+    """ "morning" alone is latent; with a day ("monday morning") it is an interval."""
     return Form(pod=pod, interval=True, latent=True)
 
 
@@ -140,11 +152,12 @@ def _at_pod(ctx: Ctx, _i: str, pod: tuple[int, int]) -> Form:
 
 @G.rule("time", "w:in", "w:the", "mer")
 def _in_the_mer(ctx: Ctx, _i: str, _t: str, mer: str) -> Form:
-    """"from 3 to 4 in the PM"."""
+    """ "from 3 to 4 in the PM"."""
     return Form(pod=(0, 12) if mer == "am" else (12, 24), interval=True)
 
 
 # --- this / next / last --------------------------------------------------------------
+
 
 @G.rule("time", "this", "unit")
 def _this_unit(ctx: Ctx, _t: str, unit: str) -> Form | None:
@@ -163,14 +176,14 @@ def _last_unit(ctx: Ctx, _t: str, unit: str) -> Form | None:
 
 @G.rule("time", "this", "dow")
 def _this_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
-    """"this monday": the coming one (today counts)."""
+    """ "this monday": the coming one (today counts)."""
     got = resolve_form(Form(weekday=day), ctx.ref)
     return concrete(got.span.start, "day") if got else None
 
 
 @G.rule("time", "next", "dow")
 def _next_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
-    """"next wednesday": that day of next week; when a nearer one is still to come this
+    """ "next wednesday": that day of next week; when a nearer one is still to come this
     week (said on a Monday), that nearer day is the other reading."""
     next_week = truncate(ctx.ref, "week") + timedelta(days=7)
     primary = concrete(next_week + timedelta(days=day), "day")
@@ -188,7 +201,7 @@ def _last_dow(ctx: Ctx, _t: str, day: int) -> Form | None:
 
 @G.rule("time", "dow", "w:after", "next")
 def _dow_after_next(ctx: Ctx, day: int, _a: str, _n: str) -> Form | None:
-    """"wednesday after next": the second one from tomorrow."""
+    """ "wednesday after next": the second one from tomorrow."""
     got = resolve_form(Form(weekday=day, not_immediate=True), ctx.ref)
     if got is None:
         return None
@@ -197,8 +210,8 @@ def _dow_after_next(ctx: Ctx, day: int, _a: str, _n: str) -> Form | None:
 
 @G.rule("time", "next", "time")
 def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
-    """"next March", "next boss's day": the first one after the current one."""
-    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+    """ "next March", "next boss's day": the first one after the current one."""
+    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
         return None
     got = resolve_form(t.evolve(not_immediate=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -206,8 +219,8 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 
 @G.rule("time", "last", "time")
 def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
-    """"last easter", "last chinese new year"."""
-    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+    """ "last easter", "last chinese new year"."""
+    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
         return None
     got = resolve_form(t.evolve(past=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -215,12 +228,12 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 
 @G.rule("time", "this", "time")
 def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
-    if t.month is None and t.holiday is None or t.span is not None or t.year is not None:
+    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
         return None
     return t.evolve(latent=False)
 
 
 @G.rule("time", "w:from", "last", "unit")
 def _from_last_unit(ctx: Ctx, _f: str, _l: str, unit: str) -> Form | None:
-    """"sunday from last week"."""
+    """ "sunday from last week"."""
     return _last_unit(ctx, _l, unit)

@@ -22,6 +22,7 @@ Season = tuple[int, int, int, int]
 
 # --- weekends ------------------------------------------------------------------------
 
+
 def _weekend_from(friday: date, tz: object) -> Form:
     start = datetime(friday.year, friday.month, friday.day, 18, tzinfo=tz)  # type: ignore[arg-type]
     return concrete(start, "hour", interval=True, end=start + timedelta(hours=54))
@@ -58,6 +59,7 @@ def _last_weekend(ctx: Ctx, _t: str, _w: str) -> Form:
 
 
 # --- seasons -------------------------------------------------------------------------
+
 
 def _season_span(year: int, season: Season, tz: object) -> Span:
     m1, d1, m2, d2 = season
@@ -131,6 +133,7 @@ def _last_season(ctx: Ctx, _t: str, _s: str) -> Form:
 
 # --- quarters ------------------------------------------------------------------------
 
+
 @G.rule("time", "ord", "unit")
 def _nth_quarter(ctx: Ctx, n: int, unit: Grain) -> Form | None:
     return Form(quarter=n) if unit == "quarter" and 1 <= n <= 4 else None
@@ -138,7 +141,7 @@ def _nth_quarter(ctx: Ctx, n: int, unit: Grain) -> Form | None:
 
 @G.rule("time", "num", "w:q", "num")
 def _year_q(ctx: Ctx, y: Num, _q: str, n: Num) -> Form | None:
-    """"2018Q4", "18q4"."""
+    """ "2018Q4", "18q4"."""
     year = y[0] if y[1] == 4 else (2000 + y[0] if y[1] == 2 else None)
     if year is None or not 1 <= n[0] <= 4:
         return None
@@ -146,6 +149,7 @@ def _year_q(ctx: Ctx, y: Num, _q: str, n: Num) -> Form | None:
 
 
 # --- beginning, middle and end of a stretch ------------------------------------------
+
 
 def _part(span: Span, which: str) -> Form | None:
     """The first, middle or last stretch of a week, month or year."""
@@ -210,19 +214,19 @@ def _at_which(ctx: Ctx, _t: str, which: str) -> str:
 
 @G.rule("time", "which", "w:of", "time")
 def _which_of(ctx: Ctx, which: str, _o: str, t: Form) -> Form | None:
-    """"end of April", "beginning of this week"."""
+    """ "end of April", "beginning of this week"."""
     return _part_of(ctx, which, t)
 
 
 @G.rule("time", "which", "time")
 def _which_time(ctx: Ctx, which: str, t: Form) -> Form | None:
-    """"late March", "mid 2014"."""
+    """ "late March", "mid 2014"."""
     return _part_of(ctx, which, t)
 
 
 @G.rule("time", "which", "w:of", "unit")
 def _which_of_unit(ctx: Ctx, which: str, _o: str, unit: Grain) -> Form | None:
-    """"end of month": the current one."""
+    """ "end of month": the current one."""
     if unit not in ("week", "month", "year"):
         return None
     span = unit_span(ctx, unit, 0).span
@@ -239,8 +243,14 @@ def _which_of_year(ctx: Ctx, which: str, _o: str, _y: str) -> Form | None:
     return _which_of_unit(ctx, which, _o, "year")
 
 
-_ACRONYMS = {"eom": ("end", "month"), "bom": ("begin", "month"), "eoy": ("end", "year"),
-             "boy": ("begin", "year"), "eow": ("end", "week"), "bow": ("begin", "week")}
+_ACRONYMS = {
+    "eom": ("end", "month"),
+    "bom": ("begin", "month"),
+    "eoy": ("end", "year"),
+    "boy": ("begin", "year"),
+    "eow": ("end", "week"),
+    "bow": ("begin", "week"),
+}
 
 
 def _acronym(ctx: Ctx, word: str) -> Form | None:
@@ -253,6 +263,7 @@ for _word in _ACRONYMS:
 
 
 # --- the nth of something inside a stretch -------------------------------------------
+
 
 def _container(ctx: Ctx, t: Form) -> Span | None:
     if t.latent and t.year is None:
@@ -274,9 +285,6 @@ def _pick(items: list[datetime], n: int) -> datetime | None:
     """The nth item (1-based); negative counts from the end."""
     index = n - 1 if n > 0 else n
     return items[index] if -len(items) <= index < len(items) else None
-
-
-G.alias("nth", {"ord": None, "nthx": None})
 
 
 @G.rule("nthx", "w:the", "nth")
@@ -355,7 +363,7 @@ def _nth_weekend_in(ctx: Ctx, n: int, _w: str, _o: str, t: Form) -> Form | None:
 
 @G.rule("time", "nth", "dow", "w:after", "time", cost=2)
 def _nth_dow_after(ctx: Ctx, n: int, day: int, _a: str, t: Form) -> Form | None:
-    """"third tuesday after christmas 2014"."""
+    """ "third tuesday after christmas 2014"."""
     if n < 1 or t.latent:
         return None
     got = resolve_form(t, ctx.ref)
@@ -369,7 +377,7 @@ def _nth_dow_after(ctx: Ctx, n: int, day: int, _a: str, t: Form) -> Form | None:
 
 @G.rule("time", "w:week", "w:of", "time", cost=2)
 def _week_of(ctx: Ctx, _w: str, _o: str, t: Form) -> Form | None:
-    """"the week of october 7th": the week that day is in."""
+    """ "the week of october 7th": the week that day is in."""
     if t.day is None and t.holiday is None:
         return None
     got = resolve_form(t, ctx.ref)
@@ -377,6 +385,7 @@ def _week_of(ctx: Ctx, _w: str, _o: str, t: Form) -> Form | None:
 
 
 # --- the closest one: "the closest xmas to today", "the second closest Mon to Oct 5th" --
+
 
 def _occurrences(form: Form, ctx: Ctx, after: datetime, count: int, past: bool) -> list[Span]:
     """Up to `count` spans fitting `form`, going forward from `after` (or back)."""
