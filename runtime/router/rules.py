@@ -484,20 +484,20 @@ _BUILDERS: dict[str, Callable[[_Clause], Built]] = {
 def _clauses(text: str) -> list[tuple[str, Analysis]]:
     """Clauses with their analyses; a clause that asks nothing joins a neighbour."""
     found: list[tuple[str, Analysis]] = []
-    pending = ""
+    pending: tuple[str, Analysis] | None = None
     for start, end in split_clauses(text):
-        piece = f"{pending} {text[start:end]}" if pending else text[start:end]
+        piece = f"{pending[0]} {text[start:end]}" if pending else text[start:end]
         analysis = analyze(piece)
         if analysis.intent != NONE:
             found.append((piece, analysis))
-            pending = ""
+            pending = None
         elif found:
             merged = f"{found[-1][0]} {piece}"
             found[-1] = (merged, analyze(merged))
         else:
-            pending = piece
+            pending = (piece, analysis)
     if pending:
-        found.append((pending, analyze(pending)))
+        found.append(pending)
     return found
 
 

@@ -37,4 +37,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens of `text`, lower-cased, with curly apostrophes made straight."""
+    lowered = text.lower().replace("’", "'")
+    if len(lowered) == len(text):  # one character per character: spans carry over
+        return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lowered)]
     return [Token(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]

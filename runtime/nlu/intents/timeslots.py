@@ -183,6 +183,23 @@ def _date_end(words: list[str], i: int) -> int:
     return i
 
 
+_STARTERS = (
+    frozenset(
+        {"every", "rest", "end", "start", "beginning", "middle", "the", "in", "within", "a", "an", "past"}
+    )
+    | FREQUENCY_WORDS
+    | _DEICTIC
+    | _DAY_NAMES
+    | WEEKDAYS
+    | MONTHS
+    | NUMBER_WORDS
+    | ORDINALS
+    | TIME_OF_DAY
+    | _HOLIDAY_FIRST
+    | {"weekend", "weekends", "day", "one"}
+)
+
+
 def _unit_kind(unit: str) -> str:
     """Minutes and hours make a time; days and longer make a date."""
     return "time" if unit.startswith(("minute", "hour", "second")) else "date"
@@ -303,6 +320,12 @@ def tag_times(tokens: list[Token]) -> list[TimeSlot]:
     words = [t.word for t in tokens]
     found: list[TimeSlot] = []
     i = 0
-    while i < len(words):
-        i = _tag_at(words, i, found)
+    n = len(words)
+    while i < n:
+        word = words[i]
+        # Most words can start no time expression: skip them cheaply.
+        if word in _STARTERS or word[:1].isdigit() or _base(word) in _STARTERS:
+            i = _tag_at(words, i, found)
+        else:
+            i += 1
     return found
