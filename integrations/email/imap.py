@@ -222,7 +222,7 @@ class ImapAdapter(MailReader[ImapConfig]):
         """Messages in one folder matching every criterion, newest first."""
 
         async def search(client: IMAP4) -> MessageList:
-            await self._select(client, params.folder)
+            await self._select(client, params.folder, fresh=True)
             criteria, local = self._criteria(params)
             uids = _search_uids(_ok("SEARCH", await client.uid_search(*criteria, charset=None)))
             window = sorted(uids, reverse=True)[: max(_MAX_CANDIDATES, params.limit * 5)]
@@ -313,6 +313,9 @@ class ImapAdapter(MailReader[ImapConfig]):
         if not ref.id.isdigit() or int(ref.id) == 0:
             raise NotFound(f"no message {ref.id!r} in folder {ref.folder!r} (ids are IMAP UIDs)")
         items = [i for i in await self._fetch(client, ref.id, part) if i.uid == ref.id]
+        if not items:  # perhaps it arrived after the folder was selected: look again
+            await self._select(client, ref.folder, fresh=True)
+            items = [i for i in await self._fetch(client, ref.id, part) if i.uid == ref.id]
         if not items:
             raise NotFound(f"no message {ref.id!r} in folder {ref.folder!r}")
         return items[0]
@@ -325,8 +328,9 @@ class ImapAdapter(MailReader[ImapConfig]):
             return [_Fetched(meta=line, literal=b"").finish() for line in lines]
         return _fetched(response)
 
-    async def _select(self, client: IMAP4, folder: str) -> None:
-        if self._selected == folder:
+    async def _select(self, client: IMAP4, folder: str, *, fresh: bool = False) -> None:
+        """Select `folder`; `fresh` selects again so that mail delivered since is seen."""
+        if self._selected == folder and not fresh:
             return
         response = await client.select(_quoted(encode_folder(folder)))
         if response.result != "OK":

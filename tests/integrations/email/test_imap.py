@@ -226,3 +226,18 @@ class TestImapConnection:
         await asyncio.to_thread(dovecot.kick, filled)
         assert len(await search(adapter)) == 4
         assert dovecot.logins(filled) == 2
+
+
+class TestImapNewMail:
+    """Mail that arrives while the adapter is connected."""
+
+    async def test_new_mail_is_seen_on_a_kept_connection(
+        self, dovecot: DovecotPeer, filled: MailUser, make_imap: Make
+    ) -> None:
+        """A message delivered after the folder was selected is found and fetched on the same connection."""
+        adapter = make_imap(filled)
+        assert len(await search(adapter)) == 4
+        dovecot.deliver(filled, raw("Just in", when=DAY.replace(hour=18)))
+        (summary,) = (await adapter.search_messages(MessageQuery(subject="Just in"), CallContext())).messages
+        assert (await adapter.get_message(MessageRef(id=summary.id), CallContext())).subject == "Just in"
+        assert dovecot.logins(filled) == 1
