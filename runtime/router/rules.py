@@ -107,7 +107,7 @@ Built = dict[str, Any] | Clarification
 def _written_address(said: str) -> str:
     """An address as written: "ana at gmail dot com" -> "ana@gmail.com"."""
     if "@" in said:
-        return said
+        return "".join(said.replace(" dot ", ".").split())
     local, _, domain = said.partition(" at ")
     return f"{local.strip()}@{'.'.join(p.strip() for p in domain.split(' dot '))}"
 

@@ -75,6 +75,8 @@ _EVENT_EXCLUDED = wordset("event events date visit deadline show")
 _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
 # What a person has that a request may ask about: "john's phone number", "ana's email".
 _BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
+_ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping")
+_SENDING_VERBS = wordset("send sent write wrote email emailed reply replied message messaged call called")
 _TOP_DOMAINS = wordset("com org net edu gov io co uk de fr in info biz")
 _TASK_CUES = wordset("remind reminder remember tell")
 _TASK_STOPS = wordset(
@@ -105,8 +107,12 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         if words[i] in {"my", "our"} and i + 1 < n:
             end = _relation_at(words, i + 1)
-            if end > i + 1:
+            # "my doctor appointment" is an appointment, not the doctor
+            if end > i + 1 and not (end < n and words[end] in EVENT_NOUNS):
                 out.append(("relation", i + 1, end))
+                # "my friend rohit": the name that follows the relation
+                if end < n and free[end] and _name_like(words[end]):
+                    out.append(("person", end, end + 1))
             continue
         if words[i] == "the" and i > 0 and words[i - 1] in _PERSON_TRIGGERS and i + 1 < n:
             end = _relation_at(words, i + 1)
@@ -114,14 +120,22 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                 out.append(("relation", i, end))
             continue
         if "@" in words[i]:
-            out.append(("email_address", i, i + 1))
+            out.append(("email_address", i, _dotted_end(words, i + 1)))
             continue
         spoken = _spoken_address_end(words, i)
         if spoken > i:
             out.append(("email_address", i, spoken))
             continue
-        starts_name = (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1)) or (
-            i == 1 and words[0] in {"email", "mail", "message", "tell", "call", "text"}
+        starts_name = (
+            (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1))
+            or (i == 1 and words[0] in _ADDRESSING_VERBS)
+            # "did mike send me an email", "has ana replied"
+            or (
+                i > 0
+                and words[i - 1] in {"did", "has", "have"}
+                and words[i + 1 : i + 2] != []
+                and words[i + 1] in _SENDING_VERBS
+            )
         )
         if starts_name and _relation_at(words, i) > i:
             out.append(("relation", i, _relation_at(words, i)))
@@ -141,6 +155,13 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             while j + 1 < n and words[j] == "and" and _name_like(words[j + 1]) and free[j + 1]:
                 out.append(("person", j + 1, j + 2))
                 j += 2
+
+
+def _dotted_end(words: list[str], i: int) -> int:
+    """End of " dot com"-style parts read after an address ("ana@gmail dot com")."""
+    while i + 1 < len(words) and words[i] == "dot" and words[i + 1].isalnum():
+        i += 2
+    return i
 
 
 def _spoken_address_end(words: list[str], i: int) -> int:
@@ -164,12 +185,12 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
     for i, word in enumerate(words):
         if not free[i]:
             continue
-        if word in MEAL_WORDS:
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in MEAL_WORDS and nxt not in EVENT_NOUNS:
             out.append(("meal_type", i, i + 1))
             continue
-        if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED:
+        if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED or word in RELATIONS:
             continue
-        nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt in EVENT_NOUNS and nxt not in _EVENT_EXCLUDED and free[i + 1]:
             continue  # "marriage anniversary": the head is the last noun
         if word == "call" and (i == 0 or words[i - 1] in {"up", "to"}):

@@ -129,7 +129,7 @@ RELATIONS = wordset(
     "grandfather granny grandparents boss manager supervisor friend friends colleague "
     "colleagues coworker coworkers co-worker co-workers team teammates family landlord "
     "doctor dentist teacher assistant secretary neighbor neighbour roommate cfo ceo cto "
-    "coo vp director lawyer accountant client clients"
+    "coo vp director lawyer accountant client clients therapist physio vet coach trainer"
 )
 
 # Words that mark a request as another assistant's business, unless a strong anchor

@@ -11,7 +11,7 @@ __all__ = ["Token", "tokenize"]
 # apostrophe) and digits with their clock punctuation ("3:30", "10am") stay whole, and
 # other punctuation is skipped.
 _TOKEN = re.compile(
-    r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+    r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*"
     r"|\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?(?![\d:])|\d{1,2}\.\d{1,2}\.\d{2,4}"
     r"|\d+(?:[:.]\d\d)?(?:[ap]\.?m\.?|st|nd|rd|th)?"
     r"|[^\W\d_]+(?:['’][^\W\d_]+)*",

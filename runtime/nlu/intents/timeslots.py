@@ -296,9 +296,12 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
         if j < n and words[j] in _UNITS and words[j + 1 : j + 3] == ["from", "now"]:
             found.append(("time", i, j + 3))
             return j + 3
+    if word in {"past", "last"} and nxt in {"hour", "minute", "hours", "minutes"}:
+        found.append(("time", i, i + 2))
+        return i + 2
     if word in TIME_OF_DAY:
         after_day = bool(found) and found[-1][0] == "date" and found[-1][2] == i
-        kind = "time" if word in {"noon", "midnight"} or (word == "night" and after_day) else "timeofday"
+        kind = "time" if word == "night" and after_day else "timeofday"
         found.append((kind, i, i + 1))
         return i + 1
     end = _date_end(words, i)
