@@ -37,6 +37,7 @@ __all__ = ["RuleRouter"]
 
 _GENERIC_EVENTS = wordset("meeting meetings appointment appointments event events call calls")
 _PRONOUNS = frozenset({"her", "him", "them"})
+_REFERS_BACK = frozenset({"it", "that", "them"})
 # A meal names its time of day, so "lunch with Ana on friday" needs no question.
 _MEAL_HOURS = {"breakfast": 8, "brunch": 11, "lunch": 12, "dinner": 19, "supper": 19}
 _OUTPUT_FIELDS = {
@@ -498,7 +499,25 @@ def _clauses(text: str) -> list[tuple[str, Analysis]]:
             pending = (piece, analysis)
     if pending:
         found.append(pending)
-    return found
+    return _moves(found)
+
+
+def _moves(parts: list[tuple[str, Analysis]]) -> list[tuple[str, Analysis]]:
+    """ "cancel my meeting on tuesday and reschedule it for thursday" is one move."""
+    merged: list[tuple[str, Analysis]] = []
+    for piece, analysis in parts:
+        if (
+            merged
+            and merged[-1][1].intent == "event_cancel"
+            and analysis.intent == "event_move"
+            and _REFERS_BACK & set(piece.lower().split())
+        ):
+            text = f"{merged[-1][0]} {piece}"
+            joined = Analysis(text, "event_move", (*merged[-1][1].slots, *analysis.slots))
+            merged[-1] = (text, joined)
+            continue
+        merged.append((piece, analysis))
+    return merged
 
 
 def _combined(text: str, parts: list[tuple[str, Analysis]]) -> Analysis:

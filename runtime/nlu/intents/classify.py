@@ -68,6 +68,8 @@ def _email(cues: Cues, words: list[str]) -> str:
 def _calendar(cues: Cues, has_time: bool) -> str:
     reminder = cues.reminder
     removing = cues.remove_anywhere or (cues.no_longer and cues.act is None)
+    if cues.act is Act.REMOVE and cues.move_anywhere:
+        return "event_move"  # "cancel it and reschedule it for thursday"
     if cues.act is Act.REMOVE or (removing and cues.act is not Act.CREATE):
         return "reminder_cancel" if reminder else "event_cancel"
     if cues.act is Act.MOVE:

@@ -217,6 +217,16 @@ class TestCompound:
         assert reminder.params == {"text": "prepare the slides", "at": at(29, 18)}
         assert reminder.needs == []
 
+    def test_cancel_and_reschedule_it_is_one_move(self) -> None:
+        """ "cancel ... and reschedule it for ..." moves the event instead of deleting it."""
+        agent, action, params = one_step(
+            "cancel my meeting with lisa on friday and reschedule it for thursday at 2pm"
+        )
+        assert (agent, action) == ("scheduler", "reschedule_event")
+        assert params["query"] == "lisa"
+        assert (params["start"], params["end"]) == (at(27, 0), at(28, 0))
+        assert params["new_start"] == at(26, 14)
+
     def test_names_joined_by_and_stay_one_clause(self) -> None:
         """ "with Ana and Tom" is one meeting with two people, not two steps."""
         _, _, params = one_step("schedule a meeting with Ana and Tom tomorrow at 11am")
