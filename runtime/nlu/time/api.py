@@ -204,19 +204,31 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+# Words that also work as adjectives: "monthly groceries" is not a recurrence.
+_ADJECTIVAL = frozenset({"hourly", "daily", "nightly", "weekly", "monthly", "yearly", "annually"})
 # Words that are times alone only rarely ("may I", "sat down", "a second").
 _WEAK_ALONE = frozenset(
     {"may", "sat", "sun", "mar", "second", "wed", "march", "fall", "spring", "h", "m", "s", "q", "sec", "min"}
 )
 
 
-def _weak(node: Node, tokens: Sequence[Token], text: str) -> bool:
-    if node.end - node.start == 1 and tokens[node.start].text in _WEAK_ALONE:
-        return True
-    if node.rule == "for_time" and node.end < len(tokens):
-        after = tokens[node.end]
-        return after.text.isalpha() and not any(c in _VOCAB for c, _ in after.cats[:-1])
-    return False
+def _plain_word(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the token at `index` is an ordinary word (no part of any time)."""
+    return index < len(tokens) and tokens[index].text.isalpha() and not _relevant(tokens[index])
+
+
+def _weak(node: Node, tokens: Sequence[Token], offset: int) -> bool:
+    """Matches that are more likely something else: a lone "may", "monthly groceries",
+    "a table for 2 people"."""
+    first = tokens[offset + node.start].text
+    after = offset + node.end
+    if node.end - node.start == 1:
+        if first in _WEAK_ALONE:
+            return True
+        if first in _ADJECTIVAL and _plain_word(tokens, after):
+            return True
+    # "for 7" is a time at the end of a clause, not before a noun or unit ("for 2 weeks").
+    return node.rule == "for_time" and after < len(tokens) and tokens[after].text.isalpha()
 
 
 def find_times(text: str, ref: datetime) -> list[TimeMatch]:
@@ -228,7 +240,8 @@ def find_times(text: str, ref: datetime) -> list[TimeMatch]:
     matches: list[TimeMatch] = []
     for lo, hi in _segments(tokens):
         seg_lo, seg_hi = _trim(tokens[lo:hi])
-        part = tokens[lo + seg_lo : lo + seg_hi]
+        offset = lo + seg_lo
+        part = tokens[offset : lo + seg_hi]
         if not part:
             continue
         nodes = [n for n in GRAMMAR.parse(part, ctx) if n.cat in _TOP]
@@ -237,7 +250,7 @@ def find_times(text: str, ref: datetime) -> list[TimeMatch]:
         for node in nodes:
             if any(node.start < e and s < node.end for s, e in taken):
                 continue
-            if _weak(node, part, text):
+            if _weak(node, tokens, offset):
                 continue
             value = to_value(node.value, ref)
             if value is None:

@@ -32,7 +32,15 @@ def _declare_roles(grammar: Grammar) -> None:
     )
     grammar.alias("ord", {"ordw": None, "ordx": None})
     grammar.alias("dom", {"ord": lambda n: n if 1 <= n <= 31 else None, "thedom": None})
-    grammar.alias("domn", {"num": lambda n: n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None, "dom": None})
+    grammar.alias(
+        "domn",
+        {
+            "num": lambda n: n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None,
+            "numw": lambda n: n if 1 <= n <= 31 else None,
+            "intw": lambda n: n[0] if 1 <= n[0] <= 31 else None,
+            "dom": None,
+        },
+    )
     grammar.alias(
         "mins",
         {

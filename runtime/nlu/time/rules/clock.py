@@ -155,7 +155,7 @@ def _after(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     return _past(ctx, m, _p, t)
 
 
-@G.rule("time", "mins", "to", "time")
+@G.rule("time", "mins", "to", "time", cost=3)
 def _to(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     if not _on_the_hour(t) or t.hour is None:
         return None

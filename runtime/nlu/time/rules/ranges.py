@@ -40,7 +40,15 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
     if lo.has_time != hi.has_time and not (lo.span or hi.span):
         return None
     pair = _inherit(lo.evolve(latent=False), hi.evolve(latent=False))
-    return Range(*pair) if pair is not None else None
+    if pair is None:
+        return None
+    first, last = pair
+    # A bare number starting a range runs forward to the other end ("3-5pm"); if it
+    # cannot ("15 to noon"), it is not the start of a range.
+    if lo.latent and first.hour is not None and last.hour is not None and not last.has_date:
+        if first.hour >= last.hour and not (first.h12 and first.hour < 12):
+            return None
+    return Range(first, last)
 
 
 @G.rule("range", "time", "p:-", "time")

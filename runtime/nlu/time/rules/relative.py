@@ -68,12 +68,10 @@ def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
 
 @G.rule("time", "w:for", "time")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
-    """ "for a quarter past 3pm", "set an alarm for 7"."""
-    return (
-        t.evolve(latent=False)
-        if (t.hour is not None and t.minute is not None) or (t.hour is not None and not t.latent)
-        else None
-    )
+    """ "for a quarter past 3pm", "set an alarm for 7": a clock time after "for"."""
+    if t.hour is None or t.has_date or t.span is not None:
+        return None
+    return t.evolve(latent=False)
 
 
 # --- now, today, tomorrow ------------------------------------------------------------
