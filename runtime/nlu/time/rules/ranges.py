@@ -45,9 +45,14 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
     first, last = pair
     # A bare number starting a range runs forward to the other end ("3-5pm"); if it
     # cannot ("15 to noon"), it is not the start of a range.
-    if lo.latent and first.hour is not None and last.hour is not None and not last.has_date:
-        if first.hour >= last.hour and not (first.h12 and first.hour < 12):
-            return None
+    backwards = (
+        first.hour is not None
+        and last.hour is not None
+        and first.hour >= last.hour
+        and not (first.h12 and first.hour < 12)
+    )
+    if lo.latent and backwards and not last.has_date:
+        return None
     return Range(first, last)
 
 
