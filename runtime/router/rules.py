@@ -345,14 +345,14 @@ def _send_email(clause: _Clause) -> Built:
     to = clause.people()
     body = message_body(clause.text)
     subject = message_subject(clause.text)
+    reference = _referenced_body(clause)
     what = message_object(clause.text)
     if what and not body and not subject:
         subject = what[:1].upper() + what[1:]
         if clause.previous is not None and clause.previous.action in _EVENT_OUTPUTS:
             prev = clause.previous.id
-            reference = _referenced_body(clause) or f"{{{prev}.output.title}}, {{{prev}.output.start}}"
-            body = f"{subject}: {reference}"
-    reference = _referenced_body(clause)
+            quoted = reference or f"{{{prev}.output.title}}, {{{prev}.output.start}}"
+            body = f"{subject}: {quoted}"
     if reference and not body:
         body = reference
     params: dict[str, Any] = {"to": to, "body": body or ""}

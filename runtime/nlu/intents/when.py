@@ -15,13 +15,8 @@ __all__ = ["When", "day_window", "read_when", "value_window"]
 _COARSE = frozenset({"day", "week", "month", "quarter", "year"})
 _FINE = frozenset({"second", "minute", "hour"})
 _TARGET_MARKERS = ("to", "for", "until", "till", "into", "onto")
-_STEP = {
-    "second": timedelta(seconds=1),
-    "minute": timedelta(minutes=1),
-    "hour": timedelta(hours=1),
-    "day": timedelta(days=1),
-    "week": timedelta(days=7),
-}
+# Grains of a fixed length; months, quarters and years are counted on the calendar.
+_FIXED_GRAINS = frozenset({"second", "minute", "hour", "day", "week"})
 
 
 @dataclass(frozen=True)
@@ -100,15 +95,12 @@ def value_window(value: TimeValue) -> tuple[datetime, datetime] | None:
         return None
     if value.end is not None:
         return value.start, value.end
-    step = _STEP.get(value.grain)
-    if step is not None:
-        return value.start, value.start + step
-    month_later = (value.start.replace(day=1) + timedelta(days=32)).replace(day=1)
-    if value.grain == "month":
-        return value.start, month_later
-    if value.grain == "quarter":
-        return value.start, value.start + timedelta(days=92)
-    return value.start, value.start.replace(year=value.start.year + 1)
+    if value.grain in _FIXED_GRAINS:
+        return value.start, value.start + timedelta(**{f"{value.grain}s": 1})
+    months = {"month": 1, "quarter": 3}.get(value.grain, 12)
+    first = value.start.replace(day=1)
+    year, month = divmod(first.month - 1 + months, 12)
+    return value.start, first.replace(year=first.year + year, month=month + 1)
 
 
 def day_window(moment: datetime, days: int = 1) -> tuple[datetime, datetime]:

@@ -200,3 +200,32 @@ class TestClauses:
             "book lunch with Ana and Tom on friday",
             "email her the address",
         ]
+
+
+class TestWhen:
+    def test_windows_follow_the_grain(self) -> None:
+        """A day covers midnight to midnight; a month runs to the first of the next."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from runtime.nlu.intents.when import value_window
+        from runtime.nlu.time import TimeValue
+
+        start = datetime(2026, 11, 1, tzinfo=ZoneInfo("Europe/Lisbon"))
+        day = TimeValue("instant", start, None, "day")
+        month = TimeValue("instant", start, None, "month")
+        assert value_window(day) == (start, start.replace(day=2))
+        assert value_window(month) == (start, start.replace(month=12))
+
+    def test_a_move_splits_where_from_and_where_to(self) -> None:
+        """In "move my 3pm meeting to 4pm" the time after "to" is the target."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from runtime.nlu.intents.when import read_when
+
+        now = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
+        when = read_when("move my 3pm meeting to 4pm", now, moving=True)
+        assert when.source is not None and when.source.start is not None
+        assert when.target is not None and when.target.start is not None
+        assert (when.source.start.hour, when.target.start.hour) == (15, 16)
