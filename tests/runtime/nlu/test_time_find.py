@@ -1,0 +1,68 @@
+"""find_times: every time expression in a sentence, longest first, without overlaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from runtime.nlu.time import find_times
+
+REF = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
+
+
+def texts(sentence: str) -> list[str]:
+    """The matched spans of a sentence."""
+    return [m.text for m in find_times(sentence, REF)]
+
+
+class TestFindTimes:
+    """Finding times inside requests."""
+
+    def test_adjacent_parts_merge(self) -> None:
+        """ "tomorrow" and "at 3pm" form one expression."""
+        matches = find_times("schedule a meeting with Ana tomorrow at 3pm", REF)
+        assert [m.text for m in matches] == ["tomorrow at 3pm"]
+        assert matches[0].value.start == datetime(2013, 2, 13, 15, tzinfo=UTC)
+
+    def test_character_offsets(self) -> None:
+        """A match's span indexes the original text."""
+        sentence = "call mum next friday please"
+        (match,) = find_times(sentence, REF)
+        assert sentence[match.start : match.end] == match.text == "next friday"
+
+    def test_bare_hour_after_for_is_ambiguous(self) -> None:
+        """ "set an alarm for 7" finds 7 o'clock with both readings."""
+        (match,) = find_times("set an alarm for 7", REF)
+        assert match.value.ambiguous
+        assert match.value.start == datetime(2013, 2, 12, 7, tzinfo=UTC)
+
+    def test_recurrence(self) -> None:
+        """ "every monday at 9" is one recurrence."""
+        (match,) = find_times("wake me up every monday at 9", REF)
+        assert match.value.kind == "recurrence"
+        assert match.value.rrule == "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"
+
+    def test_two_separate_times(self) -> None:
+        """Times apart in the sentence are found separately, in order."""
+        assert texts("call on friday and write next week") == ["on friday", "next week"]
+
+    def test_range_with_its_day_is_one(self) -> None:
+        """A range and the day it is on form one interval."""
+        (match,) = find_times("block between 9:30 and 11 on thursday for review", REF)
+        assert match.text == "between 9:30 and 11 on thursday"
+        assert match.value.kind == "interval"
+
+    def test_quantities_are_not_times(self) -> None:
+        """Counts of things are not times."""
+        assert texts("book a table for 2 people") == []
+        assert texts("1 adult and 25 people") == []
+        assert texts("stay for 2 weeks") == []
+
+    def test_words_that_are_rarely_times_alone(self) -> None:
+        """ "may", "second" and adjectival "monthly" alone are not times."""
+        assert texts("may I ask a second question") == []
+        assert texts("create a list of monthly groceries") == []
+
+    def test_no_times(self) -> None:
+        """A sentence without a time has no matches."""
+        assert texts("play some jazz") == []
+        assert texts("") == []
