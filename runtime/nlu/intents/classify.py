@@ -41,7 +41,7 @@ def _lists(cues: Cues) -> str:
         return "list_remove"
     if cues.off and cues.act is not Act.CREATE:
         return "list_remove"
-    if cues.act in {Act.CREATE, Act.SEND}:
+    if cues.act in {Act.CREATE, Act.SEND} or (cues.act is None and cues.onto_list):
         return "list_add"
     return "list_show"
 
@@ -84,7 +84,7 @@ def _calendar(cues: Cues, has_time: bool) -> str:
         return "reminder_list" if reminder else "event_list"
     if reminder:
         return "reminder_create"
-    return "event_create" if has_time and cues.event_noun else "event_list"
+    return "event_create" if has_time and cues.one_event else "event_list"
 
 
 def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:

@@ -132,6 +132,8 @@ class Cues:
     calendar: bool
     reminder: bool
     event_noun: bool
+    one_event: bool
+    onto_list: bool
     off_topic: bool
     hard_off_topic: bool
     act: Act | None
@@ -182,6 +184,9 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     word = words[i]
     before = words[i - 1] if i else ""
     after = words[i + 1] if i + 1 < len(words) else ""
+    # "my list", "my weekly plan", "the schedule": after a determiner the word is a noun.
+    if i > start and (before in _DETERMINERS or words[i - 2 : i - 1] == ["my"]):
+        return None
     if word in REMOVE_VERBS or (word == "rid" and before == "get"):
         return Act.REMOVE
     # "take the meeting off my calendar", "cross eggs off", "cross it out"
@@ -199,9 +204,6 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     ):
         return None
     if word in CREATE_VERBS or word in _CREATE_CUES:
-        # "my weekly plan", "the schedule": after a determiner the word is a noun.
-        if i > start and (before in _DETERMINERS or words[i - 2 : i - 1] == ["my"]):
-            return None
         # "I won't be able to make the meeting": a negated verb asks for nothing.
         if _NEGATIONS & set(words[max(0, i - 4) : i]):
             return None
@@ -242,6 +244,15 @@ def _wrote_to_me(words: list[str]) -> bool:
     return any(
         w in {"write", "wrote", "written"} and "me" in words[i + 1 : i + 3] for i, w in enumerate(words)
     )
+
+
+def _one_event(word: str) -> bool:
+    """A single, particular event ("dentist", "party"), not "events" or "meetings"."""
+    if word in {"event", "events"}:
+        return False
+    if word in MEAL_WORDS:
+        return True
+    return word in EVENT_NOUNS and not (word.endswith("s") and word[:-1] in EVENT_NOUNS)
 
 
 def _gets_me_up(words: list[str]) -> bool:
@@ -299,6 +310,10 @@ def read_cues(words: list[str]) -> Cues:
         calendar=calendar,
         reminder=reminder,
         event_noun=bool(wset & (EVENT_NOUNS | MEAL_WORDS)) or "meet" in wset,
+        one_event=any(_one_event(w) for w in wset),
+        onto_list=any(
+            w in {"list", "lists"} and "to" in words[max(0, i - 3) : i] for i, w in enumerate(words)
+        ),
         off_topic=bool(wset & OFF_TOPIC) or bool(_LOCAL_SEARCH & bigrams),
         hard_off_topic=any(
             w in HARD_OFF_TOPIC and not _followed_by_list(words, i) for i, w in enumerate(words)
