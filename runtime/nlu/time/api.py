@@ -12,6 +12,7 @@ from .forms import Form, Open, Range, Recur, Span
 from .grains import finer, truncate
 from .grammar import GRAMMAR
 from .resolve import Resolved, form_grain, resolve_form
+from .rules.holidays import holiday_words, norm_word
 from .tokens import Token, tokenize
 from .values import TimeMatch, TimeValue
 
@@ -184,8 +185,12 @@ def _prepare() -> None:
 _prepare()
 
 
+_NAME_WORDS = holiday_words()
+
+
 def _relevant(token: Token) -> bool:
-    return any(cat in _VOCAB for cat, _ in token.cats)
+    """Whether a token can be part of a time expression."""
+    return any(cat in _VOCAB for cat, _ in token.cats) or norm_word(token.text) in _NAME_WORDS
 
 
 def _segments(tokens: list[Token]) -> list[tuple[int, int]]:

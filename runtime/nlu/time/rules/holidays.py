@@ -10,13 +10,14 @@ from ..grammar import GRAMMAR as G
 from ..holidays import ALIASES
 from ..tokens import Token
 
-__all__: list[str] = []
+__all__ = ["holiday_words", "norm_word"]
 
 # Punctuation that may sit inside a name ("eid al-fitr", "st. patrick's day").
 _INNER = {"-", "."}
 
 
-def _norm(word: str) -> str:
+def norm_word(word: str) -> str:
+    """A word as holiday names are matched: "'s" dropped, inner apostrophes removed."""
     if word.endswith("'s"):
         word = word[:-2]
     return word.replace("'", "") if not word.endswith("'") else word
@@ -27,7 +28,7 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for key, names in ALIASES.items():
         for name in names:
-            words = tuple(_norm(w) for w in name.replace("-", " ").split())
+            words = tuple(norm_word(w) for w in name.replace("-", " ").split())
             index.setdefault(words[0], []).append((words, key))
     for entries in index.values():
         entries.sort(key=lambda item: -len(item[0]))
@@ -69,7 +70,7 @@ def _match(tokens: Sequence[Token], norms: list[str], start: int, words: tuple[s
 
 def _candidates(token: Token) -> list[tuple[tuple[str, ...], str]]:
     index = _index()
-    norm = _norm(token.text)
+    norm = norm_word(token.text)
     found = index.get(norm) or index.get(norm.rstrip("s"))
     if found:
         return found
@@ -85,13 +86,19 @@ def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
         if token.text not in starts and _weekday(token) is None:
             continue
         if norms is None:
-            norms = [_norm(t.text) for t in tokens]
+            norms = [norm_word(t.text) for t in tokens]
         for words, key in _candidates(token):
             end = _match(tokens, norms, start, words)
             if end > 0:
                 found.append((start, end, "time", Form(holiday=key)))
                 break
     return found
+
+
+@lru_cache(maxsize=1)
+def holiday_words() -> frozenset[str]:
+    """Every word of every holiday name (so a text splitter keeps them together)."""
+    return frozenset(word for words in _index().values() for name, _ in words for word in name)
 
 
 @lru_cache(maxsize=1)
