@@ -341,9 +341,21 @@ def _referenced_body(clause: _Clause) -> str | None:
     return None
 
 
+def _told(clause: _Clause) -> str | None:
+    """The words after the person in "tell Bob I'm running late"."""
+    if clause.text.lstrip().lower().split()[:1] not in (["tell"], ["inform"]):
+        return None
+    people = [s for s in clause.analysis.slots if s.type in {"person", "relation"}]
+    if not people:
+        return None
+    rest = clause.text[people[0].end :].strip()
+    rest = rest.removeprefix("that ").strip(" ,.")
+    return rest or None
+
+
 def _send_email(clause: _Clause) -> Built:
     to = clause.people()
-    body = message_body(clause.text)
+    body = message_body(clause.text) or _told(clause)
     subject = message_subject(clause.text)
     reference = _referenced_body(clause)
     what = message_object(clause.text)

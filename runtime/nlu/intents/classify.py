@@ -127,7 +127,7 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _lists(cues), ""
     if cues.email:
         return _email(cues, words), ""
-    if cues.addressed and not cues.off_topic and not cues.calendar:
+    if cues.addressed and not cues.off_topic:
         return "email_send", ""
     if cues.list_topic and not cues.calendar:
         return _lists(cues), ""

@@ -14,6 +14,7 @@ from runtime.nlu.intents.lexicon import (
     EMAIL_NOUNS,
     EVENT_NOUNS,
     FILLERS,
+    FUNCTION_WORDS,
     HARD_OFF_TOPIC,
     LIST_NOUNS,
     LIST_TOPICS,
@@ -81,6 +82,7 @@ _CONTACT_PHRASES = frozenset(
 )
 # What a contact card holds: "bob's address", "ana's phone".
 _DETAILS = wordset("address phone number contact cell mobile")
+_TELLING = wordset("tell inform")
 _NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
 _WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up"})
 _REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
@@ -260,9 +262,14 @@ def _gets_me_up(words: list[str]) -> bool:
 
 
 def _addressed(words: list[str]) -> bool:
-    """A sending verb with someone to send to ("write to Mary", "send this to Bob")."""
-    if words and words[0] in _SEND_VERBS and not set(words) & _MESSAGING_ELSEWHERE:
+    """A message to someone: "write to Mary", "send this to Bob", "tell Bob I'm late"."""
+    if not words or set(words) & _MESSAGING_ELSEWHERE:
+        return False
+    if words[0] in _SEND_VERBS:
         return any(a == "to" and b not in _NOT_ADDRESSEES for a, b in itertools.pairwise(words))
+    if words[0] in _TELLING and len(words) > 2:
+        who = words[2] if words[1] in {"my", "our"} else words[1]
+        return who.isalpha() and who not in FUNCTION_WORDS and who not in _NOT_ADDRESSEES
     return False
 
 

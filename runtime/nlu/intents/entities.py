@@ -75,7 +75,7 @@ _EVENT_EXCLUDED = wordset("event events date visit deadline show")
 _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
 # What a person has that a request may ask about: "john's phone number", "ana's email".
 _BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
-_ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping")
+_ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform")
 _SENDING_VERBS = wordset("send sent write wrote email emailed reply replied message messaged call called")
 _TOP_DOMAINS = wordset("com org net edu gov io co uk de fr in info biz")
 _TASK_CUES = wordset("remind reminder remember tell")
@@ -178,6 +178,8 @@ def _spoken_address_end(words: list[str], i: int) -> int:
 def _trigger_ok(words: list[str], at: int) -> bool:
     if words[at] != "to":
         return True
+    if words[0] in {"send", "forward", "email", "mail"} and words[1:2] != ["me"]:
+        return True  # "send the meeting notes to Bob"
     return any(w in _SENDING for w in words[max(0, at - 3) : at])
 
 
@@ -186,7 +188,7 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if not free[i]:
             continue
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if word in MEAL_WORDS and nxt not in EVENT_NOUNS:
+        if word in MEAL_WORDS and (nxt not in EVENT_NOUNS or nxt in _EVENT_EXCLUDED):
             out.append(("meal_type", i, i + 1))
             continue
         if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED or word in RELATIONS:

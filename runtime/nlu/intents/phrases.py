@@ -35,6 +35,12 @@ _OBJECT = re.compile(
     r"(?P<what>(?:the|a|an|my|our|this|some)\s+[^,.;!?]+?)\s*$",
     _FLAGS,
 )
+_SENT_THING = re.compile(
+    r"\b(?:send|forward|mail|e-?mail)\s+(?P<what>(?:the|a|an|my|our|this|these|some)\s+[^,.;!?]+?)"
+    r"\s+to\s+\S",
+    _FLAGS,
+)
+_MEDIA = frozenset({"email", "e-mail", "mail", "message", "note", "reply", "emails", "messages"})
 _REMINDER = re.compile(
     r"\b(?:remind(?:er)?s?|remember|note|notify|alert)\b(?:\s+(?:me|us|him|her|them))?"
     r"(?:\s+(?:to|that|about|of|for))?\s+(?P<text>\S.*)$",
@@ -112,9 +118,13 @@ def message_body(text: str) -> str | None:
 
 
 def message_object(text: str) -> str | None:
-    """What is sent when no words are quoted ("email her the agenda" -> "the agenda")."""
-    match = _OBJECT.search(text)
-    return _clean(match.group("what")) if match else None
+    """What is sent when no words are quoted ("email her the agenda", "send the notes to Bob")."""
+    match = _SENT_THING.search(text) or _OBJECT.search(text)
+    what = _clean(match.group("what")) if match else None
+    # "send an email to Bob" names the medium, not what it says.
+    if what is None or what.lower().split()[-1] in _MEDIA:
+        return None
+    return what
 
 
 def message_subject(text: str) -> str | None:

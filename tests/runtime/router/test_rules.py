@@ -117,6 +117,26 @@ class TestEmail:
         assert routing.slot == "body"
         assert routing.params["to"] == ["Tom"]
 
+    def test_telling_someone_is_a_message(self) -> None:
+        """ "tell Bob I am running late" mails Bob the rest of the sentence."""
+        assert one_step("tell Bob I am running late") == (
+            "email",
+            "send_email",
+            {"to": ["Bob"], "body": "I am running late"},
+        )
+
+    def test_a_thing_sent_to_someone_is_the_subject(self) -> None:
+        """ "send the meeting notes to Bob" sends a message titled with what was named."""
+        _, _, params = one_step("send the meeting notes to Bob")
+        assert params["to"] == ["Bob"]
+        assert params["subject"] == "The meeting notes"
+
+    def test_the_medium_is_not_the_message(self) -> None:
+        """ "send an email to Bob" still asks what to say."""
+        routing = route("send an email to Bob")
+        assert isinstance(routing, Clarification)
+        assert routing.slot == "body"
+
     def test_searches_mail_from_a_person(self) -> None:
         """ "Any new emails from Claire today" searches unread mail from Claire since midnight."""
         agent, action, params = one_step("any new emails from Claire today")
