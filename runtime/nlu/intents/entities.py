@@ -58,9 +58,12 @@ _NOT_A_NAME = (
         "am pm o clock hours minutes daily weekly about regarding re subject titled called "
         "named saying says stating asking telling because since meet meeting lunch dinner "
         "coffee drinks later soon asap early late again back right away time stamp word "
-        "information info details happy phone number address name email birthday contact"
+        "information info details happy phone number address name email birthday contact "
+        "house home place office work school"
     )
 )
+# Verbs are not names, except those that are also common first names.
+_NOT_A_NAME |= VERBS - wordset("mark bill pat will drew sue rob jack chase grant")
 _PERSON_TRIGGERS = wordset(
     "with to from cc invite invites inviting meet meeting named called ask remind ping text"
 )
@@ -108,7 +111,8 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if words[i] in {"my", "our"} and i + 1 < n:
             end = _relation_at(words, i + 1)
             # "my doctor appointment" is an appointment, not the doctor
-            if end > i + 1 and not (end < n and words[end] in EVENT_NOUNS):
+            possessive = words[end - 1].endswith("'s") if end > i + 1 else False
+            if end > i + 1 and (possessive or not (end < n and words[end] in EVENT_NOUNS)):
                 out.append(("relation", i + 1, end))
                 # "my friend rohit": the name that follows the relation
                 if end < n and free[end] and _name_like(words[end]):
@@ -204,6 +208,8 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 
 
 def _modifier(word: str) -> bool:
+    if word in MEAL_WORDS:
+        return True  # "dinner party"
     return (
         word.isalpha()
         and word not in FUNCTION_WORDS

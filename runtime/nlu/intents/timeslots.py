@@ -30,6 +30,7 @@ _TIME_TRIGGERS = wordset("at for by until till til around about from between to 
 _MERIDIEM = wordset("am pm a.m p.m a.m. p.m.")
 _PERIODS = [[w] for w in ("day", "week", "month", "year", "weekend", "morning", "evening")]
 _SPAN_PREPOSITIONS = wordset("for during in over through throughout")
+_WEEK_PARTS = wordset("weekend weekends weekday weekdays weeknight weeknights")
 _CLOCK_LINKS = wordset("past after")
 _CLOCK_LINKS_BACK = wordset("to till til before")
 # Holidays said by name; each entry is the words in order.
@@ -121,7 +122,7 @@ def _clock_end(words: list[str], i: int) -> int:
     if j + 1 < len(words) and words[j] == "o" and words[j + 1] in {"clock", "'clock"}:
         return j + 2
     if j < len(words) and words[j] in {"o'clock", "oclock"}:
-        return j + 1
+        return j  # SLURP leaves a one-token "o'clock" out of the time
     if j < len(words) and words[j] in {"noon", "midnight"}:
         return j + 1
     return j
@@ -154,7 +155,7 @@ def _date_end(words: list[str], i: int) -> int:
         return i + 1
     if word in WEEKDAYS and words[i + 1 : i + 2] == ["the"] and i + 2 < n and _is_ordinal(words[i + 2]):
         return i + 3  # "friday the thirteenth"
-    if word in _DAY_NAMES or word in WEEKDAYS or word in {"weekend", "weekends"}:
+    if word in _DAY_NAMES or word in WEEKDAYS or word in _WEEK_PARTS:
         return i + 1
     if word in MONTHS:
         j = i + 1
@@ -218,6 +219,11 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
             end = _date_end(words, j)
             found.append(("date", i, end))
             return end
+        if word == "every" and j < n and _is_number(words[j]):
+            end = _number_run(words, j)
+            if end < n and words[end] in _UNITS:
+                found.append((_unit_kind(words[end]), j, end + 1))  # "every thirty minutes"
+                return end + 1
         if word == "every" and j < n and words[j] in _PERIOD_WORDS:
             found.append(("general_frequency", i, j + 1))
             return j + 1
@@ -331,4 +337,5 @@ def tag_times(tokens: list[Token]) -> list[TimeSlot]:
             i = _tag_at(words, i, found)
         else:
             i += 1
-    return found
+    # "the christmas list", "my weekend list": a word naming a list is its name, not a time.
+    return [slot for slot in found if words[slot[2] : slot[2] + 1] not in (["list"], ["lists"])]
