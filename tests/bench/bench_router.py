@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) >= 20 else median
     print(f"records={len(timings)} scored={scored} router={args.router} load_ms={import_ms:.1f}")
     if not scored:
-        print(f"median_us={median:.1f} p95_us={p95:.1f}")
+        print(f"p95_us={p95:.1f}")
+        print(f"intent_acc=n/a oos_declined=n/a slot_f1=n/a median_us={median:.1f}")
         return 0
     figures = score.summary()
     print(f"in-scope records: {score.in_scope}  out-of-scope records: {score.out_scope}")
