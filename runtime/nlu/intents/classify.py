@@ -21,6 +21,17 @@ _OWN_TIME_QUESTIONS = (
 )
 # "when is my next appointment": a time asked about something of one's own.
 _WHEN_MINE = (("when", "is", "my"), ("when's", "my"), ("when", "are", "my"), ("when", "will", "my"))
+_OBLIGATIONS = (
+    ("i", "have", "to"),
+    ("i", "need", "to", "be"),
+    ("i", "must"),
+    ("i've", "got", "to"),
+    ("i", "have", "got", "to"),
+    ("i'm", "going", "to", "the"),
+    ("i", "am", "going", "to", "the"),
+    ("i'll", "be", "at"),
+    ("i", "will", "be", "at"),
+)
 _OUT_OF_SCOPE = "no agent here handles that kind of request"
 # Questions about an event that can only be about the person's own calendar.
 _OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "who's", "where"})
@@ -102,6 +113,10 @@ def _asks_own_time(words: list[str]) -> bool:
     return any(tuple(words[: len(q)]) == q for q in _OWN_TIME_QUESTIONS)
 
 
+def _obliged(words: list[str]) -> bool:
+    return any(tuple(words[i : i + len(o)]) == o for o in _OBLIGATIONS for i in range(min(3, len(words))))
+
+
 def _asks_whats_on(words: list[str]) -> bool:
     return words[:2] in (["what's", "on"], ["whats", "on"], ["anything", "on"]) or words[:3] in (
         ["what", "is", "on"],
@@ -138,6 +153,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         (_asks_own_time(words) and has_time) or any(tuple(words[: len(q)]) == q for q in _WHEN_MINE)
     ):
         return _calendar(cues, has_time), ""
+    # "I have to see the bank manager at 3 tomorrow": an obligation at a time is a calendar entry.
+    if has_time and not cues.off_topic and _obliged(words):
+        return "event_create", ""
     # "is tomorrow afternoon free", "plan a dinner on friday", "what's on tomorrow"
     if has_time and not cues.off_topic and (cues.availability or cues.schedules or _asks_whats_on(words)):
         return _calendar(cues, has_time), ""

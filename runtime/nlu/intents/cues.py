@@ -280,7 +280,8 @@ def _bigrams(words: list[str]) -> set[str]:
 def read_cues(words: list[str]) -> Cues:
     """Anchors and act of a tokenized request (lower-case words)."""
     words = _content(words)
-    wset = set(words)
+    # "the meeting's time", "tomorrow's alarm": a possessive still names its noun.
+    wset = set(words) | {w[:-2] for w in words if w.endswith("'s")}
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
     list_topic = any(_names_list_topic(words, i) for i in range(len(words))) or bool(
