@@ -190,11 +190,12 @@ class Grammar:
         by_end: list[dict[str, list[Node]]] = [{} for _ in range(size + 1)]
         pending: list[list[Node]] = [[] for _ in range(size + 1)]
         new = tuple.__new__
+        closure = self._closure
         for i, tok in enumerate(tokens):
-            pending[i + 1].extend(
-                new(Node, (i, i + 1, n.cat, n.value, n.rule, n.cost, True))
-                for n in self._closure(tok.cats, ctx)
-            )
+            j = i + 1
+            pending[j] = [
+                new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok.cats, ctx)
+            ]
         for scan in self.scanners:
             for s, e, cat, value in scan(tokens):
                 pending[e].append(Node(s, e, cat, value, "scan", 0))
@@ -230,19 +231,26 @@ class Grammar:
                     if made is not None:
                         queue.append(made)
                 before = by_end[start]
+                value = node.value
                 for prev in before:
                     entries = by_prev.get(prev)
                     if not entries:
                         continue
-                    memo: dict[tuple[str, ...], list[tuple[Node, ...]]] = {}
+                    memo: dict[tuple[str, ...], list[tuple[Node, ...]]] | None = None
                     for rule, left, need in entries:
                         if not need <= present:
                             continue
                         if len(left) == 1:
-                            lefts: list[tuple[Node, ...]] = [(n,) for n in before[prev]]
-                        elif left in memo:
-                            lefts = memo[left]
-                        else:
+                            # The common two-item rule: no intermediate tuples.
+                            for other in before[prev]:
+                                made = _apply2(rule, ctx, other, node, value)
+                                if made is not None:
+                                    queue.append(made)
+                            continue
+                        if memo is None:
+                            memo = {}
+                        lefts = memo.get(left)
+                        if lefts is None:
                             lefts = memo[left] = _lefts(by_end, left, start)
                         for kids in lefts:
                             made = _apply(rule, ctx, (*kids, node))
@@ -263,6 +271,18 @@ def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
     for kid in kids:
         cost += kid.cost
     return tuple.__new__(Node, (kids[0].start, kids[-1].end, rule.out, value, rule.name, cost, False))
+
+
+def _apply2(rule: Rule, ctx: Ctx, first: Node, last: Node, value: object) -> Node | None:
+    """`_apply` for a two-item rule."""
+    try:
+        made = rule.prod(ctx, first.value, value)
+    except (ValueError, OverflowError):
+        return None
+    if made is None:
+        return None
+    cost = rule.cost + first.cost + last.cost
+    return tuple.__new__(Node, (first.start, last.end, rule.out, made, rule.name, cost, False))
 
 
 def _lefts(by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int) -> list[tuple[Node, ...]]:

@@ -22,9 +22,14 @@ def finer(a: Grain, b: Grain) -> Grain:
     return a if _RANK[a] <= _RANK[b] else b
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def month_days(year: int, month: int) -> int:
     """Number of days in a month."""
-    return calendar.monthrange(year, month)[1]
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -83,7 +83,7 @@ def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
     found: list[tuple[int, int, str, object]] = []
     norms: list[str] | None = None
     for start, token in enumerate(tokens):
-        if token.text not in starts and _weekday(token) is None:
+        if token.text not in starts:
             continue
         if norms is None:
             norms = [norm_word(t.text) for t in tokens]
@@ -104,9 +104,13 @@ def holiday_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _starts() -> frozenset[str]:
     """Token texts that may begin a holiday name (the cheap first check)."""
+    from ..lexicon import WORDS
+
     words: set[str] = set()
     for first in _index():
         words.update((first, first + "s", first + "'s", first + "'"))
+    if _by_weekday():  # names starting with a weekday also start at its abbreviations
+        words.update(w for w in WORDS if _weekday_word(w) is not None)
     return frozenset(words)
 
 
