@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from integrations.email.compose import COMPOSE_POLICY
 from integrations.email.models import (
     MailMessage,
     MessageQuery,
@@ -78,7 +79,7 @@ def compose_message(params: OutgoingMessage, message_id: str, now: datetime) -> 
     """A complete message for `params`, with Bcc kept as a header (strip it before SMTP)."""
     if params.sender is None:
         raise InvalidRequest("a sender (From) is required")
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=COMPOSE_POLICY)
     try:
         return _fill(msg, params, message_id, now)
     except (ValueError, TypeError) as exc:

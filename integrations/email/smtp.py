@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import ssl
 from datetime import UTC, datetime
-from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,6 +27,7 @@ from pydantic import Field, field_validator, model_validator
 
 from integrations.adapter import AdapterEnv, CallContext, CheckResult
 from integrations.email.base import MailSender
+from integrations.email.compose import COMPOSE_POLICY
 from integrations.email.local import MessageIdConfig
 from integrations.email.models import Address, OutgoingMessage, SentMessage
 from integrations.email.rfc5322 import compose_message, sent_record
@@ -49,6 +49,7 @@ __all__ = ["SmtpAdapter", "SmtpConfig", "translate_smtp_error"]
 _AUTH_CODES = frozenset({530, 534, 535, 538})
 # Syntax errors and refused addresses: what we sent was wrong, not the server's state.
 _INVALID_CODES = frozenset({500, 501, 552, 553, 555})
+_UTF8_POLICY = COMPOSE_POLICY.clone(utf8=True)  # for addresses beyond ASCII (SMTPUTF8)
 
 
 class SmtpConfig(MailServerConfig, MessageIdConfig):
@@ -172,7 +173,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.config.pool_size)
         utf8 = not all(a.isascii() for a in [sender, *recipients])
-        data = msg.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+        data = msg.as_bytes(policy=_UTF8_POLICY if utf8 else COMPOSE_POLICY)
         async with self._slots:
             client, reused = await self._take()
             try:
