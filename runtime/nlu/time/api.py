@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from . import rules as _rules  # registers every rule
@@ -32,10 +31,12 @@ def _aware(ref: datetime) -> datetime:
     return ref if ref.tzinfo is not None else ref.replace(tzinfo=UTC)
 
 
-def _instant(span: Span, interval: bool) -> TimeValue:
+def _instant(span: Span, interval: bool, alternatives: tuple[TimeValue, ...] = ()) -> TimeValue:
     if interval:
-        return TimeValue("interval", span.start, span.end, span.grain)
-    return TimeValue("instant", span.start, None, span.grain)
+        return TimeValue(
+            "interval", span.start, span.end, span.grain, None, bool(alternatives), alternatives
+        )
+    return TimeValue("instant", span.start, None, span.grain, None, bool(alternatives), alternatives)
 
 
 def _form_value(form: Form, ref: datetime) -> TimeValue | None:
@@ -44,7 +45,8 @@ def _form_value(form: Form, ref: datetime) -> TimeValue | None:
     got = resolve_form(form, ref)
     if got is None:
         return None
-    value = _instant(got.span, got.interval)
+    if got.alternative is None and form.alt is None:
+        return _instant(got.span, got.interval)
     alternatives: list[TimeValue] = []
     if got.alternative is not None:
         alternatives.append(_instant(got.alternative, got.interval))
@@ -52,9 +54,7 @@ def _form_value(form: Form, ref: datetime) -> TimeValue | None:
         other = resolve_form(form.evolve(span=form.alt, alt=None), ref)
         if other is not None and other.span != got.span:
             alternatives.append(_instant(other.span, other.interval))
-    if alternatives:
-        return replace(value, ambiguous=True, alternatives=tuple(alternatives))
-    return value
+    return _instant(got.span, got.interval, tuple(alternatives))
 
 
 def _range_value(r: Range, ref: datetime) -> TimeValue | None:

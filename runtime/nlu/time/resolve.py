@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from . import holidays as holiday_dates
 from .forms import Form, Span
@@ -15,10 +15,15 @@ __all__ = ["Resolved", "form_grain", "resolve_form"]
 
 # How far a search may look for a date that fits (years).
 _HORIZON = 60
+_MIDNIGHT = time(0)
+_STEP = {
+    "second": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A concrete reading of a form: its span and whether it reads as an interval."""
 
     span: Span
@@ -71,6 +76,9 @@ def _years(form: Form, first: int, past: bool) -> Iterator[int]:
 def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]:
     """Starts of calendar units (days, months, quarters, years) fitting the date fields,
     in time order from the unit containing `anchor` (backwards when `past`)."""
+    if form.weekday is not None and _only_weekday(form):
+        yield from _weekdays(form.weekday, anchor, past)
+        return
     for year in _years(form, anchor.year, past):
         if form.holiday is not None:
             for day in sorted(holiday_dates.dates(form.holiday, year), reverse=past):
@@ -118,6 +126,29 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                     yield day
 
 
+def _only_weekday(form: Form) -> bool:
+    return (
+        form.year is None
+        and form.quarter is None
+        and form.month is None
+        and form.day is None
+        and form.holiday is None
+    )
+
+
+def _weekdays(weekday: int, anchor: date, past: bool) -> Iterator[date]:
+    """Every such weekday from `anchor` on (or back), a week apart."""
+    if past:
+        day = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+        step = timedelta(days=-7)
+    else:
+        day = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+        step = timedelta(days=7)
+    for _ in range(_HORIZON * 53):
+        yield day
+        day += step
+
+
 def _fits_day(form: Form, day: date) -> bool:
     return (
         (form.month is None or day.month == form.month)
@@ -137,11 +168,11 @@ def _clock_readings(form: Form) -> list[time]:
 
 
 def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
-    base = datetime.combine(day, time(0), tzinfo=tzinfo)  # type: ignore[arg-type]
     if clock is not None:
-        start = base.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
+        start = datetime.combine(day, clock, tzinfo=tzinfo)  # type: ignore[arg-type]
         grain = form_grain(form)
-        return Span(start, add_grain(start, grain), grain)
+        return Span(start, start + _STEP[grain], grain)
+    base = datetime.combine(day, _MIDNIGHT, tzinfo=tzinfo)  # type: ignore[arg-type]
     if form.pod is not None:
         start = base + timedelta(hours=form.pod[0])
         return Span(start, base + timedelta(hours=form.pod[1]), "hour")
