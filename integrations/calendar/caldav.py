@@ -11,6 +11,7 @@ resource instead of adding a second one.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ssl
 import threading
 from collections.abc import Callable
@@ -182,12 +183,17 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
             return self._calendar
         from caldav.davclient import DAVClient
 
+        options: dict[str, Any] = {}
+        if "rate_limit_handle" in inspect.signature(DAVClient).parameters:
+            # Newer clients can sleep and resend on 429/503 themselves: our retry policy does that.
+            options["rate_limit_handle"] = False
         client = DAVClient(
             url=self.config.url,
             username=self.config.username,
             password=self._password(),
             ssl_verify_cert=self._verify(),
             timeout=self.config.timeout,
+            **options,
         )
         principal = client.principal()  # type: ignore[no-untyped-call]
         self._calendar = _find_calendar(principal, self.config.calendar, self.config.create_calendar)

@@ -96,8 +96,9 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
     def __init__(self, config: GoogleCalendarConfig, env: AdapterEnv) -> None:
         super().__init__(config, env)
         self._store = CredentialStore(env.data_dir)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # _api() builds the service with _http(), both lock
         self._local = threading.local()
+        self._opened: list[Any] = []
         self._service: Any = None
         self._credentials: Any = None
         self._token_seen: str | None = None
@@ -245,6 +246,15 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
             True, f"{state.describe()}; calendar {calendar.get('summary') or calendar.get('id')!r}"
         )
 
+    async def aclose(self) -> None:
+        """Close the HTTP connections every worker thread opened."""
+        with self._lock:
+            opened, self._opened, self._service = self._opened, [], None
+        for http in opened:
+            for connection in list(http.http.connections.values()):
+                connection.close()
+            http.http.connections.clear()
+
     # -- plumbing --------------------------------------------------------
 
     async def _run(self, operation: str, work: Callable[[Any], T]) -> T:
@@ -300,6 +310,8 @@ class GoogleCalendarAdapter(CalendarAdapter[GoogleCalendarConfig]):
                 max_refresh_attempts=1,
             )
             self._local.http = http
+            with self._lock:
+                self._opened.append(http)
         return http
 
     def _execute(self, request: Any) -> Any:
