@@ -22,7 +22,7 @@ from integrations.calendar.models import (
     TimeRange,
 )
 from integrations.credentials import CredentialStore
-from integrations.errors import AuthError, NotFound, PermanentError, TransientError
+from integrations.errors import AuthError, InvalidRequest, NotFound, PermanentError, TransientError
 from integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, at
 from tests.peers.radicale import RadicaleServer, running_radicale
@@ -102,6 +102,15 @@ class TestCalDAVAdapter:
         adapter = make_caldav(create_calendar=False)
         with pytest.raises(NotFound, match="no calendar named"):
             await adapter.get_event(EventRef(uid="whatever"), CallContext())
+
+    async def test_update_that_reverses_times_is_invalid(self, make_caldav: MakeCalDAV) -> None:
+        """Moving the end before the start is an InvalidRequest and the stored event is unchanged."""
+        adapter = make_caldav()
+        created = await adapter.insert_event(draft("Fixed"), CallContext("rev-1"))
+        with pytest.raises(InvalidRequest, match="invalid event"):
+            await adapter.update_event(EventPatch(uid=created.uid, end=at(8)), CallContext())
+        fetched = await adapter.get_event(EventRef(uid=created.uid), CallContext())
+        assert (fetched.start, fetched.end) == (at(9), at(10))
 
     async def test_unreachable_server_is_transient(self, tmp_path: Path) -> None:
         """A refused connection is a TransientError, which the retry policy may retry."""

@@ -103,6 +103,24 @@ class TestGoogleReadsAndChanges:
         assert [e.title for e in listed.events] == ["h9", "h10", "h11", "h13", "h14"]
         assert len(requests) == 3
 
+    async def test_all_day_event_from_another_client_is_listed(
+        self, google: GoogleCalendarAdapter, google_server: FakeGoogleCalendar
+    ) -> None:
+        """An all-day event (start.date) lists as the whole day in the calendar's zone."""
+        google_server.calendars["primary"].time_zone = "Europe/Lisbon"
+        google_server.events()["allday0001"] = {
+            "kind": "calendar#event",
+            "id": "allday0001",
+            "status": "confirmed",
+            "summary": "Holiday",
+            "start": {"date": "2031-03-10"},
+            "end": {"date": "2031-03-11"},
+        }
+        listed = await google.list_events(WINDOW, CallContext())
+        (holiday,) = listed.events
+        assert (holiday.title, holiday.timezone) == ("Holiday", "Europe/Lisbon")
+        assert holiday.start == at(0, zone=LISBON) and holiday.end - holiday.start == timedelta(days=1)
+
     async def test_patch_keeps_the_event_zone_and_other_fields(
         self, google: GoogleCalendarAdapter, google_server: FakeGoogleCalendar
     ) -> None:
