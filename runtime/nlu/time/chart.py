@@ -154,12 +154,14 @@ class Grammar:
         by_prev = self._index.setdefault(item.pattern[-1], {})
         by_prev.setdefault(left[-1] if left else "", []).append((item, left, frozenset(left)))
 
-    def _closure(self, cats: tuple[tuple[str, object], ...], ctx: Ctx) -> tuple[Node, ...]:
+    def _closure(self, tok: Token, ctx: Ctx) -> tuple[Node, ...]:
         """A token's lexical nodes and all it derives alone through pure one-item rules
-        (computed once per distinct token; positions are filled in by the caller)."""
-        got = self._closures.get(cats)
+        (computed once per distinct token text, which fixes its categories; positions are
+        filled in by the caller)."""
+        got = self._closures.get(tok.text)
         if got is not None:
             return got
+        cats = tok.cats
         queue = [Node(0, 1, cat, value, "lex", 0, True) for cat, value in cats if cat in self.vocab]
         made: list[Node] = []
         seen: set[tuple[str, object]] = set()
@@ -176,13 +178,13 @@ class Grammar:
                         queue.append(child._replace(closed=True))
         if len(self._closures) > 20_000:
             self._closures.clear()
-        result = self._closures[cats] = tuple(made)
+        result = self._closures[tok.text] = tuple(made)
         return result
 
     def prepare(self, tokens: Sequence[Token], ctx: Ctx) -> None:
         """Compute the closures of a closed vocabulary ahead of use (like compiling)."""
         for tok in tokens:
-            self._closure(tok.cats, ctx)
+            self._closure(tok, ctx)
 
     def parse(self, tokens: Sequence[Token], ctx: Ctx) -> list[Node]:
         """Every node derivable from the tokens."""
@@ -194,7 +196,7 @@ class Grammar:
         for i, tok in enumerate(tokens):
             j = i + 1
             pending[j] = [
-                new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok.cats, ctx)
+                new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok, ctx)
             ]
         for scan in self.scanners:
             for s, e, cat, value in scan(tokens):
@@ -210,10 +212,12 @@ class Grammar:
             while queue and len(nodes) < MAX_NODES:
                 node = queue.pop()
                 start, cat = node.start, node.cat
-                key = (start, end, cat, node.value)
-                if key in seen:
-                    continue
-                seen.add(key)
+                if not node.closed:
+                    # Lexical nodes are distinct by construction; derived ones may repeat.
+                    key = (start, end, cat, node.value)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 nodes.append(node)
                 if cat in here:
                     here[cat].append(node)
