@@ -13,13 +13,15 @@ __all__ = ["MAX_TOKEN_CHARS", "Token", "tokenize"]
 # Longer "words" are never times; cutting them keeps regex work linear.
 MAX_TOKEN_CHARS = 40
 
-_TOKEN = re.compile(
+_PATTERN = (
     r"(?P<mer>(?<![a-z])[ap]\.?\s?m\.?(?![a-z]))"  # am, p.m., a m
     r"|(?P<num>\d+)"
     r"|(?P<word>[a-z]+(?:'[a-z]+)*'?)"
-    r"|(?P<punct>\S)",
-    re.IGNORECASE,
+    r"|(?P<punct>\S)"
 )
+# Lower-cased text keeps its offsets almost always; the case-blind pattern covers the rest.
+_LOWER = re.compile(_PATTERN)
+_ANY_CASE = re.compile(_PATTERN, re.IGNORECASE)
 
 
 class Token(NamedTuple):
@@ -35,7 +37,11 @@ def tokenize(text: str) -> list[Token]:
     """Tokens of `text`; each carries the categories the lexicon gives it."""
     tokens: list[Token] = []
     new = tuple.__new__
-    for match in _TOKEN.finditer(text):
+    lower = text.lower()
+    pattern = _LOWER
+    if len(lower) != len(text):
+        lower, pattern = text, _ANY_CASE
+    for match in pattern.finditer(lower):
         kind = match.lastgroup
         raw = match.group().lower()
         if len(raw) > MAX_TOKEN_CHARS:
