@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.headerregistry import Address as _HeaderAddress
 from email.utils import parseaddr
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
@@ -66,7 +67,13 @@ class Address(BaseModel):
 
     def formatted(self) -> str:
         """The address as a header shows it."""
-        return str(_HeaderAddress(display_name=self.name or "", addr_spec=self.email))
+        return _formatted(self.name or "", self.email)
+
+
+@lru_cache(maxsize=1024)
+def _formatted(name: str, email: str) -> str:
+    # Formatting parses the address again; a burst of mail repeats the same few.
+    return str(_HeaderAddress(display_name=name, addr_spec=email))
 
 
 class OutgoingMessage(BaseModel):

@@ -3,7 +3,8 @@
 It records every accepted message, counts the connections clients opened, and
 answers magic recipients (``fail421@…``, ``fail451@…``, ``fail452@…``,
 ``fail550@…``) with that reply code, so tests can see how a client maps
-failures. An optional `deliver` callback receives each accepted message (the
+failures; ``flaky@…`` is refused with 451 the first time only, as a
+greylisting server does. An optional `deliver` callback receives each accepted message (the
 mail contract uses it to drop mail into a Dovecot Maildir).
 """
 
@@ -57,6 +58,7 @@ class RecordingHandler:
     def __init__(self, deliver: Callable[[bytes], None] | None = None) -> None:
         self.messages: list[Received] = []
         self.connections = 0
+        self.flaky_refusals = 0
         self.deliver = deliver
         self._lock = threading.Lock()
 
@@ -69,9 +71,15 @@ class RecordingHandler:
         self, server: SMTP, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
         """Refuse the magic recipients with their reply, accept the rest."""
-        failure = FAILURES.get(address.partition("@")[0].lower())
+        local = address.partition("@")[0].lower()
+        failure = FAILURES.get(local)
         if failure is not None:
             return failure
+        if local == "flaky":
+            with self._lock:
+                self.flaky_refusals += 1
+                if self.flaky_refusals == 1:
+                    return "451 4.7.1 Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

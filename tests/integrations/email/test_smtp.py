@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from integrations.adapter import CallContext
-from integrations.config import load_config
+from integrations.config import AppConfig, load_config
 from integrations.email.models import Address, OutgoingMessage
 from integrations.email.smtp import SmtpAdapter, SmtpConfig
 from integrations.errors import AuthError, InvalidRequest, PermanentError, TransientError
@@ -39,6 +39,19 @@ def parsed(content: bytes) -> EmailMessage:
     msg = message_from_bytes(content, policy=policy.default)
     assert isinstance(msg, EmailMessage)
     return msg
+
+
+def write_config(tmp_path: Path, settings: dict[str, Any]) -> AppConfig:
+    """Load a config whose `outbox` service is the SMTP adapter with `settings` (quick retries)."""
+    lines = "\n".join(f"      {key}: {value!r}" for key, value in settings.items())
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "integrations_config.yaml").write_text(
+        "services:\n  outbox:\n    adapter: smtp\n"
+        "    retry: {attempts: 3, initial_backoff: 0.01, max_backoff: 0.05, jitter: none}\n"
+        f"    settings:\n{lines}\n"
+    )
+    return load_config(config_dir, env={"SMTP_PASSWORD": SMTP_PASSWORD}, home=tmp_path / "home")
 
 
 class TestSmtpSecurity:
@@ -287,15 +300,20 @@ class TestSmtpThroughTheManager:
         self, smtp_server: SmtpPeer, tls_files: TlsFiles, tmp_path: Path
     ) -> None:
         """An `outbox` block naming adapter smtp, password from ${ENV}, sends through the manager."""
-        settings = smtp_settings(smtp_server, tls_files, password="${SMTP_PASSWORD}")
-        lines = "\n".join(f"      {key}: {value!r}" for key, value in settings.items())
-        config_dir = tmp_path / "config"
-        config_dir.mkdir()
-        (config_dir / "integrations_config.yaml").write_text(
-            f"services:\n  outbox:\n    adapter: smtp\n    settings:\n{lines}\n"
-        )
-        config = load_config(config_dir, env={"SMTP_PASSWORD": SMTP_PASSWORD}, home=tmp_path / "home")
+        config = write_config(tmp_path, smtp_settings(smtp_server, tls_files, password="${SMTP_PASSWORD}"))
         async with IntegrationManager.from_config(config, ["outbox"]) as manager:
             sent = await manager.call("outbox", "send_message", note("Managed"), idempotency_key="r/1")
         assert [parsed(m.content)["Subject"] for m in smtp_server.messages] == ["Managed"]
         assert getattr(sent, "message_id", None) == message_id("r/1", "automate.test")
+
+    async def test_greylisted_send_is_retried_with_the_same_message_id(
+        self, smtp_server: SmtpPeer, tls_files: TlsFiles, tmp_path: Path
+    ) -> None:
+        """A 451 on the first try is retried by the manager: one message arrives, with the key's id."""
+        config = write_config(tmp_path, smtp_settings(smtp_server, tls_files, password="${SMTP_PASSWORD}"))
+        flaky = note("Greylisted", to=[Address(email="flaky@example.org")])
+        async with IntegrationManager.from_config(config, ["outbox"]) as manager:
+            await manager.call("outbox", "send_message", flaky, idempotency_key="run-7/notify")
+        (received,) = smtp_server.messages
+        assert smtp_server.handler.flaky_refusals == 2  # refused once, accepted on the retry
+        assert parsed(received.content)["Message-ID"] == message_id("run-7/notify", "automate.test")
