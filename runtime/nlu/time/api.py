@@ -33,9 +33,7 @@ def _aware(ref: datetime) -> datetime:
 
 def _instant(span: Span, interval: bool, alternatives: tuple[TimeValue, ...] = ()) -> TimeValue:
     if interval:
-        return TimeValue(
-            "interval", span.start, span.end, span.grain, None, bool(alternatives), alternatives
-        )
+        return TimeValue("interval", span.start, span.end, span.grain, None, bool(alternatives), alternatives)
     return TimeValue("instant", span.start, None, span.grain, None, bool(alternatives), alternatives)
 
 
@@ -80,7 +78,9 @@ def _open_value(o: Open, ref: datetime) -> TimeValue | None:
         end = span.end if got.interval or span.grain in ("month", "quarter", "year") else span.start
         return TimeValue("interval", now, end, "second") if end > now else None
     if o.after:
-        return TimeValue("open_after", span.start, None, span.grain)
+        # After a stretch ("after lunch", "after this weekend") is after its end.
+        start = span.end if got.interval else span.start
+        return TimeValue("open_after", start, None, span.grain)
     return TimeValue("open_before", None, span.start, span.grain)
 
 

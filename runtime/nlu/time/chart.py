@@ -195,9 +195,7 @@ class Grammar:
         closure = self._closure
         for i, tok in enumerate(tokens):
             j = i + 1
-            pending[j] = [
-                new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok, ctx)
-            ]
+            pending[j] = [new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok, ctx)]
         for scan in self.scanners:
             for s, e, cat, value in scan(tokens):
                 pending[e].append(Node(s, e, cat, value, "scan", 0))

@@ -126,6 +126,20 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                     yield day
 
 
+def _nearest_year(month: int, day: int, weekday: int, today: date) -> int | None:
+    """The year nearest `today` in which month/day falls on the weekday."""
+    best: tuple[int, int] | None = None
+    for year in range(today.year - 14, today.year + 15):
+        if not 1 <= year <= 9999 or day > month_days(year, month):
+            continue
+        candidate = date(year, month, day)
+        if candidate.weekday() == weekday:
+            distance = abs((candidate - today).days)
+            if best is None or distance < best[0]:
+                best = (distance, year)
+    return best[1] if best else None
+
+
 def _only_weekday(form: Form) -> bool:
     return (
         form.year is None
@@ -191,6 +205,11 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
         if not_before is not None:
             not_before = not_before.astimezone(form.tz)
     tzinfo = ref.tzinfo
+    if form.weekday is not None and form.month is not None and form.day is not None:
+        if form.year is None and form.span is None:
+            # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
+            year = _nearest_year(form.month, form.day, form.weekday, ref.date())
+            return None if year is None else resolve_form(form.evolve(year=year), ref, not_before)
     dgrain = _date_grain(form)
     timed = form.has_time
     anchor = form.span
@@ -215,7 +234,7 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
             first_day = lo.date()
         if form.past:
             hi, lo = lo, datetime.min.replace(tzinfo=tzinfo)
-        elif form.year is not None and form.year != ref.year:
+        elif form.year is not None:
             # A year said outright may be in the past ("10/31/1974", "end of 2012").
             lo = datetime(form.year, 1, 1, tzinfo=tzinfo)
             first_day = lo.date()

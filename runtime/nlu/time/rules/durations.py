@@ -68,6 +68,14 @@ def _quarters_of_an2(ctx: Ctx, n: Num, *_: object) -> float | None:
     return n[0] / 4 if 1 <= n[0] <= 3 else None
 
 
+@G.rule("dur", "num", "p:.", "num", "unit")
+def _decimal_units(ctx: Ctx, whole: Num, _p: str, part: Num, unit: Grain) -> Duration | None:
+    """ "2.5 hours"."""
+    if whole[1] > 4 or part[1] > 3:
+        return None
+    return Duration(whole[0] + part[0] / 10 ** part[1], unit)
+
+
 @G.rule("dur", "fraction", "unit")
 def _fraction_unit(ctx: Ctx, f: float, unit: Grain) -> Duration | None:
     if unit != "hour":

@@ -169,7 +169,7 @@ def _about_range(ctx: Ctx, _a: str, r: Range) -> Range:
 
 
 def _open(t: Form, after: bool) -> Open | None:
-    if t.latent and t.hour is None:
+    if t.latent and t.hour is None and t.pod is None:
         return None
     return Open(t.evolve(latent=False), after=after)
 

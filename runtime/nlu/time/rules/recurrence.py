@@ -53,6 +53,11 @@ def _every_weekday(ctx: Ctx, _e: str, day: int) -> Recur:
     return Recur("WEEKLY", 1, Form(weekday=day), (day,))
 
 
+@G.rule("recur", "every", "w:other", "dow")
+def _every_other_weekday(ctx: Ctx, _e: str, _o: str, day: int) -> Recur:
+    return Recur("WEEKLY", 2, Form(weekday=day), (day,))
+
+
 @G.rule("recur", "every", "w:weekday")
 def _every_workday(ctx: Ctx, _e: str, _w: str) -> Recur:
     return Recur("WEEKLY", 1, Form(), (0, 1, 2, 3, 4))

@@ -66,6 +66,28 @@ def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
     return t.evolve(latent=False)
 
 
+@G.rule("time", "time", "about")
+def _about_after(ctx: Ctx, t: Form, _a: str) -> Form | None:
+    """ "3pm approximately"."""
+    return _about(ctx, _a, t)
+
+
+@G.rule("time", "time", "w:ish")
+def _ish(ctx: Ctx, t: Form, _a: str) -> Form | None:
+    """ "3ish pm": the suffix, split off by the tokenizer, changes nothing."""
+    return t if t.hour is not None else None
+
+
+@G.rule("time", "time", "w:sharp")
+def _sharp(ctx: Ctx, t: Form, _a: str) -> Form | None:
+    return t.evolve(latent=False) if t.hour is not None else None
+
+
+@G.rule("time", "w:exactly", "time")
+def _exactly(ctx: Ctx, _a: str, t: Form) -> Form | None:
+    return t.evolve(latent=False) if t.hour is not None else None
+
+
 @G.rule("time", "w:for", "time")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
     """ "for a quarter past 3pm", "set an alarm for 7": a clock time after "for"."""

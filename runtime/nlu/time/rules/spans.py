@@ -48,6 +48,17 @@ def _weekend_words(ctx: Ctx, *_: object) -> str:
     return "weekend"
 
 
+@G.rule("time", "w:the", "weekend")
+def _the_weekend(ctx: Ctx, _t: str, _w: str) -> Form:
+    return _weekend(ctx, 0)
+
+
+@G.rule("time", "this", "last", "weekend")
+def _this_past_weekend(ctx: Ctx, _t: str, word: str, _w: str) -> Form | None:
+    """ "this past weekend"."""
+    return _weekend(ctx, -1) if word == "past" else None
+
+
 @G.rule("time", "next", "weekend")
 def _next_weekend(ctx: Ctx, _t: str, _w: str) -> Form:
     return _weekend(ctx, 1)
@@ -152,7 +163,7 @@ def _year_q(ctx: Ctx, y: Num, _q: str, n: Num) -> Form | None:
 
 
 def _part(span: Span, which: str) -> Form | None:
-    """The first, middle or last stretch of a week, month or year."""
+    """The first, middle or last stretch of a day, week, month or year."""
     start = span.start
     if span.grain == "month":
         bounds = {"begin": (0, 10), "mid": (10, 20), "end": (20, None)}[which]
@@ -163,6 +174,10 @@ def _part(span: Span, which: str) -> Form | None:
         months = {"begin": (0, 3), "mid": (3, 8), "end": (8, 12)}[which]
         lo, hi = add_grain(start, "month", months[0]), add_grain(start, "month", months[1])
         return concrete(lo, "month", interval=True, end=hi)
+    if span.grain == "day":
+        hours = {"begin": (0, 12), "mid": (11, 14), "end": (18, 24)}[which]
+        lo, hi = start + timedelta(hours=hours[0]), start + timedelta(hours=hours[1])
+        return concrete(lo, "hour", interval=True, end=hi)
     if span.grain == "week":
         days = {"begin": (0, 3), "mid": (2, 5), "end": (4, 7)}[which]
         lo, hi = start + timedelta(days=days[0]), start + timedelta(days=days[1])
@@ -171,7 +186,7 @@ def _part(span: Span, which: str) -> Form | None:
 
 
 def _part_of(ctx: Ctx, which: str, t: Form) -> Form | None:
-    if t.has_time or t.day is not None or t.weekday is not None:
+    if t.has_time:
         return None
     got = resolve_form(t, ctx.ref)
     return _part(got.span, which) if got is not None else None
@@ -227,7 +242,7 @@ def _which_time(ctx: Ctx, which: str, t: Form) -> Form | None:
 @G.rule("time", "which", "w:of", "unit")
 def _which_of_unit(ctx: Ctx, which: str, _o: str, unit: Grain) -> Form | None:
     """ "end of month": the current one."""
-    if unit not in ("week", "month", "year"):
+    if unit not in ("day", "week", "month", "year"):
         return None
     span = unit_span(ctx, unit, 0).span
     return _part(span, which) if span is not None else None
@@ -244,6 +259,7 @@ def _which_of_year(ctx: Ctx, which: str, _o: str, _y: str) -> Form | None:
 
 
 _ACRONYMS = {
+    "eod": ("end", "day"),
     "eom": ("end", "month"),
     "bom": ("begin", "month"),
     "eoy": ("end", "year"),
@@ -310,6 +326,14 @@ def _nth_dow_of(ctx: Ctx, n: int, day: int, _o: str, t: Form) -> Form | None:
     days = [d for d in _days(span) if d.weekday() == day]
     hit = _pick(days, n)
     return concrete(hit, "day") if hit else None
+
+
+@G.rule("time", "nth", "dow", "w:of", "w:the", "unit", cost=2)
+def _nth_dow_of_the_unit(ctx: Ctx, n: int, day: int, _o: str, _t: str, unit: Grain) -> Form | None:
+    """ "the last friday of the month": of the current one."""
+    if unit not in ("month", "quarter", "year"):
+        return None
+    return _nth_dow_of(ctx, n, day, _o, unit_span(ctx, unit, 0))
 
 
 @G.rule("time", "nth", "dow", "w:in", "time", cost=2)
