@@ -126,6 +126,17 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                     yield day
 
 
+def _dated_weekday(form: Form) -> bool:
+    """A weekday with a month and day but no year and no anchor."""
+    return (
+        form.weekday is not None
+        and form.month is not None
+        and form.day is not None
+        and form.year is None
+        and form.span is None
+    )
+
+
 def _nearest_year(month: int, day: int, weekday: int, today: date) -> int | None:
     """The year nearest `today` in which month/day falls on the weekday."""
     best: tuple[int, int] | None = None
@@ -205,11 +216,10 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
         if not_before is not None:
             not_before = not_before.astimezone(form.tz)
     tzinfo = ref.tzinfo
-    if form.weekday is not None and form.month is not None and form.day is not None:
-        if form.year is None and form.span is None:
-            # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
-            year = _nearest_year(form.month, form.day, form.weekday, ref.date())
-            return None if year is None else resolve_form(form.evolve(year=year), ref, not_before)
+    if _dated_weekday(form):
+        # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
+        year = _nearest_year(form.month, form.day, form.weekday, ref.date())  # type: ignore[arg-type]
+        return None if year is None else resolve_form(form.evolve(year=year), ref, not_before)
     dgrain = _date_grain(form)
     timed = form.has_time
     anchor = form.span
