@@ -1,13 +1,20 @@
-"""The mail contract for the real-server pair: SMTP (aiosmtpd) delivering into Dovecot, read over IMAP."""
+"""Mail on real servers: SMTP (aiosmtpd) delivering into Dovecot, read over IMAP; contract and agent."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from agents.base import ActionContext
+from agents.email import EmailAgent
+from agents.email_models import ReadEmailParams, SearchEmailParams, SendEmailParams
+from integrations.config import load_config
 from integrations.email.imap import ImapAdapter
 from integrations.email.smtp import SmtpAdapter
+from runtime.runtime import Runtime
 from tests.integrations.contracts import MailContract
 from tests.integrations.email.conftest import SMTP_PASSWORD, SMTP_USER
 from tests.peers.dovecot import DovecotPeer, MailUser
@@ -44,3 +51,53 @@ class TestSmtpImapMailContract(MailContract):
     def reader(self, mail_user: MailUser, make_imap: Callable[..., ImapAdapter]) -> ImapAdapter:
         """The IMAP adapter over implicit TLS, logged in as the relay's recipient."""
         return make_imap(mail_user, security="tls")
+
+
+class TestEmailAgentOnRealServers:
+    """The EmailAgent does the same with SMTP + IMAP as with the local mailbox: a config change only."""
+
+    async def test_send_search_and_read(
+        self, relay: SmtpPeer, dovecot: DovecotPeer, mail_user: MailUser, tls_files: TlsFiles, tmp_path: Path
+    ) -> None:
+        """Sent through SMTP, the message is found over IMAP by subject, read, and then no longer unread."""
+        config_dir = tmp_path / "config"
+        config_dir.mkdir()
+        (config_dir / "settings.yaml").write_text("user: {name: Me, email: me@automate.test}\n")
+        (config_dir / "integrations_config.yaml").write_text(
+            f"""\
+services:
+  outbox:
+    adapter: smtp
+    settings:
+      host: {relay.host}
+      port: {relay.port}
+      security: starttls
+      ca_file: {tls_files.cert}
+      username: {SMTP_USER}
+      password: ${{SMTP_PASSWORD}}
+  mailbox:
+    adapter: imap
+    settings:
+      host: {dovecot.host}
+      port: {dovecot.tls_port}
+      security: tls
+      ca_file: {tls_files.cert}
+      username: {mail_user.name}
+      password: ${{IMAP_PASSWORD}}
+"""
+        )
+        env = {"SMTP_PASSWORD": SMTP_PASSWORD, "IMAP_PASSWORD": mail_user.password}
+        config = load_config(config_dir, env=env, home=tmp_path / "home")
+        step = ActionContext(run_id="run-1", step_id="s1", now=datetime.now(UTC))
+        async with Runtime(config) as runtime:
+            agent = runtime.agent(EmailAgent)
+            sent = await agent.send_email(
+                SendEmailParams(to=["ana@example.org"], subject="Agenda", body="1. budget"), step
+            )
+            found = await agent.search_email(SearchEmailParams(subject="agenda", unread_only=True), step)
+            assert [(m.subject, m.message_id) for m in found.messages] == [("Agenda", sent.message_id)]
+            read = await agent.read_email(ReadEmailParams(search=SearchEmailParams(subject="agenda")), step)
+            assert "1. budget" in read.body and read.sender == "Me <me@automate.test>"
+            after = await agent.search_email(SearchEmailParams(subject="agenda", unread_only=True), step)
+            assert after.messages == []
+        assert relay.messages[0].login == SMTP_USER
