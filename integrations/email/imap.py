@@ -44,7 +44,7 @@ from integrations.email.rfc5322 import (
     read_message,
     summarize,
 )
-from integrations.email.server import MailServerConfig, Security, tls_failure
+from integrations.email.server import MailServerConfig, Security, certificate_failure
 from integrations.errors import (
     AuthError,
     IntegrationError,
@@ -450,9 +450,9 @@ class ImapAdapter(MailReader[ImapConfig]):
             if exc.result == "BAD":
                 return InvalidRequest(f"the IMAP server rejected the command ({exc})")
             return PermanentError(f"the IMAP server refused ({exc})")
-        failure = tls_failure(exc)
-        if failure is not None and type(failure).__name__ == "SSLCertVerificationError":
-            return PermanentError(f"the IMAP server's certificate is not trusted ({failure})")
+        failure = certificate_failure(exc)
+        if failure is not None:
+            return PermanentError(f"the IMAP server's certificate is not trusted ({failure.verify_message})")
         if isinstance(exc, aioimaplib.AioImapException | OSError | TimeoutError):
             kind = type(exc).__name__
             return TransientError(f"cannot talk to the IMAP server ({kind}: {exc})")

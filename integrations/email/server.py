@@ -23,7 +23,7 @@ from integrations.credentials import CredentialStore, CredentialStoreError
 from integrations.errors import AuthError
 from integrations.sqlite_store import resolve_path
 
-__all__ = ["MailServerConfig", "Security", "is_loopback", "tls_failure"]
+__all__ = ["MailServerConfig", "Security", "certificate_failure", "is_loopback"]
 
 Security = Literal["tls", "starttls", "none"]
 
@@ -38,13 +38,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def tls_failure(exc: BaseException) -> ssl.SSLError | None:
-    """The TLS error behind `exc` (itself, or a cause or context of it), if any."""
+def certificate_failure(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification error behind `exc` (itself, its cause or context), if any.
+
+    Retrying cannot fix an untrusted certificate, whereas other TLS errors (a
+    handshake cut short by a restarting server) may pass.
+    """
     seen: BaseException | None = exc
     for _ in range(10):  # causes can form a cycle; a short chain is all we need
         if seen is None:
             return None
-        if isinstance(seen, ssl.SSLError):
+        if isinstance(seen, ssl.SSLCertVerificationError):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None

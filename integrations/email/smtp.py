@@ -17,7 +17,6 @@ are permanent (syntax and address problems as `InvalidRequest`).
 from __future__ import annotations
 
 import asyncio
-import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -31,7 +30,7 @@ from integrations.email.compose import COMPOSE_POLICY
 from integrations.email.local import MessageIdConfig
 from integrations.email.models import Address, OutgoingMessage, SentMessage
 from integrations.email.rfc5322 import compose_message, sent_record
-from integrations.email.server import MailServerConfig, Security, tls_failure
+from integrations.email.server import MailServerConfig, Security, certificate_failure
 from integrations.errors import (
     AuthError,
     IntegrationError,
@@ -103,8 +102,8 @@ def translate_smtp_error(exc: BaseException) -> IntegrationError | None:
         if code >= 500:
             return PermanentError(f"the SMTP server refused the message ({text})")
         return TransientError(f"unexpected SMTP reply ({text})")
-    failure = tls_failure(exc)
-    if isinstance(failure, ssl.SSLCertVerificationError):
+    failure = certificate_failure(exc)
+    if failure is not None:
         return PermanentError(f"the SMTP server's certificate is not trusted ({failure.verify_message})")
     if isinstance(exc, aiosmtplib.SMTPNotSupported):
         return PermanentError(f"the SMTP server lacks a needed extension ({exc})")
