@@ -213,7 +213,26 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int]]:
 _ADJECTIVAL = frozenset({"hourly", "daily", "nightly", "weekly", "monthly", "yearly", "annually"})
 # Words that are times alone only rarely ("may I", "sat down", "a second").
 _WEAK_ALONE = frozenset(
-    {"may", "sat", "sun", "mar", "second", "wed", "march", "fall", "spring", "h", "m", "s", "q", "sec", "min"}
+    {
+        "summer",
+        "winter",
+        "autumn",
+        "may",
+        "sat",
+        "sun",
+        "mar",
+        "second",
+        "wed",
+        "march",
+        "fall",
+        "spring",
+        "h",
+        "m",
+        "s",
+        "q",
+        "sec",
+        "min",
+    }
 )
 
 

@@ -113,6 +113,7 @@ _GROUPS = {
     "hence": "hence later",
     "about": "about around approximately roughly circa",
     "every": "every each",
+    "some": "sometime anytime",
     "end": "end eom",
     "begin": "beginning start",
 }

@@ -90,6 +90,20 @@ def _about_packed(ctx: Ctx, _a: str, t: Form) -> Form:
     return t.evolve(latent=False)
 
 
+@G.rule("dotclock", "num", "p:.", "num")
+def _dot_clock(ctx: Ctx, h: Num, _d: str, m: Num) -> Form | None:
+    """ "7.30pm": hour and minutes with a dot, a time only with am/pm."""
+    hour = _hour(h)
+    if hour is None or m[1] != 2:
+        return None
+    return clock(hour, m[0])
+
+
+@G.rule("time", "dotclock", "mer")
+def _dot_clock_meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
+    return apply_meridiem(t, mer)
+
+
 @G.rule("time", "time", "mer")
 def _meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
     if t.has_date or t.span is not None or t.pod is not None:

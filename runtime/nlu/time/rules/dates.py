@@ -59,6 +59,20 @@ def _weekday_abbr(ctx: Ctx, day: int, _p: str) -> Form:
     return Form(weekday=day, not_immediate=True)
 
 
+@G.rule("month", "month", "p:.")
+def _month_abbr(ctx: Ctx, month: int, _p: str) -> int:
+    """ "sept." reads as "september"."""
+    return month
+
+
+@G.rule("time", "time", "w:t", "time")
+def _iso_datetime(ctx: Ctx, day: Form, _t: str, clock: Form) -> Form | None:
+    """ "2015-03-03T15:30:00"."""
+    if day.year is None or day.day is None or clock.hour is None or clock.has_date:
+        return None
+    return intersect(day, clock.evolve(h12=False, latent=False))
+
+
 @G.rule("time", "month")
 def _month(ctx: Ctx, month: int) -> Form:
     return Form(month=month)

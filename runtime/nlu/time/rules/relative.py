@@ -58,6 +58,12 @@ def _the(ctx: Ctx, _t: str, t: Form) -> Form | None:
     return t if t.hour is None else None
 
 
+@G.rule("time", "some", "time")
+def _sometime(ctx: Ctx, _s: str, t: Form) -> Form | None:
+    """ "sometime next week", "anytime tomorrow"."""
+    return t if (not t.latent and t.span is not None) or t.has_date else None
+
+
 @G.rule("time", "about", "time")
 def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
     """ "around next tuesday", "about 7": approximations read as the time."""
@@ -158,6 +164,14 @@ def _tonight(ctx: Ctx, pod: tuple[int, int]) -> Form:
 @G.rule("time", "this", "pod")
 def _this_pod(ctx: Ctx, _t: str, pod: tuple[int, int]) -> Form:
     return Form(span=day_span(ctx, 0).span, pod=pod, interval=True)
+
+
+@G.rule("time", "last", "pod")
+def _last_pod(ctx: Ctx, word: str, pod: tuple[int, int]) -> Form | None:
+    """ "last night": yesterday's."""
+    if word != "last" or pod[0] < 12:
+        return None
+    return Form(span=day_span(ctx, -1).span, pod=pod, interval=True)
 
 
 @G.rule("time", "w:in", "w:the", "pod")

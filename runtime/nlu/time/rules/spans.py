@@ -99,8 +99,8 @@ def _this_season(ctx: Ctx, _t: str, season: Season) -> Form:
 
 @G.rule("time", "seasonname")
 def _season(ctx: Ctx, season: Season) -> Form:
-    form = _season_at(ctx, season, 0)
-    return Form(span=form.span, interval=True, latent=True)
+    """A season alone is the current one, or the next."""
+    return _season_at(ctx, season, 0)
 
 
 @G.rule("time", "next", "seasonname")
@@ -230,6 +230,12 @@ def _at_which(ctx: Ctx, _t: str, which: str) -> str:
 @G.rule("time", "which", "w:of", "time")
 def _which_of(ctx: Ctx, which: str, _o: str, t: Form) -> Form | None:
     """ "end of April", "beginning of this week"."""
+    return _part_of(ctx, which, t)
+
+
+@G.rule("time", "which", "p:-", "time")
+def _which_dash_time(ctx: Ctx, which: str, _d: str, t: Form) -> Form | None:
+    """ "mid-march"."""
     return _part_of(ctx, which, t)
 
 
