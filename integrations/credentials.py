@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
-from integrations.errors import AutomationError
+from integrations.errors import AuthError, AutomationError
 from integrations.redaction import register_secret
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "CredentialStoreError",
     "OAuthToken",
     "ServiceCredentials",
+    "service_password",
 ]
 
 KEY_ENV = "AUTOMATE_SECRET_KEY"
@@ -211,6 +212,31 @@ class CredentialStore:
         with os.fdopen(fd, "wb") as handle:
             handle.write(key + b"\n")
         return key
+
+
+def service_password(
+    data_dir: Path, service: str, configured: SecretStr | None, *, username: str | None
+) -> str | None:
+    """A service's password: from its settings, else the store; None when nobody logs in.
+
+    Raises `AuthError` naming the command that fixes it when a username is set
+    and no password is found (or the store cannot be read).
+    """
+    if configured is not None:
+        return configured.get_secret_value()
+    if username is None:
+        return None
+    try:
+        stored = CredentialStore(data_dir).password(service)
+    except CredentialStoreError as exc:
+        raise AuthError(f"cannot read the password for {service}: {exc}", service=service) from None
+    if stored is None:
+        raise AuthError(
+            f"no password for {service}: run `automate auth set {service}` "
+            "or set `password: ${ENV_VAR}` in its settings",
+            service=service,
+        )
+    return stored.get_secret_value()
 
 
 def _checked_key(key: bytes, source: str) -> bytes:

@@ -34,7 +34,7 @@ from integrations.calendar.models import (
     TimeRange,
 )
 from integrations.config import StrictModel
-from integrations.credentials import CredentialStore, CredentialStoreError
+from integrations.credentials import service_password
 from integrations.errors import (
     AuthError,
     IntegrationError,
@@ -208,20 +208,8 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
         return verify
 
     def _password(self) -> str | None:
-        if self.config.password is not None:
-            return self.config.password.get_secret_value()
-        if self.config.username is None:
-            return None
-        try:
-            stored = CredentialStore(self.env.data_dir).password(self.env.service)
-        except CredentialStoreError as exc:
-            raise AuthError(f"cannot read the password for {self.env.service}: {exc}") from None
-        if stored is None:
-            raise AuthError(
-                f"no password for {self.env.service}: run `automate auth set {self.env.service}` "
-                "or set `password: ${ENV_VAR}` in its settings"
-            )
-        return stored.get_secret_value()
+        config, env = self.config, self.env
+        return service_password(env.data_dir, env.service, config.password, username=config.username)
 
 
 def _find_calendar(principal: Any, wanted: str | None, create: bool) -> Any:
