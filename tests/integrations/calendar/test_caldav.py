@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,14 @@ from integrations.calendar.models import (
     TimeRange,
 )
 from integrations.credentials import CredentialStore
-from integrations.errors import AuthError, InvalidRequest, NotFound, PermanentError, TransientError
+from integrations.errors import (
+    AuthError,
+    InvalidRequest,
+    NotFound,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, at
 from tests.peers.radicale import RadicaleServer, running_radicale
@@ -174,3 +183,72 @@ class TestCalDAVAdapter:
         fetched = await adapter.get_event(EventRef(uid=created.uid), CallContext())
         await adapter.aclose()
         assert fetched.title == "Over TLS"
+
+
+class _Refusing(BaseHTTPRequestHandler):
+    """Answers every request with the server's configured status and headers."""
+
+    def handle_one_request(self) -> None:
+        """Read one request line and headers, then refuse it."""
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline or not self.parse_request():
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        status, headers = self.server.answer  # type: ignore[attr-defined]
+        self.server.seen += 1  # type: ignore[attr-defined]
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[ThreadingHTTPServer]:
+    """A loopback HTTP server that answers every request with `server.answer`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    server.answer = (503, {})  # type: ignore[attr-defined]
+    server.seen = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+class TestCalDAVServerRefusals:
+    """Overload answers from a CalDAV server become retryable errors, sent once."""
+
+    @pytest.mark.parametrize(
+        ("status", "headers", "error", "retry_after"),
+        [
+            (429, {"Retry-After": "9"}, RateLimited, 9.0),
+            (503, {"Retry-After": "4"}, RateLimited, 4.0),
+            (503, {}, TransientError, None),
+            (500, {}, TransientError, None),
+        ],
+    )
+    async def test_overload_is_retryable_and_not_retried_by_the_client(
+        self,
+        refusing_server: ThreadingHTTPServer,
+        tmp_path: Path,
+        status: int,
+        headers: dict[str, str],
+        error: type[TransientError],
+        retry_after: float | None,
+    ) -> None:
+        """429/503 (with Retry-After when sent) and 500 are retryable, and caldav sends one request."""
+        refusing_server.answer = (status, headers)  # type: ignore[attr-defined]
+        port = refusing_server.server_address[1]
+        config = CalDAVConfig(url=f"http://127.0.0.1:{port}/", username="a", password="over-load-pw")
+        adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
+        with pytest.raises(error) as caught:
+            await adapter.list_events(TimeRange(start=at(9), end=at(10)), CallContext())
+        assert type(caught.value) is error and caught.value.retryable
+        assert caught.value.retry_after == retry_after
+        assert refusing_server.seen == 1  # type: ignore[attr-defined]
