@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import uuid
@@ -76,6 +77,14 @@ class TestCalDAVAdapter:
         assert first.uid == second.uid == event_uid(key)
         assert [p.name for p in added] == [f"{event_uid(key)}.ics"]
         assert f"UID:{first.uid}" in added[0].read_text()
+
+    async def test_concurrent_inserts_all_land(self, make_caldav: MakeCalDAV) -> None:
+        """Eight inserts at once (serialised onto the one client) all land as separate events."""
+        adapter = make_caldav()
+        drafts = [EventDraft(title=f"c{i}", start=at(9, i), end=at(10, i)) for i in range(8)]
+        await asyncio.gather(*(adapter.insert_event(d, CallContext(f"cc/{i}")) for i, d in enumerate(drafts)))
+        listed = await adapter.list_events(TimeRange(start=at(8), end=at(11)), CallContext())
+        assert [e.title for e in listed.events] == [f"c{i}" for i in range(8)]
 
     async def test_bad_password_is_an_auth_error_without_the_password(self, make_caldav: MakeCalDAV) -> None:
         """A wrong password raises AuthError (not retryable) whose text never holds the password."""

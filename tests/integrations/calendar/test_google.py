@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -120,6 +121,17 @@ class TestGoogleReadsAndChanges:
         (holiday,) = listed.events
         assert (holiday.title, holiday.timezone) == ("Holiday", "Europe/Lisbon")
         assert holiday.start == at(0, zone=LISBON) and holiday.end - holiday.start == timedelta(days=1)
+
+    async def test_concurrent_calls_each_use_their_own_connection(
+        self, google: GoogleCalendarAdapter, google_server: FakeGoogleCalendar
+    ) -> None:
+        """Sixteen inserts at once (worker threads, one connection each) store sixteen events."""
+        drafts = [draft(f"c{i}", start=at(9, i), end=at(10, i)) for i in range(16)]
+        created = await asyncio.gather(
+            *(google.insert_event(d, CallContext(f"c/{i}")) for i, d in enumerate(drafts))
+        )
+        assert len({e.uid for e in created}) == 16
+        assert len(live(google_server)) == 16
 
     async def test_patch_keeps_the_event_zone_and_other_fields(
         self, google: GoogleCalendarAdapter, google_server: FakeGoogleCalendar
