@@ -93,6 +93,15 @@ def _compose(inner: Transform | None, outer: Transform | None) -> Transform | No
 
 
 def _transformed(prod: Production, moves: tuple[tuple[int, Transform], ...]) -> Production:
+    if len(moves) == 1 and moves[0][0] == 0:
+        fn = moves[0][1]
+
+        def first(ctx: Ctx, value: object, *rest: object) -> object:
+            got = fn(value)
+            return None if got is None else prod(ctx, got, *rest)
+
+        return first
+
     def run(ctx: Ctx, *values: object) -> object:
         args = list(values)
         for index, fn in moves:
@@ -152,7 +161,13 @@ class Grammar:
         self.vocab.update(item.pattern)
         left = item.pattern[:-1]
         by_prev = self._index.setdefault(item.pattern[-1], {})
-        by_prev.setdefault(left[-1] if left else "", []).append((item, left, frozenset(left)))
+        if not left:
+            # One-item rules: "" holds all, "!" the impure ones (rerun on lexical nodes).
+            by_prev.setdefault("", []).append((item, left, frozenset()))
+            if not item.pure:
+                by_prev.setdefault("!", []).append((item, left, frozenset()))
+            return
+        by_prev.setdefault(left[-1], []).append((item, left, frozenset(left)))
 
     def _closure(self, tok: Token, ctx: Ctx) -> tuple[Node, ...]:
         """A token's lexical nodes and all it derives alone through pure one-item rules
@@ -225,10 +240,7 @@ class Grammar:
                 by_prev = index.get(cat)
                 if not by_prev:
                     continue
-                closed = node.closed
-                for rule, _left, _need in by_prev.get("", ()):
-                    if closed and rule.pure:
-                        continue
+                for rule, _left, _need in by_prev.get("!" if node.closed else "", ()):
                     made = _apply(rule, ctx, (node,))
                     if made is not None:
                         queue.append(made)
