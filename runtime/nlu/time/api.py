@@ -152,6 +152,8 @@ def _ranked(nodes: list[Node]) -> list[Node]:
 
 def parse_time(text: str, ref: datetime) -> TimeValue | None:
     """Read the whole of `text` as one time expression; None if it is not one."""
+    if not _PREPARED:
+        _prepare()
     ref = _aware(ref)
     tokens = tokenize(text[:MAX_TEXT])
     lo, hi = _trim(tokens)
@@ -174,15 +176,17 @@ def _vocabulary() -> frozenset[str]:
 _VOCAB = _vocabulary()
 
 
+_PREPARED: list[bool] = []
+
+
 def _prepare() -> None:
-    """Derive once what every lexicon word and one- or two-digit number yields alone."""
+    """On first use, derive once what every lexicon word and one- or two-digit number
+    yields alone (kept out of import time)."""
     from .lexicon import WORDS
 
+    _PREPARED.append(True)
     numbers = [str(n) for n in range(100)] + [f"{n:02d}" for n in range(10)]
     GRAMMAR.prepare(tokenize(" ".join([*WORDS, *numbers])), Ctx(datetime(2000, 1, 1, tzinfo=UTC)))
-
-
-_prepare()
 
 
 _NAME_WORDS = holiday_words()
@@ -257,6 +261,8 @@ def _weak(node: Node, tokens: Sequence[Token], offset: int) -> bool:
 
 def find_times(text: str, ref: datetime) -> list[TimeMatch]:
     """Every time expression in `text`: longest first, without overlaps, in text order."""
+    if not _PREPARED:
+        _prepare()
     ref = _aware(ref)
     text = text[:MAX_TEXT]
     tokens = tokenize(text)

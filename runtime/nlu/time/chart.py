@@ -29,8 +29,7 @@ P = TypeVar("P", bound=Production)
 Scanner = Callable[[Sequence[Token]], list[tuple[int, int, str, object]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Ctx:
+class Ctx(NamedTuple):
     """What productions may look at besides their children: the reference time."""
 
     ref: datetime
@@ -48,8 +47,7 @@ class Node(NamedTuple):
     closed: bool = False  # its pure one-item derivations are already in the chart
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """`pattern` categories in sequence produce a node of category `out` via `prod`.
 
     A `pure` production ignores the reference time, so its results can be cached.

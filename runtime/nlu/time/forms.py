@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
@@ -30,8 +29,7 @@ class Span(NamedTuple):
     grain: Grain
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(NamedTuple):
     """An amount of a calendar unit ("2 hours", "half an hour" is 30 minutes)."""
 
     amount: float
@@ -90,8 +88,7 @@ class Form(NamedTuple):
         return tuple.__new__(Form, values)
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     """An interval between two times; `hi` is inclusive at its grain ("3 to 5pm" ends 6pm)."""
 
     lo: Form
@@ -99,8 +96,7 @@ class Range:
     hi_exclusive: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Open:
+class Open(NamedTuple):
     """An open interval: after/since a time, or before/until it."""
 
     bound: Form
@@ -108,8 +104,7 @@ class Open:
     from_now: bool = False  # "by 5pm": from now until the bound
 
 
-@dataclass(frozen=True, slots=True)
-class Recur:
+class Recur(NamedTuple):
     """A recurrence: a frequency with an interval and a time pattern."""
 
     freq: str

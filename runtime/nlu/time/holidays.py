@@ -8,16 +8,14 @@ so `eve=True` reads them from the evening before, as calendars for diaspora user
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["ALIASES", "dates", "spans"]
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
+class Listed(NamedTuple):
     """A holiday as the `holidays` package lists it for one country."""
 
     country: str
@@ -25,16 +23,14 @@ class Listed:
     shift: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Easter:
+class Easter(NamedTuple):
     """A day at an offset from Easter Sunday."""
 
     offset: int
     orthodox: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Fixed:
+class Fixed(NamedTuple):
     """The same calendar day every year (moved off weekends when `weekday_only`)."""
 
     month: int
@@ -42,8 +38,7 @@ class Fixed:
     weekday_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class NthWeekday:
+class NthWeekday(NamedTuple):
     """The nth given weekday of a month (n=-1 is the last)."""
 
     month: int
@@ -51,8 +46,7 @@ class NthWeekday:
     n: int
 
 
-@dataclass(frozen=True, slots=True)
-class After:
+class After(NamedTuple):
     """A day at an offset from another holiday; `until` makes it a span ending at another."""
 
     base: str
