@@ -7,8 +7,9 @@ and counts what it accepts; a small control port answers ``count`` and
 
 - naive: stdlib ``smtplib``, a new connection per message, one after another;
 - ours: ``SmtpAdapter`` through the ``IntegrationManager`` (retry, breaker,
-  rate limit, timeout all on; a generous rate limit), sends started together
-  and bounded by a semaphore, the adapter's connection pool reused;
+  rate limit, timeout all on; a generous rate limit), 8 concurrent senders
+  taking the next message as they finish one, the adapter's pool of 8
+  connections reused;
 - ceiling: aiosmtplib on 8 reused connections, pre-built bytes, no policies.
 
 For reference (not in the last line) a fourth way, ``composing``, is the
@@ -18,7 +19,7 @@ server, is often the limit, and composing is most of what separates ours
 from the ceiling. The server must receive exactly the number sent each way,
 or the run fails.
 
-    python tests/bench/bench_smtp.py [--messages 1000] [--rounds 1]
+    python tests/bench/bench_smtp.py [--messages 1000] [--rounds 1] [--senders 8]
 
 Last line: received=1000 naive_per_s=… ours_per_s=… ceiling_per_s=… vs_naive=… vs_ceiling=…
 """
