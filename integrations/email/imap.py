@@ -310,7 +310,7 @@ class ImapAdapter(MailReader[ImapConfig]):
 
     async def _one(self, client: IMAP4, ref: MessageRef, part: str) -> _Fetched:
         await self._select(client, ref.folder)
-        if not ref.id.isdigit() or int(ref.id) == 0:
+        if not ref.id.isdigit() or not 0 < int(ref.id) < 2**32:  # UIDs are non-zero 32-bit numbers
             raise NotFound(f"no message {ref.id!r} in folder {ref.folder!r} (ids are IMAP UIDs)")
         items = [i for i in await self._fetch(client, ref.id, part) if i.uid == ref.id]
         if not items:  # perhaps it arrived after the folder was selected: look again

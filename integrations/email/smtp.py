@@ -266,7 +266,12 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             if config.username is not None:
                 if not client.supports_extension("auth"):
                     raise AuthError(f"{config.host} offers no AUTH on this connection (try tls or starttls)")
-                await client.login(config.username, self._secret())
+                try:
+                    await client.login(config.username, self._secret())
+                except aiosmtplib.SMTPResponseException:
+                    raise
+                except aiosmtplib.SMTPException as exc:  # no mechanism both sides speak
+                    raise AuthError(f"cannot log in to {config.host}: {exc}") from exc
         except BaseException:
             client.close()
             raise

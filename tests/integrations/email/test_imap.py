@@ -152,7 +152,7 @@ class TestImapMessages:
         ).messages
         assert again.unread is False
 
-    @pytest.mark.parametrize("bad_id", ["99999", "0", "abc"])
+    @pytest.mark.parametrize("bad_id", ["99999", "0", "abc", "99999999999"])
     async def test_missing_message_is_not_found(self, filled: MailUser, make_imap: Make, bad_id: str) -> None:
         """A UID the folder does not have (or that is no UID) raises NotFound for get and mark_read."""
         adapter = make_imap(filled)
