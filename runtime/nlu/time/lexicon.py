@@ -103,6 +103,16 @@ _PARTS = {
     "lunch": (12, 14),
     "lunchtime": (12, 14),
 }
+# Which stretch of a day, week, month or year ("end of April", "mid-march").
+_WHICH = {
+    "end": "end",
+    "beginning": "begin",
+    "start": "begin",
+    "late": "end",
+    "early": "begin",
+    "mid": "mid",
+    "middle": "mid",
+}
 # Words that behave alike in the grammar share one category.
 _GROUPS = {
     "next": "next following coming upcoming",
@@ -114,8 +124,10 @@ _GROUPS = {
     "about": "about around approximately roughly circa",
     "every": "every each",
     "some": "sometime anytime",
+    "just": "just right",
+    # Words that may lead a range or open interval without changing it.
+    "lead": "the in over during for throughout sometime anytime",
     "end": "end eom",
-    "begin": "beginning start",
 }
 
 
@@ -146,6 +158,8 @@ def _table() -> dict[str, list[tuple[str, object]]]:
     for cat, words in _GROUPS.items():
         for word in words.split():
             add(word, cat, word)
+    for word, which in _WHICH.items():
+        add(word, "which", which)
     add("st nd rd th", "ordsuf", None)
     add("a an", "a", 1)
     add("fortnight fortnights", "fortnight", 14)

@@ -39,14 +39,9 @@ def form_grain(form: Form) -> Grain:
         return "minute"
     if form.hour is not None or form.pod is not None:
         return "hour"
-    if form.day is not None or form.weekday is not None or form.holiday is not None:
-        return "day"
-    if form.month is not None:
-        return "month"
-    if form.quarter is not None:
-        return "quarter"
-    if form.year is not None:
-        return "year"
+    grain = _date_grain(form)
+    if grain is not None:
+        return grain
     return form.span.grain if form.span is not None else "day"
 
 

@@ -16,8 +16,12 @@ def _hour(n: Num) -> int | None:
     return n[0] if n[1] <= 2 and 0 <= n[0] <= 24 else None
 
 
-def _minute(n: Num) -> int | None:
-    return n[0] if (n[1] == 2 or n[1] == 0) and 0 <= n[0] <= 59 else None
+def _hour_minutes(h: Num, m: Num) -> Form | None:
+    """A clock time from an hour and two-digit minutes ("9:30", "9h30", "9.30")."""
+    hour = _hour(h)
+    if hour is None or m[1] != 2:
+        return None
+    return clock(hour, m[0])
 
 
 @G.rule("time", "int")
@@ -37,8 +41,7 @@ def _packed_clock(ctx: Ctx, n: Num) -> Form | None:
 
 @G.rule("time", "num", "p::", "num")
 def _hm(ctx: Ctx, h: Num, _c: str, m: Num) -> Form | None:
-    hour, minute = _hour(h), m[0] if m[1] == 2 else None
-    return clock(hour, minute) if hour is not None and minute is not None else None
+    return _hour_minutes(h, m)
 
 
 @G.rule("time", "time", "p::", "num")
@@ -50,10 +53,7 @@ def _hms(ctx: Ctx, t: Form, _c: str, s: Num) -> Form | None:
 
 @G.rule("time", "num", "w:h", "num")
 def _h_notation(ctx: Ctx, h: Num, _h: str, m: Num) -> Form | None:
-    hour = _hour(h)
-    if hour is None or m[1] != 2:
-        return None
-    return clock(hour, m[0])
+    return _hour_minutes(h, m)
 
 
 @G.rule("time", "num", "w:h")
@@ -93,10 +93,7 @@ def _about_packed(ctx: Ctx, _a: str, t: Form) -> Form:
 @G.rule("dotclock", "num", "p:.", "num")
 def _dot_clock(ctx: Ctx, h: Num, _d: str, m: Num) -> Form | None:
     """ "7.30pm": hour and minutes with a dot, a time only with am/pm."""
-    hour = _hour(h)
-    if hour is None or m[1] != 2:
-        return None
-    return clock(hour, m[0])
+    return _hour_minutes(h, m)
 
 
 @G.rule("time", "dotclock", "mer")

@@ -160,40 +160,14 @@ def _time_range(ctx: Ctx, t: Form, r: Range) -> Range | None:
     return _on_day(r, t)
 
 
-@G.rule("range", "w:the", "range")
-def _the_range(ctx: Ctx, _t: str, r: Range) -> Range:
-    """ "the next 3 days"."""
+@G.rule("range", "lead", "range")
+def _lead_range(ctx: Ctx, _p: str, r: Range) -> Range:
+    """ "the next 3 days", "in the next 2 hours", "sometime next week" read as the range."""
     return r
 
 
-@G.rule("range", "w:in", "range")
-def _in_range(ctx: Ctx, _p: str, r: Range) -> Range:
-    """ "in the next 2 hours", and likewise "over", "during", "for", "within"."""
-    return r
-
-
-@G.rule("range", "w:over", "range")
-def _over_range(ctx: Ctx, _p: str, r: Range) -> Range:
-    return r
-
-
-@G.rule("range", "w:during", "range")
-def _during_range(ctx: Ctx, _p: str, r: Range) -> Range:
-    return r
-
-
-@G.rule("range", "w:for", "range")
-def _for_range(ctx: Ctx, _p: str, r: Range) -> Range:
-    return r
-
-
-@G.rule("range", "some", "range")
-def _some_range(ctx: Ctx, _p: str, r: Range) -> Range:
-    return r
-
-
-@G.rule("open", "some", "open")
-def _some_open(ctx: Ctx, _p: str, o: Open) -> Open:
+@G.rule("open", "lead", "open")
+def _lead_open(ctx: Ctx, _p: str, o: Open) -> Open:
     """ "anytime after 6"."""
     return o
 

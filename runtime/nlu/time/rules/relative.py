@@ -110,13 +110,9 @@ def _now(ctx: Ctx, _n: str) -> Form:
     return concrete(truncate(ctx.ref, "second"), "second")
 
 
-@G.rule("time", "w:right", "w:now")
+@G.rule("time", "just", "w:now")
 def _right_now(ctx: Ctx, *_: str) -> Form:
-    return _now(ctx, "")
-
-
-@G.rule("time", "w:just", "w:now")
-def _just_now(ctx: Ctx, *_: str) -> Form:
+    """ "right now", "just now"."""
     return _now(ctx, "")
 
 

@@ -192,31 +192,6 @@ def _part_of(ctx: Ctx, which: str, t: Form) -> Form | None:
     return _part(got.span, which) if got is not None else None
 
 
-@G.rule("which", "end")
-def _end(ctx: Ctx, _e: str) -> str:
-    return "end"
-
-
-@G.rule("which", "begin")
-def _begin(ctx: Ctx, _e: str) -> str:
-    return "begin"
-
-
-@G.rule("which", "w:late")
-def _late(ctx: Ctx, _e: str) -> str:
-    return "end"
-
-
-@G.rule("which", "w:early")
-def _early(ctx: Ctx, _e: str) -> str:
-    return "begin"
-
-
-@G.rule("which", "w:mid")
-def _mid(ctx: Ctx, _e: str) -> str:
-    return "mid"
-
-
 @G.rule("which", "w:the", "which")
 def _the_which(ctx: Ctx, _t: str, which: str) -> str:
     return which
