@@ -19,7 +19,6 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 
 from integrations.adapter import AdapterEnv
 from integrations.config import StrictModel
-from integrations.credentials import CredentialStore, CredentialStoreError
 from integrations.errors import AuthError
 from integrations.sqlite_store import resolve_path
 
@@ -110,6 +109,9 @@ class MailServerConfig(StrictModel):
             return self.password.get_secret_value()
         if self.username is None:
             return None
+        # Imported here: the store loads `cryptography`, which a password from ${ENV} never needs.
+        from integrations.credentials import CredentialStore, CredentialStoreError
+
         try:
             stored = CredentialStore(env.data_dir).password(env.service)
         except CredentialStoreError as exc:

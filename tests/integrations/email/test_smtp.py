@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from integrations.adapter import CallContext
 from integrations.config import AppConfig, load_config
+from integrations.credentials import KEY_ENV, CredentialStore
 from integrations.email.models import Address, OutgoingMessage
 from integrations.email.smtp import SmtpAdapter, SmtpConfig
 from integrations.errors import AuthError, InvalidRequest, PermanentError, TransientError
@@ -110,6 +111,24 @@ class TestSmtpSecurity:
         adapter = make_smtp(smtp_server, username=None, password=None)
         with pytest.raises(AuthError, match="530"):
             await adapter.send_message(note(), CallContext("no-auth"))
+
+    async def test_password_from_the_credential_store(
+        self, smtp_server: SmtpPeer, make_smtp: Make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without `password` in the settings, the one stored for the service is used."""
+        monkeypatch.delenv(KEY_ENV, raising=False)
+        CredentialStore(tmp_path).set_password("outbox", SMTP_PASSWORD)
+        await make_smtp(smtp_server, password=None).send_message(note("Stored"), CallContext("store-1"))
+        assert [m.login for m in smtp_server.messages] == [SMTP_USER]
+
+    async def test_no_password_anywhere_says_how_to_fix_it(
+        self, smtp_server: SmtpPeer, make_smtp: Make, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With no password in the settings or the store, AuthError names the command that fixes it."""
+        monkeypatch.delenv(KEY_ENV, raising=False)
+        with pytest.raises(AuthError, match="automate auth set outbox"):
+            await make_smtp(smtp_server, password=None).send_message(note(), CallContext("store-2"))
+        assert smtp_server.messages == []
 
     async def test_untrusted_certificate_is_permanent(
         self, smtp_server: SmtpPeer, make_smtp: Make, tmp_path: Path
