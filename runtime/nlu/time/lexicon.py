@@ -158,6 +158,8 @@ def _table() -> dict[str, list[tuple[str, object]]]:
     for cat, words in _GROUPS.items():
         for word in words.split():
             add(word, cat, word)
+    add("after since from", "bound", "after")
+    add("before", "bound", "before")
     for word, which in _WHICH.items():
         add(word, "which", which)
     add("st nd rd th", "ordsuf", None)

@@ -191,24 +191,10 @@ def _open(t: Form, after: bool) -> Open | None:
     return Open(t.evolve(latent=False), after=after)
 
 
-@G.rule("open", "w:after", "time")
-def _after(ctx: Ctx, _a: str, t: Form) -> Open | None:
-    return _open(t, True)
-
-
-@G.rule("open", "w:since", "time")
-def _since(ctx: Ctx, _a: str, t: Form) -> Open | None:
-    return _open(t, True)
-
-
-@G.rule("open", "w:from", "time")
-def _from(ctx: Ctx, _a: str, t: Form) -> Open | None:
-    return _open(t, True)
-
-
-@G.rule("open", "w:before", "time")
-def _before(ctx: Ctx, _a: str, t: Form) -> Open | None:
-    return _open(t, False)
+@G.rule("open", "bound", "time")
+def _bounded(ctx: Ctx, side: str, t: Form) -> Open | None:
+    """ "after 5pm", "since monday", "from 2 pm", "before noon"."""
+    return _open(t, side == "after")
 
 
 @G.rule("open", "to", "time")

@@ -238,10 +238,15 @@ def _dow_after_next(ctx: Ctx, day: int, _a: str, _n: str) -> Form | None:
     return concrete(got.span.start + timedelta(days=7), "day")
 
 
+def _recurring_name(t: Form) -> bool:
+    """A month or holiday with no year or anchor: it comes back every year."""
+    return (t.month is not None or t.holiday is not None) and t.span is None and t.year is None
+
+
 @G.rule("time", "next", "time")
 def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """ "next March", "next boss's day": the first one after the current one."""
-    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
+    if not _recurring_name(t):
         return None
     got = resolve_form(t.evolve(not_immediate=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -250,7 +255,7 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 @G.rule("time", "last", "time")
 def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """ "last easter", "last chinese new year"."""
-    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
+    if not _recurring_name(t):
         return None
     got = resolve_form(t.evolve(past=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -258,7 +263,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 
 @G.rule("time", "this", "time")
 def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
-    if (t.month is None and t.holiday is None) or t.span is not None or t.year is not None:
+    if not _recurring_name(t):
         return None
     return t.evolve(latent=False)
 
