@@ -116,8 +116,6 @@ class Recur(NamedTuple):
 Value = Form | Range | Open | Recur
 
 _POSITION = {name: i for i, name in enumerate(Form._fields)}
-_FIELDS = ("year", "quarter", "month", "day", "weekday", "hour", "minute", "second", "holiday")
-_FIELD_INDEXES = tuple(Form._fields.index(name) for name in _FIELDS)
 
 
 def apply_meridiem(form: Form, mer: str) -> Form | None:
@@ -146,14 +144,26 @@ def _span_inside(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
+# intersect() builds forms by position: the calendar fields first, then these.
+_AFTER_FIELDS = ("h12", "pod", "span", "alt", "holiday", "interval", "latent", "not_immediate", "past", "tz")
+assert Form._fields[8:] == _AFTER_FIELDS, "Form field order changed; update intersect()"
+
+
 def intersect(a: Form, b: Form) -> Form | None:
     """Both constraints at once ("tomorrow" and "at 3pm"); None when they conflict."""
     merged: list[Any] = []
-    for index in _FIELD_INDEXES:
-        va, vb = a[index], b[index]
-        if va is not None and vb is not None and va != vb:
+    for va, vb in zip(a[:8], b[:8], strict=True):  # year ... second
+        if va is None:
+            merged.append(vb)
+        elif vb is None or va == vb:
+            merged.append(va)
+        else:
             return None
-        merged.append(va if va is not None else vb)
+    holiday = a.holiday
+    if holiday is None:
+        holiday = b.holiday
+    elif b.holiday is not None and b.holiday != holiday:
+        return None
     span: Span | None
     if a.span is not None and b.span is not None:
         if _span_inside(a.span, b.span):
@@ -173,27 +183,19 @@ def intersect(a: Form, b: Form) -> Form | None:
         if lo >= hi:
             return None
         pod = (lo, hi)
-    year, quarter, month, day, weekday, hour, minute, second, holiday = merged
-    form = Form(
-        year,
-        quarter,
-        month,
-        day,
-        weekday,
-        hour,
-        minute,
-        second,
-        h12=a.h12 or b.h12,
-        pod=pod,
-        span=span,
-        alt=a.alt or b.alt,
-        holiday=holiday,
-        interval=interval,
-        latent=a.latent and b.latent,
-        not_immediate=a.not_immediate and b.not_immediate,
-        past=a.past or b.past,
-        tz=a.tz or b.tz,
+    merged += (
+        a.h12 or b.h12,
+        pod,
+        span,
+        a.alt or b.alt,
+        holiday,
+        interval,
+        a.latent and b.latent,
+        a.not_immediate and b.not_immediate,
+        a.past or b.past,
+        a.tz or b.tz,
     )
+    form: Form = tuple.__new__(Form, merged)
     if pod is not None and form.hour is not None:
         return apply_pod(form, pod)
     return form
