@@ -253,11 +253,28 @@ class Grammar:
                         if not need <= present:
                             continue
                         if len(left) == 1:
-                            # The common two-item rule: no intermediate tuples.
+                            # The common two-item rule, inlined: no intermediate tuples.
+                            prod = rule.prod
                             for other in before[prev]:
-                                made = _apply2(rule, ctx, other, node, value)
-                                if made is not None:
-                                    queue.append(made)
+                                try:
+                                    got = prod(ctx, other.value, value)
+                                except (ValueError, OverflowError):
+                                    continue
+                                if got is not None:
+                                    queue.append(
+                                        new(
+                                            Node,
+                                            (
+                                                other.start,
+                                                end,
+                                                rule.out,
+                                                got,
+                                                rule.name,
+                                                rule.cost + other.cost + node.cost,
+                                                False,
+                                            ),
+                                        )
+                                    )
                             continue
                         if memo is None:
                             memo = {}
@@ -283,18 +300,6 @@ def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
     for kid in kids:
         cost += kid.cost
     return tuple.__new__(Node, (kids[0].start, kids[-1].end, rule.out, value, rule.name, cost, False))
-
-
-def _apply2(rule: Rule, ctx: Ctx, first: Node, last: Node, value: object) -> Node | None:
-    """`_apply` for a two-item rule."""
-    try:
-        made = rule.prod(ctx, first.value, value)
-    except (ValueError, OverflowError):
-        return None
-    if made is None:
-        return None
-    cost = rule.cost + first.cost + last.cost
-    return tuple.__new__(Node, (first.start, last.end, rule.out, made, rule.name, cost, False))
 
 
 def _lefts(by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int) -> list[tuple[Node, ...]]:
