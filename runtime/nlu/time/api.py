@@ -213,6 +213,7 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+_NUMBER_CATS = frozenset({"num", "numw", "tens", "ordw", "ordsuf"})
 # Words that also work as adjectives: "monthly groceries" is not a recurrence.
 _ADJECTIVAL = frozenset({"hourly", "daily", "nightly", "weekly", "monthly", "yearly", "annually"})
 # Words that are times alone only rarely ("may I", "sat down", "a second").
@@ -256,7 +257,15 @@ def _weak(node: Node, tokens: Sequence[Token], offset: int) -> bool:
         if first in _ADJECTIVAL and _plain_word(tokens, after):
             return True
     # "for 7" is a time at the end of a clause, not before a noun or unit ("for 2 weeks").
-    return node.rule == "for_time" and after < len(tokens) and tokens[after].text.isalpha()
+    if node.rule == "for_time" and after < len(tokens) and tokens[after].text.isalpha():
+        return True
+    # A number or ordinal right before a noun counts things: "about three things",
+    # "the first satellite", "fifth level".
+    return _is_number(tokens[offset + node.end - 1]) and _plain_word(tokens, after)
+
+
+def _is_number(token: Token) -> bool:
+    return any(cat in _NUMBER_CATS for cat, _ in token.cats)
 
 
 def find_times(text: str, ref: datetime) -> list[TimeMatch]:

@@ -57,6 +57,17 @@ class TestFindTimes:
         assert texts("1 adult and 25 people") == []
         assert texts("stay for 2 weeks") == []
 
+    def test_counted_things_are_not_times(self) -> None:
+        """A number or ordinal before a noun counts things."""
+        assert texts("talk about three things") == []
+        assert texts("the first satellite") == []
+        assert texts("see you on the 1st") == ["on the 1st"]
+
+    def test_rest_of_the_week(self) -> None:
+        """"the rest of the week" runs from now to the week's end."""
+        (match,) = find_times("clear the rest of the week", REF)
+        assert (match.value.start, match.value.end) == (REF, datetime(2013, 2, 18, tzinfo=UTC))
+
     def test_words_that_are_rarely_times_alone(self) -> None:
         """ "may", "second" and adjectival "monthly" alone are not times."""
         assert texts("may I ask a second question") == []

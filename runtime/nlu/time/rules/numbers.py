@@ -27,6 +27,20 @@ def _thousands(ctx: Ctx, high: Num, _t: str, low: Num) -> Num | None:
     return (high[0] * 1000 + low[0], 0)
 
 
+@G.rule("intw", "int", "w:thousand", "w:and", "int")
+def _thousands_and(ctx: Ctx, high: Num, _t: str, _a: str, low: Num) -> Num | None:
+    """ "two thousand and seventeen"."""
+    return _thousands(ctx, high, _t, low)
+
+
+@G.rule("intw", "int", "w:hundred", "w:and", "int")
+def _hundreds_and(ctx: Ctx, high: Num, _h: str, _a: str, low: Num) -> Num | None:
+    """ "one hundred and thirty"."""
+    if high[1] or low[1] or not 1 <= high[0] <= 9 or not 1 <= low[0] <= 99:
+        return None
+    return (high[0] * 100 + low[0], 0)
+
+
 @G.rule("intw", "int", "w:thousand")
 def _thousand(ctx: Ctx, high: Num, _t: str) -> Num | None:
     return (high[0] * 1000, 0) if not high[1] and 1 <= high[0] <= 9 else None

@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..chart import Ctx
-from ..forms import Form, intersect
+from ..forms import Form, Range, Span, intersect
 from ..grains import truncate
 from ..grammar import GRAMMAR as G
 from ..grammar import concrete, day_span, unit_span
 from ..resolve import resolve_form
+from ..values import Grain
 
 __all__: list[str] = []
 
-_UNITS = ("week", "month", "quarter", "year", "day")
+_UNITS = ("minute", "hour", "day", "week", "month", "quarter", "year")
 
 
 # --- how adjacent times combine ------------------------------------------------------
@@ -266,6 +267,23 @@ def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     if not _recurring_name(t):
         return None
     return t.evolve(latent=False)
+
+
+@G.rule("range", "w:rest", "w:of", "w:the", "unit")
+def _rest_of_the(ctx: Ctx, _r: str, _o: str, _t: str, unit: Grain) -> Range | None:
+    """ "the rest of the week": from now to the end of the current unit."""
+    if unit not in _UNITS:
+        return None
+    span = unit_span(ctx, unit, 0).span
+    now = truncate(ctx.ref, "second")
+    if span is None or span.end <= now:
+        return None
+    return Range(concrete(now, "second"), Form(span=Span(span.end, span.end, "second")), True)
+
+
+@G.rule("range", "w:remainder", "w:of", "w:the", "unit")
+def _remainder_of_the(ctx: Ctx, _r: str, _o: str, _t: str, unit: Grain) -> Range | None:
+    return _rest_of_the(ctx, _r, _o, _t, unit)
 
 
 @G.rule("time", "w:from", "last", "unit")
