@@ -9,7 +9,7 @@ from .forms import Form, Span
 from .grains import add_grain, truncate
 from .values import Grain
 
-__all__ = ["GRAMMAR", "clock", "concrete", "day_span", "unit_span"]
+__all__ = ["GRAMMAR", "clock", "concrete", "day_span", "recurring_name", "unit_span"]
 
 GRAMMAR = Grammar()
 
@@ -84,3 +84,8 @@ def unit_span(ctx: Ctx, unit: Grain, offset: int) -> Form:
 def day_span(ctx: Ctx, offset: int) -> Form:
     """The day `offset` days from the reference day."""
     return concrete(truncate(ctx.ref, "day") + timedelta(days=offset), "day")
+
+
+def recurring_name(t: Form) -> bool:
+    """A month or holiday with no year or anchor: it comes back every year."""
+    return (t.month is not None or t.holiday is not None) and t.span is None and t.year is None

@@ -8,7 +8,7 @@ from ..chart import Ctx
 from ..forms import Duration, Form, Open, Range, Span
 from ..grains import add_grain, finer, next_grain, truncate
 from ..grammar import GRAMMAR as G
-from ..grammar import concrete
+from ..grammar import concrete, recurring_name
 from ..resolve import resolve_form
 from ..values import Grain
 
@@ -119,6 +119,16 @@ def _shifted(ctx: Ctx, d: Duration, sign: int) -> Form:
 @G.rule("time", "w:in", "dur")
 def _in(ctx: Ctx, _i: str, d: Duration) -> Form:
     return _shifted(ctx, d, 1)
+
+
+@G.rule("time", "time", "w:in", "dur", cost=2)
+def _named_in(ctx: Ctx, t: Form, _i: str, d: Duration) -> Form | None:
+    """ "thanksgiving in a year", "March in 2 years": the first one after that long."""
+    if not recurring_name(t):
+        return None
+    after = add_grain(truncate(ctx.ref, "day"), d.unit, d.amount)
+    got = resolve_form(t, ctx.ref, not_before=after)
+    return Form(span=got.span) if got else None
 
 
 @G.rule("time", "w:in", "num")

@@ -12,7 +12,7 @@ from ..chart import Ctx
 from ..forms import Form, Range, Span, intersect
 from ..grains import truncate
 from ..grammar import GRAMMAR as G
-from ..grammar import concrete, day_span, unit_span
+from ..grammar import concrete, day_span, recurring_name, unit_span
 from ..resolve import resolve_form
 from ..values import Grain
 
@@ -239,15 +239,10 @@ def _dow_after_next(ctx: Ctx, day: int, _a: str, _n: str) -> Form | None:
     return concrete(got.span.start + timedelta(days=7), "day")
 
 
-def _recurring_name(t: Form) -> bool:
-    """A month or holiday with no year or anchor: it comes back every year."""
-    return (t.month is not None or t.holiday is not None) and t.span is None and t.year is None
-
-
 @G.rule("time", "next", "time")
 def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """ "next March", "next boss's day": the first one after the current one."""
-    if not _recurring_name(t):
+    if not recurring_name(t):
         return None
     got = resolve_form(t.evolve(not_immediate=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -256,7 +251,7 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 @G.rule("time", "last", "time")
 def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """ "last easter", "last chinese new year"."""
-    if not _recurring_name(t):
+    if not recurring_name(t):
         return None
     got = resolve_form(t.evolve(past=True), ctx.ref)
     return Form(span=got.span) if got else None
@@ -264,7 +259,7 @@ def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
 
 @G.rule("time", "this", "time")
 def _this_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
-    if not _recurring_name(t):
+    if not recurring_name(t):
         return None
     return t.evolve(latent=False)
 
