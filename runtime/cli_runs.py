@@ -100,14 +100,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         what = run.steps[0].target if len(run.steps) == 1 else f"{len(run.steps)} steps"
         label = run.name if run.kind == "task" else f"[workflow] {run.name}"
         print(
-            f"{_when(run.created_at, runtime):<16}  {run.run_id[:8]:<8}  {_short(label, 40):<40}  "
+            f"{_when(run.created_at, runtime):<16}  {_short_id(run.run_id):<8}  {_short(label, 40):<40}  "
             f"{_short(what, 28):<28}  {run.status.value:<19}  {_seconds(run.duration)}"
         )
     return EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """`automate show RUN_ID`: every step and event of one run (a unique id prefix is enough)."""
+    """`automate show RUN_ID`: every step and event of one run (a unique start or end of the id will do)."""
     runtime = _runtime(args)
     record = _find_run(runtime, args.run_id)
     if record is None:
@@ -169,10 +169,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
                     with _progress(runtime, args.json):
                         record = await runtime.resume(run_id)
                 except AutomationError as exc:
-                    print(f"{run_id[:8]}  not resumed: {exc}", file=sys.stderr)
+                    print(f"{_short_id(run_id)}  not resumed: {exc}", file=sys.stderr)
                     worst = EXIT_FAILED
                     continue
-                print(f"{record.run_id[:8]}  {record.name}: {record.status.value}")
+                print(f"{_short_id(record.run_id)}  {record.name}: {record.status.value}")
                 worst = max(worst, _EXIT[record.status.value])
             return worst
 
@@ -331,7 +331,7 @@ class _progress:
         data = event.data or {}
         kind = event.type
         if kind is EventType.RUN_STARTED:
-            line = f"run {event.run_id[:8]} started: {data.get('name', '')}"
+            line = f"run {_short_id(event.run_id)} started: {data.get('name', '')}"
         elif kind is EventType.STEP_STARTED:
             again = " (again: it was in flight when the last run stopped)" if data.get("in_doubt") else ""
             line = f"  ... {event.step_id:<14} {data.get('target', '')}{again}"
@@ -345,15 +345,23 @@ class _progress:
             took = _seconds(step.duration) if step else ""
             line = f"  {mark:<4}{event.step_id:<14} {said}  [{took}]"
         else:
-            line = f"run {event.run_id[:8]} {data.get('status', kind.value)}"
+            line = f"run {_short_id(event.run_id)} {data.get('status', kind.value)}"
         print(line, flush=True)
 
 
-def _find_run(runtime: Runtime, prefix: str) -> RunRecord | None:
-    record = runtime.store.get_run(prefix)
-    if record is not None or len(prefix) < 4:
+def _short_id(run_id: str) -> str:
+    """The last 8 characters: run ids begin with the time, so their ends tell runs apart."""
+    return run_id[-8:]
+
+
+def _find_run(runtime: Runtime, part: str) -> RunRecord | None:
+    """A run by its id, or by a unique start or end of it (at least 4 characters)."""
+    record = runtime.store.get_run(part)
+    if record is not None or len(part) < 4:
         return record
-    matches = [r for r in runtime.store.list_runs(500) if r.run_id.startswith(prefix)]
+    matches = [
+        r for r in runtime.store.list_runs(500) if r.run_id.startswith(part) or r.run_id.endswith(part)
+    ]
     return matches[0] if len(matches) == 1 else None
 
 

@@ -16,8 +16,8 @@ concurrently. A lease in the store keeps two processes off the same run::
 from __future__ import annotations
 
 import asyncio
+import random
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,12 +49,14 @@ __all__ = [
     "Renderer",
     "RunBusy",
     "RunGone",
+    "new_run_id",
 ]
 
 OnFailure = Literal["stop", "continue", "retry"]
 Renderer = Callable[[Any, Mapping[str, Any]], Any]
 log = structlog.get_logger("automate.executor")
 _RETRY_BASE, _RETRY_MAX = 0.5, 30.0
+_OPEN = frozenset({StepStatus.PENDING, StepStatus.RUNNING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,12 @@ class Caller(Protocol):
         ...
 
 
+def new_run_id() -> str:
+    """A fresh run id: milliseconds since the epoch, then randomness (sorts by creation)."""
+    # Uniqueness, not secrecy, is needed (the global generator is reseeded after fork).
+    return f"{time.time_ns() // 1_000_000:012x}{random.getrandbits(80):020x}"
+
+
 class RunBusy(AutomationError):
     """Another live process holds the lease on this run."""
 
@@ -128,19 +136,17 @@ class Executor:
 
     async def run(self, flow: Flow, *, run_id: str | None = None) -> RunRecord:
         """Run `flow` to its end as run `run_id` (new if absent; resumed if unfinished)."""
-        run_id = run_id or uuid.uuid4().hex
-        record = self.store.get_run(run_id)
+        record = None if run_id is None else self.store.get_run(run_id)
         if record is None:
-            record = self._create(run_id, flow)
+            return await _Run(self, flow, self._new(run_id or new_run_id(), flow), new=True).go()
         if record.status.finished:
             return record
-        return await _Run(self, flow, record).go()
+        return await _Run(self, flow, record, new=False).go()
 
-    def _create(self, run_id: str, flow: Flow) -> RunRecord:
+    def _new(self, run_id: str, flow: Flow) -> RunRecord:
+        """A run not yet in the store: it is written with its first batch (see `_Run._flush`)."""
         now = self.wall()
-        steps = [
-            StepRecord(run_id=run_id, step_id=s.id, seq=i, target=s.target) for i, s in enumerate(flow.steps)
-        ]
+        steps = [StepRecord(run_id, s.id, i, s.target) for i, s in enumerate(flow.steps)]
         record = RunRecord(
             run_id=run_id,
             kind=flow.kind,
@@ -150,19 +156,13 @@ class Executor:
             updated_at=now,
             steps=steps,
         )
-        started = RunEvent(run_id, EventType.RUN_STARTED, now, data={"kind": flow.kind, "name": flow.name})
-        if not self.store.create_run(record, [started]):
-            found = self.store.get_run(run_id)
-            if found is None:
-                raise RunGone(f"run {run_id} vanished while being created")
-            return found
         return record
 
 
 class _Run:
     """One pass over one run: the scheduling loop and each step's durable call."""
 
-    def __init__(self, executor: Executor, flow: Flow, record: RunRecord) -> None:
+    def __init__(self, executor: Executor, flow: Flow, record: RunRecord, *, new: bool) -> None:
         self.x = executor
         self.flow = flow
         self.record = record
@@ -171,7 +171,20 @@ class _Run:
         self.specs = {s.id: s for s in flow.steps}
         self.scope: dict[str, Any] = dict(flow.scope)
         self.halted = False
-        self.lease_until = 0.0
+        self.lease_until = record.created_at + executor.lease_ttl if new else 0.0
+        # Outcomes wait here until the next write that must happen anyway (an intent,
+        # the run's end) or until the executor is about to wait on anything: one
+        # transaction per batch, and nothing lingers while a call is in flight. A new
+        # run itself is written with its first batch: before its first side effect,
+        # or at its end if it has none.
+        self.unsaved = new
+        self.pending_steps: dict[str, StepRecord] = {}
+        self.pending_events: list[RunEvent] = []
+        if new:
+            data = {"kind": flow.kind, "name": flow.name}
+            self.pending_events.append(
+                RunEvent(self.run_id, EventType.RUN_STARTED, record.created_at, data=data)
+            )
         for state in record.steps:
             if state.status is StepStatus.DONE:
                 self.scope[state.step_id] = _scope_entry(state)
@@ -179,13 +192,49 @@ class _Run:
                 self.halted = True
 
     async def go(self) -> RunRecord:
-        self._renew(force=True)
+        if not self.lease_until:
+            self._renew(force=True)
         try:
             await self._loop()
         finally:
             if not self.record.status.finished:
+                self._flush()
                 self.x.store.release(self.run_id, self.x.owner)
         return self.record
+
+    def _later(self, state: StepRecord, *events: RunEvent) -> None:
+        self.pending_steps[state.step_id] = state
+        self.pending_events.extend(events)
+
+    def _flush(
+        self,
+        steps: tuple[StepRecord, ...] = (),
+        events: tuple[RunEvent, ...] = (),
+        finish: Any = None,
+        at: float | None = None,
+    ) -> None:
+        if not (steps or events or finish or self.pending_events or self.pending_steps):
+            return
+        for state in steps:
+            self.pending_steps[state.step_id] = state
+        batch, self.pending_steps = list(self.pending_steps.values()), {}
+        logged, self.pending_events = [*self.pending_events, *events], []
+        if self.unsaved:
+            self._create(logged, finish, at)
+        else:
+            self.x.store.record(self.run_id, batch, logged, finish=finish, at=at)
+
+    def _create(self, events: list[RunEvent], finish: Any, at: float | None) -> None:
+        record = self.record
+        record.steps = list(self.states.values())
+        lease: tuple[str, float] | None = (self.x.owner, self.lease_until)
+        if finish is not None:
+            record.status, record.result, record.error = finish
+            record.finished_at = record.updated_at = self.x.wall() if at is None else at
+            lease = None
+        if not self.x.store.create_run(record, events, lease=lease):
+            raise RunBusy(f"run {self.run_id} was started by another process meanwhile")
+        self.unsaved = False
 
     async def _loop(self) -> None:
         running: dict[asyncio.Task[None], str] = {}
@@ -198,6 +247,7 @@ class _Run:
                 running[asyncio.ensure_future(self._step(self.specs[step_id]))] = step_id
             if not running:
                 break
+            self._flush()
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 del running[task]
@@ -205,21 +255,23 @@ class _Run:
         self._finish()
 
     def _ready(self, busy: Any) -> list[str]:
-        taken = set(busy)
+        taken = set(busy) if busy else ()
+        states = self.states
         ready = []
         for spec in self.flow.steps:
-            state = self.states[spec.id]
-            if state.status.finished or spec.id in taken:
+            state = states[spec.id]
+            if state.status not in _OPEN or spec.id in taken:
                 continue
-            needs = [self.states[n].status for n in spec.needs]
+            needs = [states[n].status for n in spec.needs]
             if all(s is StepStatus.DONE for s in needs):
                 ready.append(spec.id)
-            elif any(s.finished and s is not StepStatus.DONE for s in needs):
+            elif any(s not in _OPEN and s is not StepStatus.DONE for s in needs):
                 self._mark_not_run(state)
         return ready
 
     def _mark_not_run(self, state: StepRecord) -> None:
         state.status, state.message = StepStatus.SKIPPED, "not run"
+        self._later(state)
 
     async def _step(self, spec: FlowStep) -> None:
         state = self.states[spec.id]
@@ -241,21 +293,15 @@ class _Run:
             if state.started_at is None:
                 state.started_at = started_at
             state.status = StepStatus.RUNNING
-            started = RunEvent(
-                self.run_id,
-                EventType.STEP_STARTED,
-                started_at,
-                spec.id,
-                {
-                    "target": spec.target,
-                    "attempt": state.attempts,
-                    "idempotency_key": key,
-                    **({"in_doubt": True} if in_doubt else {}),
-                },
-            )
+            data = {"target": spec.target, "attempt": state.attempts, "idempotency_key": key}
+            if in_doubt:
+                data["in_doubt"] = True
+            started = RunEvent(self.run_id, EventType.STEP_STARTED, started_at, spec.id, data)
             if side_effect:
                 self._renew()
-                self.x.store.record(self.run_id, [state], [started], at=started_at)
+                self._flush((state,), (started,), at=started_at)
+            else:
+                self._flush()
             ctx = ActionContext(run_id=self.run_id, step_id=spec.id, now=self.flow.now)
             try:
                 output, message = await self.x.caller.call(spec.target, params, ctx)
@@ -283,9 +329,7 @@ class _Run:
         state.finished_at = now
         self.scope[spec.id] = {"output": dumped, "params": params, "message": message}
         completed = RunEvent(self.run_id, EventType.STEP_COMPLETED, now, spec.id, {"attempt": state.attempts})
-        self.x.store.record(
-            self.run_id, [state], [completed] if side_effect else [started, completed], at=now
-        )
+        self._later(state, completed) if side_effect else self._later(state, started, completed)
 
     def _holds(self, spec: FlowStep, state: StepRecord) -> bool:
         assert spec.when is not None
@@ -297,7 +341,7 @@ class _Run:
         if not holds:
             state.status, state.message = StepStatus.SKIPPED, "skipped: its `when` condition is false"
             state.finished_at = self.x.wall()
-            self.x.store.record(self.run_id, [state], [])
+            self._later(state)
         return holds
 
     async def _retrying(self, state: StepRecord, exc: AutomationError, pending: list[RunEvent]) -> None:
@@ -309,7 +353,7 @@ class _Run:
             state.step_id,
             {"attempt": state.attempts, "error": _error_text(exc), "delay": delay},
         )
-        self.x.store.record(self.run_id, [state], [*pending, event])
+        self._flush((state,), (*pending, event))
         await self.x.clock.sleep(delay)
 
     def _fail(
@@ -339,8 +383,10 @@ class _Run:
         failed = RunEvent(
             self.run_id, EventType.STEP_FAILED, now, state.step_id, {"status": status.value, "error": text}
         )
-        events = [event, failed] if started and event is not None else [failed]
-        self.x.store.record(self.run_id, [state], events, at=now)
+        if started and event is not None:
+            self._later(state, event, failed)
+        else:
+            self._later(state, failed)
         if self._stops(state):
             self.halted = True
         if status is StepStatus.FAILED:
@@ -355,30 +401,26 @@ class _Run:
         return state.status is StepStatus.FAILED and (spec is None or spec.on_failure != "continue")
 
     def _finish(self) -> None:
-        leftovers = []
+        status, error = RunStatus.DONE, None
         for state in self.states.values():
-            if not state.status.finished:
-                self._mark_not_run(state)
-                leftovers.append(state)
-        status = RunStatus.DONE
-        error = None
-        for state in self.states.values():
-            if state.status is StepStatus.NEEDS_CLARIFICATION:
+            if state.status in _OPEN:
+                self._mark_not_run(state)  # queued for the final batch
+            elif state.status is StepStatus.DONE or status is not RunStatus.DONE:
+                continue
+            elif state.status is StepStatus.NEEDS_CLARIFICATION:
                 status, error = RunStatus.NEEDS_CLARIFICATION, state.error
-                break
-            if state.status is StepStatus.FAILED and self._stops(state):
+            elif state.status is StepStatus.FAILED and self._stops(state):
                 status, error = RunStatus.FAILED, state.error
-                break
         now = self.x.wall()
         kind = EventType.RUN_FAILED if status is RunStatus.FAILED else EventType.RUN_COMPLETED
-        event = RunEvent(
-            self.run_id, kind, now, data={"status": status.value, **({"error": error} if error else {})}
-        )
-        self.x.store.record(self.run_id, leftovers, [event], finish=(status, None, error), at=now)
-        self.x.store.release(self.run_id, self.x.owner)
+        data = {"status": status.value}
+        if error:
+            data["error"] = error
+        event = RunEvent(self.run_id, kind, now, data=data)
+        self._flush((), (event,), finish=(status, None, error), at=now)  # ends the lease too
         self.record.status, self.record.error = status, error
         self.record.finished_at = self.record.updated_at = now
-        self.record.steps = sorted(self.states.values(), key=lambda s: s.seq)
+        self.record.steps = list(self.states.values())
 
     def _renew(self, *, force: bool = False) -> None:
         now = self.x.wall()

@@ -73,6 +73,7 @@ class Runtime:
         self._owns_store = store is None
         self._executor: Executor | None = None
         self._services: IntegrationManager | None = None
+        self._effects: dict[str, bool] = {}
         self.agents: dict[str, Agent] = {}
         self.unavailable: dict[str, str] = {}
         for cls in agents if agents is not None else builtin_agents():
@@ -127,10 +128,13 @@ class Runtime:
 
     def side_effect(self, target: str) -> bool:
         """Whether `agent.action` changes things (a raw `service.operation` is assumed to)."""
-        name, _, action_name = target.partition(".")
-        agent = self.agents.get(name)
-        spec = agent.actions.get(action_name) if agent is not None else None
-        return True if spec is None else spec.side_effect
+        known = self._effects.get(target)
+        if known is None:
+            name, _, action_name = target.partition(".")
+            agent = self.agents.get(name)
+            spec = agent.actions.get(action_name) if agent is not None else None
+            known = self._effects[target] = True if spec is None else spec.side_effect
+        return known
 
     async def call(self, target: str, params: Any, ctx: ActionContext) -> tuple[BaseModel, str]:
         """Run one step: `agent.action`, or `service.operation` straight on the integration."""

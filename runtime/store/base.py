@@ -37,8 +37,10 @@ log = structlog.get_logger("automate.store")
 class RunStore(Protocol):
     """Where runs, steps and the event log live. Each method is one transaction."""
 
-    def create_run(self, run: RunRecord, events: Sequence[RunEvent]) -> bool:
-        """Insert a run with its steps and first events; False if the id is taken."""
+    def create_run(
+        self, run: RunRecord, events: Sequence[RunEvent], *, lease: tuple[str, float] | None = None
+    ) -> bool:
+        """Insert a run with its steps and first events (holding `lease`); False if the id is taken."""
         ...
 
     def record(
@@ -117,6 +119,11 @@ class EventHub:
                 self._subscribers.remove(subscriber)
 
         return unsubscribe
+
+    @property
+    def active(self) -> bool:
+        """Whether anyone is listening."""
+        return bool(self._subscribers)
 
     def publish(self, events: Sequence[RunEvent]) -> None:
         """Hand committed events to every subscriber; a failing subscriber is logged, not raised."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, owner_alive
 from runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
@@ -14,25 +13,34 @@ __all__ = ["MemoryRunStore"]
 
 
 class MemoryRunStore:
-    """Runs and events in dicts; copies in and out so callers never share state with it."""
+    """Runs and events in dicts, for tests, benchmarks and embedding; nothing survives the process.
+
+    Step records are kept as handed in (the executor's own objects, so the
+    store always shows a run's latest state) and copied on the way out, so a
+    caller never changes the store through what it read.
+    """
 
     def __init__(self, *, wall: Callable[[], float] = time.time) -> None:
         self._wall = wall
         self._runs: dict[str, RunRecord] = {}
         self._steps: dict[str, dict[str, StepRecord]] = {}
-        self._events: list[RunEvent] = []
+        self._events: list[tuple[int, RunEvent]] = []
         self._seq = itertools.count(1)
         self._leases: dict[str, tuple[str, float]] = {}
         self._ticks: set[tuple[str, str]] = set()
         self._marks: dict[str, str] = {}
         self._hub = EventHub()
 
-    def create_run(self, run: RunRecord, events: Sequence[RunEvent]) -> bool:
-        """Insert a run with its steps and first events; False if the id is taken."""
+    def create_run(
+        self, run: RunRecord, events: Sequence[RunEvent], *, lease: tuple[str, float] | None = None
+    ) -> bool:
+        """Insert a run with its steps and first events (holding `lease`); False if the id is taken."""
         if run.run_id in self._runs:
             return False
-        self._runs[run.run_id] = replace(run, steps=[])
-        self._steps[run.run_id] = {s.step_id: replace(s) for s in run.steps}
+        self._runs[run.run_id] = _copy_run(run)
+        self._steps[run.run_id] = {s.step_id: s for s in run.steps}
+        if lease is not None:
+            self._leases[run.run_id] = lease
         self._append(events)
         return True
 
@@ -49,12 +57,13 @@ class MemoryRunStore:
         run = self._runs[run_id]
         stored = self._steps[run_id]
         for step in steps:
-            stored[step.step_id] = replace(step)
+            stored[step.step_id] = step
         now = self._wall() if at is None else at
         run.updated_at = now
         if finish is not None:
             run.status, run.result, run.error = finish
             run.finished_at = now
+            self._leases.pop(run_id, None)
         self._append(events)
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -62,8 +71,9 @@ class MemoryRunStore:
         run = self._runs.get(run_id)
         if run is None:
             return None
-        steps = sorted((replace(s) for s in self._steps[run_id].values()), key=lambda s: s.seq)
-        return replace(run, steps=steps)
+        found = _copy_run(run)
+        found.steps = sorted((_copy_step(s) for s in self._steps[run_id].values()), key=lambda s: s.seq)
+        return found
 
     def list_runs(self, limit: int = 20, *, status: RunStatus | None = None) -> list[RunRecord]:
         """The newest runs first, with their steps."""
@@ -78,7 +88,11 @@ class MemoryRunStore:
 
     def events(self, run_id: str | None = None, *, after: int = 0, limit: int = 1000) -> list[RunEvent]:
         """Events in log order, of one run or all, after sequence number `after`."""
-        found = [e for e in self._events if e.seq > after and (run_id is None or e.run_id == run_id)]
+        found = [
+            _numbered(seq, e)
+            for seq, e in self._events
+            if seq > after and (run_id is None or e.run_id == run_id)
+        ]
         return found[:limit]
 
     def claim(self, run_id: str, owner: str, *, now: float, ttl: float = LEASE_SECONDS) -> bool:
@@ -120,7 +134,7 @@ class MemoryRunStore:
             del self._runs[run_id], self._steps[run_id]
             self._leases.pop(run_id, None)
         gone = set(old)
-        self._events = [e for e in self._events if e.run_id not in gone]
+        self._events = [(seq, e) for seq, e in self._events if e.run_id not in gone]
         return len(old)
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
@@ -131,6 +145,46 @@ class MemoryRunStore:
         """Nothing to release."""
 
     def _append(self, events: Sequence[RunEvent]) -> None:
-        numbered = [replace(e, seq=next(self._seq)) for e in events]
+        numbered = [(next(self._seq), e) for e in events]
         self._events.extend(numbered)
-        self._hub.publish(numbered)
+        if self._hub.active:
+            self._hub.publish([_numbered(seq, e) for seq, e in numbered])
+
+
+def _numbered(seq: int, e: RunEvent) -> RunEvent:
+    return RunEvent(e.run_id, e.type, e.at, e.step_id, e.data, seq)
+
+
+# Explicit constructor calls: dataclasses.replace costs several microseconds each.
+def _copy_step(s: StepRecord) -> StepRecord:
+    return StepRecord(
+        s.run_id,
+        s.step_id,
+        s.seq,
+        s.target,
+        s.status,
+        s.idempotency_key,
+        s.attempts,
+        s.params,
+        s.output,
+        s.message,
+        s.error,
+        s.started_at,
+        s.finished_at,
+    )
+
+
+def _copy_run(r: RunRecord) -> RunRecord:
+    return RunRecord(
+        r.run_id,
+        r.kind,
+        r.name,
+        r.spec,
+        r.status,
+        r.created_at,
+        r.updated_at,
+        r.finished_at,
+        r.result,
+        r.error,
+        [],
+    )

@@ -1,7 +1,9 @@
 """The durable run store: one SQLite file in WAL mode under the data directory.
 
 Each store call is one ``BEGIN IMMEDIATE … COMMIT`` transaction, so a step's
-state and its events land together or not at all. WAL with
+state and its events land together or not at all. Few B-trees are touched
+per commit (each dirty page is one WAL frame): run ids start with the time,
+so new rows append, and events use plain rowids. WAL with
 ``synchronous=NORMAL`` makes a commit survive a killed process without an
 fsync per commit (only a power cut can lose the last few commits). Statements
 are fixed strings, so sqlite3's statement cache prepares each once.
@@ -37,8 +39,6 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
     finished_at REAL, result TEXT, error TEXT, lease_owner TEXT, lease_until REAL
 );
-CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
-CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at);
 CREATE TABLE IF NOT EXISTS steps (
     run_id TEXT NOT NULL, step_id TEXT NOT NULL, seq INTEGER NOT NULL, target TEXT NOT NULL,
     status TEXT NOT NULL, idempotency_key TEXT, attempts INTEGER NOT NULL, params TEXT,
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS steps (
     PRIMARY KEY (run_id, step_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, step_id TEXT,
+    seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, step_id TEXT,
     type TEXT NOT NULL, at REAL NOT NULL, data TEXT
 );
 CREATE INDEX IF NOT EXISTS events_run ON events (run_id, seq);
@@ -58,8 +58,8 @@ CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL) WI
 """
 
 _INSERT_RUN = (
-    "INSERT OR IGNORE INTO runs (run_id, kind, name, spec, status, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO runs (run_id, kind, name, spec, status, created_at, updated_at,"
+    " finished_at, result, error, lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _UPSERT_STEP = (
     "INSERT INTO steps (run_id, step_id, seq, target, status, idempotency_key, attempts, params,"
@@ -74,7 +74,6 @@ _SELECT_RUN = (
 )
 _NEWEST = " ORDER BY created_at DESC LIMIT ?"
 _INSERT_EVENT = "INSERT INTO events (run_id, step_id, type, at, data) VALUES (?, ?, ?, ?, ?)"
-_TOUCH_RUN = "UPDATE runs SET updated_at = ? WHERE run_id = ?"
 _FINISH_RUN = (
     "UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ?, updated_at = ?,"
     " lease_owner = NULL, lease_until = NULL WHERE run_id = ?"
@@ -109,6 +108,7 @@ class SqliteRunStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA wal_autocheckpoint=8000")
             conn.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise PermanentError(f"cannot open the run store {path}: {exc}") from exc
@@ -128,8 +128,10 @@ class SqliteRunStore:
                 raise
             conn.execute("COMMIT")
 
-    def create_run(self, run: RunRecord, events: Sequence[RunEvent]) -> bool:
-        """Insert a run with its steps and first events; False if the id is taken."""
+    def create_run(
+        self, run: RunRecord, events: Sequence[RunEvent], *, lease: tuple[str, float] | None = None
+    ) -> bool:
+        """Insert a run with its steps and first events (holding `lease`); False if the id is taken."""
         with self._write() as conn:
             cursor = conn.execute(
                 _INSERT_RUN,
@@ -141,6 +143,10 @@ class SqliteRunStore:
                     run.status.value,
                     run.created_at,
                     run.updated_at,
+                    run.finished_at,
+                    _dump(run.result),
+                    run.error,
+                    *(lease or (None, None)),
                 ),
             )
             if cursor.rowcount == 0:
@@ -165,9 +171,7 @@ class SqliteRunStore:
             if steps:
                 conn.executemany(_UPSERT_STEP, [_step_row(s) for s in steps])
             numbered = self._insert_events(conn, events)
-            if finish is None:
-                conn.execute(_TOUCH_RUN, (now, run_id))
-            else:
+            if finish is not None:  # (no touch otherwise: rewriting the run row per step costs)
                 status, result, error = finish
                 conn.execute(_FINISH_RUN, (status.value, _dump(result), error, now, now, run_id))
         self._hub.publish(numbered)
@@ -271,9 +275,11 @@ class SqliteRunStore:
                 " WHERE finished_at IS NOT NULL AND finished_at < ?)",
                 (before,),
             )
+            # The newest event stays, so sequence numbers never go back below a reader's cursor.
             conn.execute(
                 "DELETE FROM events WHERE run_id IN (SELECT run_id FROM runs"
-                " WHERE finished_at IS NOT NULL AND finished_at < ?)",
+                " WHERE finished_at IS NOT NULL AND finished_at < ?)"
+                " AND seq < (SELECT MAX(seq) FROM events)",
                 (before,),
             )
             cursor = conn.execute(

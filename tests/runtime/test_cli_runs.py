@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from main import main
 from runtime.cli_runs import parse_inputs
 
 
 @pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, home: Path, user_config: Path) -> None:
+def env(monkeypatch: pytest.MonkeyPatch, home: Path, user_config: Path) -> Iterator[None]:
     monkeypatch.setenv("AUTOMATE_HOME", str(home))
     monkeypatch.setenv("AUTOMATE_CONFIG", str(user_config))
+    yield
+    structlog.reset_defaults()  # main() bound logging to this test's captured stderr
 
 
 def automate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -35,9 +39,9 @@ class TestRunCommands:
         run_id = lines[-1].split()[1].rstrip(":")
 
         code, out = automate(capsys, "history")
-        assert code == 0 and "[workflow] meeting_request" in out and run_id[:8] in out
+        assert code == 0 and "[workflow] meeting_request" in out and run_id[-8:] in out
 
-        code, out = automate(capsys, "show", run_id[:8], "--json")
+        code, out = automate(capsys, "show", run_id[-8:], "--json")
         shown = json.loads(out)
         assert shown["run_id"] == run_id and shown["status"] == "done"
         assert [e["type"] for e in shown["events"]][0::7] == ["run_started", "run_completed"]

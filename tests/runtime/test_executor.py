@@ -57,8 +57,9 @@ class FakeCaller:
 
 
 def flow(*steps: FlowStep, scope: Mapping[str, Any] | None = None) -> Flow:
-    return Flow(kind="workflow", name="test", steps=steps, spec={"test": True}, render=fill,
-                scope=dict(scope or {}))
+    return Flow(
+        kind="workflow", name="test", steps=steps, spec={"test": True}, render=fill, scope=dict(scope or {})
+    )
 
 
 def step(id: str, *needs: str, params: Any = None, **options: Any) -> FlowStep:
@@ -90,17 +91,17 @@ class TestExecutor:
         assert [s.status for s in record.steps] == [StepStatus.DONE, StepStatus.DONE]
         assert [(e.type, e.step_id) for e in store.events("r1")] == [
             (EventType.RUN_STARTED, None),
-            (EventType.STEP_STARTED, "a"), (EventType.STEP_COMPLETED, "a"),
-            (EventType.STEP_STARTED, "b"), (EventType.STEP_COMPLETED, "b"),
+            (EventType.STEP_STARTED, "a"),
+            (EventType.STEP_COMPLETED, "a"),
+            (EventType.STEP_STARTED, "b"),
+            (EventType.STEP_COMPLETED, "b"),
             (EventType.RUN_COMPLETED, None),
         ]
         stored = store.get_run("r1")
         assert stored is not None and stored.status is RunStatus.DONE
         assert stored.step("a").idempotency_key == "r1/a" and stored.step("a").attempts == 1
 
-    async def test_a_later_step_gets_an_earlier_output_through_a_template(
-        self, executor: Executor
-    ) -> None:
+    async def test_a_later_step_gets_an_earlier_output_through_a_template(self, executor: Executor) -> None:
         """`{a.output.value.n}` in step b's params is filled from step a's output."""
         record = await executor.run(flow(step("a"), step("b", "a", params={"from": "{a.output.value.n}!"})))
         assert record.step("b").params == {"from": "a!"}
@@ -152,7 +153,8 @@ class TestExecutor:
         clock = FakeClock()
         caller.errors["svc.a"] = [TransientError("down"), TransientError("down")]
         record = await Executor(store, caller, clock=clock).run(
-            flow(step("a", on_failure="retry", attempts=3)), run_id="r1")
+            flow(step("a", on_failure="retry", attempts=3)), run_id="r1"
+        )
         assert record.status is RunStatus.DONE and record.step("a").attempts == 3
         assert caller.calls == [("svc.a", "r1/a")] * 3
         assert clock.sleeps == [0.5, 1.0]
@@ -180,8 +182,8 @@ class TestExecutor:
         assert record.status is RunStatus.FAILED
         assert record.step("a").error is not None and "nothing" in record.step("a").error
 
-    async def test_read_only_steps_write_once_per_step(self, store: MemoryRunStore) -> None:
-        """A step without side effects records start and outcome in one batch."""
+    async def test_writes_are_batched_per_step(self, store: MemoryRunStore) -> None:
+        """A read-only step's start and outcome are one write; the last joins the run's end."""
         batches: list[int] = []
         original = store.record
 
@@ -191,7 +193,32 @@ class TestExecutor:
 
         store.record = counting  # type: ignore[method-assign]
         await Executor(store, FakeCaller(side_effect=False)).run(flow(step("a"), step("b", "a")))
-        assert batches == [2, 2, 1]
+        assert batches == [2, 3]
+
+    async def test_a_side_effect_is_recorded_before_the_call_and_its_outcome_before_the_next(
+        self, store: MemoryRunStore
+    ) -> None:
+        """Intent is in the store when the call happens; the outcome by the next step's call."""
+        seen: list[list[str]] = []
+
+        class Watching(FakeCaller):
+            async def call(self, target: str, params: Any, ctx: ActionContext) -> tuple[BaseModel, str]:
+                record = store.get_run(ctx.run_id)
+                assert record is not None
+                seen.append([s.status.value for s in record.steps])
+                return await super().call(target, params, ctx)
+
+        await Executor(store, Watching()).run(flow(step("a"), step("b", "a")))
+        assert seen == [["running", "pending"], ["done", "running"]]
+
+    async def test_skipped_dependents_are_recorded(
+        self, executor: Executor, store: MemoryRunStore, caller: FakeCaller
+    ) -> None:
+        """Steps not run because a need failed are written to the store as skipped."""
+        caller.errors["svc.a"] = [InvalidRequest("bad")]
+        await executor.run(flow(step("a"), step("b", "a")), run_id="r1")
+        stored = store.get_run("r1")
+        assert stored is not None and stored.step("b").status is StepStatus.SKIPPED
 
 
 class TestResume:
@@ -235,5 +262,6 @@ class TestResume:
         with pytest.raises(RunBusy):
             await second.run(the_flow, run_id="r1")
         record = await Executor(store, caller, owner="elsewhere:2:b", wall=lambda: 1061.0).run(
-            the_flow, run_id="r1")
+            the_flow, run_id="r1"
+        )
         assert record.status is RunStatus.DONE
