@@ -43,9 +43,11 @@ def tokenize(text: str) -> list[Token]:
         lower, pattern = text, _ANY_CASE
     for match in pattern.finditer(lower):
         kind = match.lastgroup
-        raw = match.group().lower()
+        raw = match.group()
         if len(raw) > MAX_TOKEN_CHARS:
             continue
+        if pattern is _ANY_CASE:
+            raw = raw.lower()
         if kind == "word":
             cats = categories(raw)
         elif kind == "num":
@@ -54,7 +56,8 @@ def tokenize(text: str) -> list[Token]:
             cats = _AM if raw[0] == "a" else _PM
         else:
             cats = _punct(raw)
-        tokens.append(new(Token, (raw, match.start(), match.end(), cats)))
+        start, end = match.span()
+        tokens.append(new(Token, (raw, start, end, cats)))
     return tokens
 
 
