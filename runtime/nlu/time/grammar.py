@@ -52,6 +52,9 @@ def _declare_roles(grammar: Grammar) -> None:
     )
     grammar.alias("nth", {"ord": None, "nthx": None})
     grammar.alias("dsep", {"p:/": None, "p:-": None, "p:.": None})
+    # A bare number is an hour only where a rule says a clock time may stand: "clocky"
+    # accepts it; rules naming "time" never see it.
+    grammar.alias("clocky", {"time": None, "hourn": None})
 
 
 _declare_roles(GRAMMAR)

@@ -125,6 +125,7 @@ _GROUPS = {
     "every": "every each",
     "some": "sometime anytime",
     "just": "just right",
+    "until": "until till til untill",
     # Words that may lead a range or open interval without changing it.
     "lead": "the in over during for throughout sometime anytime",
     "end": "end eom",

@@ -24,7 +24,7 @@ def _hour_minutes(h: Num, m: Num) -> Form | None:
     return clock(hour, m[0])
 
 
-@G.rule("time", "int")
+@G.rule("hourn", "int")
 def _bare_hour(ctx: Ctx, n: Num) -> Form | None:
     """A bare number is an hour only in context (latent)."""
     hour = _hour(n)
@@ -101,7 +101,7 @@ def _dot_clock_meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
     return apply_meridiem(t, mer)
 
 
-@G.rule("time", "time", "mer")
+@G.rule("time", "clocky", "mer")
 def _meridiem(ctx: Ctx, t: Form, mer: str) -> Form | None:
     if t.has_date or t.span is not None or t.pod is not None:
         return None
@@ -132,7 +132,7 @@ def _midnight(ctx: Ctx, hour: int) -> Form:
     return Form(hour=hour)
 
 
-@G.rule("time", "w:at", "time")
+@G.rule("time", "w:at", "clocky")
 def _at(ctx: Ctx, _a: str, t: Form) -> Form | None:
     """ "at 7": the preposition makes a bare hour a time."""
     if t.hour is None and t.span is None:
@@ -154,19 +154,19 @@ def _on_the_hour(t: Form) -> bool:
     return t.hour is not None and not t.minute and t.second is None and not t.has_date
 
 
-@G.rule("time", "mins", "w:past", "time")
+@G.rule("time", "mins", "w:past", "clocky")
 def _past(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     if not _on_the_hour(t):
         return None
     return t.evolve(minute=m, latent=False)
 
 
-@G.rule("time", "mins", "w:after", "time")
+@G.rule("time", "mins", "w:after", "clocky")
 def _after(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     return _past(ctx, m, _p, t)
 
 
-@G.rule("time", "mins", "to", "time", cost=3)
+@G.rule("time", "mins", "to", "clocky", cost=3)
 def _to(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     if not _on_the_hour(t) or t.hour is None:
         return None
@@ -176,12 +176,12 @@ def _to(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     return t.evolve(hour=hour, minute=60 - m, latent=False)
 
 
-@G.rule("time", "mins", "w:of", "time")
+@G.rule("time", "mins", "w:of", "clocky")
 def _of(ctx: Ctx, m: int, _p: str, t: Form) -> Form | None:
     return _to(ctx, m, _p, t)
 
 
-@G.rule("time", "w:half", "time")
+@G.rule("time", "w:half", "clocky")
 def _half_hour(ctx: Ctx, _h: str, t: Form) -> Form | None:
     """British "half three" is 3:30."""
     if not _on_the_hour(t) or not t.latent:

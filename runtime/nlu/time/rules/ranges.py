@@ -56,12 +56,12 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
     return Range(first, last)
 
 
-@G.rule("range", "time", "p:-", "time")
+@G.rule("range", "clocky", "p:-", "clocky")
 def _dash(ctx: Ctx, lo: Form, _d: str, hi: Form) -> Range | None:
     return _range(lo, hi)
 
 
-@G.rule("range", "time", "to", "time")
+@G.rule("range", "clocky", "to", "clocky")
 def _to(ctx: Ctx, lo: Form, _t: str, hi: Form) -> Range | None:
     return _range(lo, hi)
 
@@ -71,17 +71,17 @@ def _from_range(ctx: Ctx, _f: str, r: Range) -> Range:
     return r
 
 
-@G.rule("range", "w:from", "time", "to", "time")
+@G.rule("range", "w:from", "clocky", "to", "clocky")
 def _from_to(ctx: Ctx, _f: str, lo: Form, _t: str, hi: Form) -> Range | None:
     return _range(lo, hi, latent_ok=True)
 
 
-@G.rule("range", "w:between", "time", "w:and", "time")
+@G.rule("range", "w:between", "clocky", "w:and", "clocky")
 def _between(ctx: Ctx, _b: str, lo: Form, _a: str, hi: Form) -> Range | None:
     return _range(lo, hi, latent_ok=True)
 
 
-@G.rule("range", "w:later", "w:than", "time", "w:but", "w:before", "time")
+@G.rule("range", "w:later", "w:than", "clocky", "w:but", "w:before", "clocky")
 def _later_than(ctx: Ctx, *parts: object) -> Range | None:
     lo, hi = parts[2], parts[5]
     assert isinstance(lo, Form) and isinstance(hi, Form)
@@ -191,18 +191,19 @@ def _open(t: Form, after: bool) -> Open | None:
     return Open(t.evolve(latent=False), after=after)
 
 
-@G.rule("open", "bound", "time")
+@G.rule("open", "bound", "clocky")
 def _bounded(ctx: Ctx, side: str, t: Form) -> Open | None:
     """ "after 5pm", "since monday", "from 2 pm", "before noon"."""
     return _open(t, side == "after")
 
 
-@G.rule("open", "to", "time")
-def _until(ctx: Ctx, word: str, t: Form) -> Open | None:
-    return _open(t, False) if word in ("until", "till", "til", "untill") else None
+@G.rule("open", "until", "clocky")
+def _until(ctx: Ctx, _u: str, t: Form) -> Open | None:
+    """"until 2pm", "till tomorrow"."""
+    return _open(t, False)
 
 
-@G.rule("open", "w:by", "time")
+@G.rule("open", "w:by", "clocky")
 def _by(ctx: Ctx, _b: str, t: Form) -> Open | None:
     """ "by 2pm": from now until then."""
     if t.latent and t.hour is None:

@@ -104,7 +104,7 @@ def _recur_time(ctx: Ctx, r: Recur, t: Form) -> Recur | None:
     return _at(r, t) if t.has_time or t.has_date else None
 
 
-@G.rule("recur", "recur", "w:at", "time")
+@G.rule("recur", "recur", "w:at", "clocky")
 def _recur_at(ctx: Ctx, r: Recur, _a: str, t: Form) -> Recur | None:
     return _at(r, t) if t.hour is not None else None
 
@@ -114,7 +114,7 @@ def _recur_on(ctx: Ctx, r: Recur, _a: str, t: Form) -> Recur | None:
     return _at(r, t) if t.weekday is not None else None
 
 
-@G.rule("recur", "time", "recur")
+@G.rule("recur", "clocky", "recur")
 def _time_recur(ctx: Ctx, t: Form, r: Recur) -> Recur | None:
     """ "at 9 every monday"."""
     return _at(r, t) if t.hour is not None else None

@@ -44,7 +44,7 @@ def _combine(a: Form, b: Form) -> Form | None:
     return intersect(a, b)
 
 
-@G.rule("time", "time", "time", cost=2)
+@G.rule("time", "clocky", "clocky", cost=2)
 def _adjacent(ctx: Ctx, a: Form, b: Form) -> Form | None:
     return _combine(a, b)
 
@@ -65,7 +65,7 @@ def _sometime(ctx: Ctx, _s: str, t: Form) -> Form | None:
     return t if (not t.latent and t.span is not None) or t.has_date else None
 
 
-@G.rule("time", "about", "time")
+@G.rule("time", "about", "clocky")
 def _about(ctx: Ctx, _a: str, t: Form) -> Form | None:
     """ "around next tuesday", "about 7": approximations read as the time."""
     if t.latent and t.hour is None:
@@ -79,23 +79,23 @@ def _about_after(ctx: Ctx, t: Form, _a: str) -> Form | None:
     return _about(ctx, _a, t)
 
 
-@G.rule("time", "time", "w:ish")
+@G.rule("time", "clocky", "w:ish")
 def _ish(ctx: Ctx, t: Form, _a: str) -> Form | None:
     """ "3ish pm": the suffix, split off by the tokenizer, changes nothing."""
     return t if t.hour is not None else None
 
 
-@G.rule("time", "time", "w:sharp")
+@G.rule("time", "clocky", "w:sharp")
 def _sharp(ctx: Ctx, t: Form, _a: str) -> Form | None:
     return t.evolve(latent=False) if t.hour is not None else None
 
 
-@G.rule("time", "w:exactly", "time")
+@G.rule("time", "w:exactly", "clocky")
 def _exactly(ctx: Ctx, _a: str, t: Form) -> Form | None:
     return t.evolve(latent=False) if t.hour is not None else None
 
 
-@G.rule("time", "w:for", "time")
+@G.rule("time", "w:for", "clocky")
 def _for_time(ctx: Ctx, _f: str, t: Form) -> Form | None:
     """ "for a quarter past 3pm", "set an alarm for 7": a clock time after "for"."""
     if t.hour is None or t.has_date or t.span is not None:

@@ -15,7 +15,7 @@ for _name, _zone in ZONES.items():
     G.rule("tz", "w:" + _name)(lambda ctx, word: ZONES[word])
 
 
-@G.rule("time", "time", "tz")
+@G.rule("time", "clocky", "tz")
 def _time_tz(ctx: Ctx, t: Form, zone: timezone) -> Form | None:
     if t.hour is None or t.tz is not None or t.span is not None:
         return None
