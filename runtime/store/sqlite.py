@@ -80,8 +80,11 @@ _FINISH_RUN = (
 )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps rebuilds one per call
+
+
 def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return None if value is None else _ENCODER.encode(value)
 
 
 def _load(text: str | None) -> Any:

@@ -58,36 +58,26 @@ class BenchAgent(Agent):
 
     @action("Echo the text.", side_effect=True)
     async def first(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
-        """Echo straight on the adapter."""
-        adapter: Any = self.manager.adapter("echo")
-        result: EchoResult = await adapter.echo(params, CallContext(idempotency_key=ctx.idempotency_key))
-        return result
+        """Echo once."""
+        return await self.echo(params, ctx)
 
     @action("Echo the text again.", side_effect=True)
     async def second(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
-        """Echo straight on the adapter."""
+        """Echo once more."""
+        return await self.echo(params, ctx)
+
+    async def echo(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
+        """Straight on the adapter."""
         adapter: Any = self.manager.adapter("echo")
         result: EchoResult = await adapter.echo(params, CallContext(idempotency_key=ctx.idempotency_key))
         return result
 
 
-class PolicyAgent(Agent):
+class PolicyAgent(BenchAgent):
     """The same two actions through the IntegrationManager's policy chain."""
 
-    name = "bench"
-    description = "Echoes text through a fake adapter."
-    requires = ("echo",)
-
-    @action("Echo the text.", side_effect=True)
-    async def first(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
-        """Echo through the service."""
-        return await self.manager.call(
-            "echo", "echo", params, idempotency_key=ctx.idempotency_key, expect=EchoResult
-        )
-
-    @action("Echo the text again.", side_effect=True)
-    async def second(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
-        """Echo through the service."""
+    async def echo(self, params: EchoParams, ctx: ActionContext) -> EchoResult:
+        """Through the manager: retry, breaker, rate limit, timeout."""
         return await self.manager.call(
             "echo", "echo", params, idempotency_key=ctx.idempotency_key, expect=EchoResult
         )
