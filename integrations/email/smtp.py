@@ -112,6 +112,14 @@ def translate_smtp_error(exc: BaseException) -> IntegrationError | None:
     return None
 
 
+def _discard(client: SMTP) -> None:
+    """Close a connection for good, now: under TLS a polite close waits for the loop to run."""
+    transport = client.transport
+    client.close()
+    if isinstance(transport, asyncio.Transport):
+        transport.abort()
+
+
 class SmtpAdapter(MailSender[SmtpConfig]):
     """Mail out through an SMTP server, with pooled connections and deterministic Message-IDs."""
 
@@ -182,7 +190,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
                     if not reused:
                         raise
                     # The server closed an idle pooled connection: nothing was sent yet.
-                    client.close()
+                    _discard(client)
                     client = await self._open()
                     await self._mail(client, sender, data, utf8)
                 # Every recipient is accepted, or the transaction is reset and nothing sent.
@@ -193,7 +201,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
                 await self._settle(client, exc)
                 raise
             except BaseException:  # cancelled mid-transaction: the state is unknown
-                client.close()
+                _discard(client)
                 raise
             self._idle.append(client)
             return f"{response.code} {response.message}"
@@ -204,7 +212,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             client = self._idle.pop()
             if client.is_connected:
                 return client, True
-            client.close()
+            _discard(client)
         return await self._open(), False
 
     async def _mail(self, client: SMTP, sender: str, data: bytes, utf8: bool) -> None:
@@ -243,7 +251,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
         if reusable:
             self._idle.append(client)
         else:
-            client.close()
+            _discard(client)
 
     async def _open(self) -> SMTP:
         """Connect, secure the link, and log in: a connection ready for MAIL."""
@@ -273,7 +281,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
                 except aiosmtplib.SMTPException as exc:  # no mechanism both sides speak
                     raise AuthError(f"cannot log in to {config.host}: {exc}") from exc
         except BaseException:
-            client.close()
+            _discard(client)
             raise
         return client
 
@@ -294,7 +302,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
                 await client.noop()
                 await client.quit()
             finally:
-                client.close()
+                _discard(client)
         except Exception as exc:
             translated = exc if isinstance(exc, IntegrationError) else translate_smtp_error(exc)
             if translated is None:
@@ -315,4 +323,4 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             except (aiosmtplib.SMTPException, OSError):
                 pass
             finally:
-                client.close()
+                _discard(client)

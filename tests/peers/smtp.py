@@ -58,14 +58,16 @@ class RecordingHandler:
     def __init__(self, deliver: Callable[[bytes], None] | None = None) -> None:
         self.messages: list[Received] = []
         self.connections = 0
+        self.transports: list[Any] = []
         self.flaky_refusals = 0
         self.deliver = deliver
         self._lock = threading.Lock()
 
-    def connected(self) -> None:
+    def connected(self, transport: Any) -> None:
         """Count one new client connection (STARTTLS does not count again)."""
         with self._lock:
             self.connections += 1
+            self.transports.append(transport)
 
     async def handle_RCPT(
         self, server: SMTP, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -101,7 +103,7 @@ class _CountingSMTP(SMTP):
 
     def connection_made(self, transport: Any) -> None:
         if self._original_transport is None:  # not the second call made by STARTTLS
-            self.event_handler.connected()
+            self.event_handler.connected(transport)
         super().connection_made(transport)
 
 
@@ -167,7 +169,20 @@ class SmtpPeer:
         return self
 
     def stop(self) -> None:
-        """Stop listening and end the server thread."""
+        """Hang up on every client, stop listening and end the server thread."""
+        done = threading.Event()
+
+        loop = self._controller.loop
+
+        def hang_up() -> None:
+            # aiosmtpd's own stop would leave them open; abort() closes the socket even
+            # under TLS, where close() would wait for a goodbye the stopping loop never reads.
+            for transport in self.handler.transports:
+                transport.abort()
+            loop.call_soon(done.set)  # after the callbacks that release the sockets
+
+        loop.call_soon_threadsafe(hang_up)
+        done.wait(5)
         self._controller.stop()
 
     def __enter__(self) -> SmtpPeer:
