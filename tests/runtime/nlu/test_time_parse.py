@@ -139,6 +139,43 @@ class TestRelative:
         assert not value.ambiguous
 
 
+class TestMoreForms:
+    """Forms beyond the basic families."""
+
+    @pytest.mark.parametrize(
+        ("text", "start", "grain"),
+        [
+            ("Sunday, Feb 10", dt(2013, 2, 10), "day"),
+            ("thanksgiving in a year", dt(2014, 11, 27), "day"),
+            ("3ish pm", dt(2013, 2, 12, 15), "hour"),
+            ("7.30pm", dt(2013, 2, 12, 19, 30), "minute"),
+            ("sept. 1st", dt(2013, 9, 1), "day"),
+            ("2015-03-03T15:30:00", dt(2015, 3, 3, 15, 30), "second"),
+            ("in two thousand and seventeen", dt(2017, 1, 1), "year"),
+            ("the last friday of the month", dt(2013, 2, 22), "day"),
+        ],
+    )
+    def test_more_instants(self, text: str, start: datetime, grain: str) -> None:
+        """Weekday-checked dates, yearly names after a duration, approximations, ISO."""
+        check(text, "instant", start, None, grain)
+
+    @pytest.mark.parametrize(
+        ("text", "kind", "start", "end", "grain"),
+        [
+            ("last night", "interval", dt(2013, 2, 11, 18), dt(2013, 2, 12), "hour"),
+            ("mid-march", "interval", dt(2013, 3, 11), dt(2013, 3, 21), "day"),
+            ("the next 3 days", "interval", dt(2013, 2, 13), dt(2013, 2, 16), "day"),
+            ("after lunch", "open_after", dt(2013, 2, 12, 14), None, "hour"),
+            ("until 6", "open_before", None, dt(2013, 2, 12, 6), "hour"),
+        ],
+    )
+    def test_more_intervals(
+        self, text: str, kind: str, start: datetime | None, end: datetime | None, grain: str
+    ) -> None:
+        """Parts of days, named stretches and open bounds."""
+        check(text, kind, start, end, grain)
+
+
 class TestIntervals:
     """Ranges, parts of day and open intervals."""
 
