@@ -64,7 +64,7 @@ class TestFindTimes:
         assert texts("see you on the 1st") == ["on the 1st"]
 
     def test_rest_of_the_week(self) -> None:
-        """"the rest of the week" runs from now to the week's end."""
+        """ "the rest of the week" runs from now to the week's end."""
         (match,) = find_times("clear the rest of the week", REF)
         assert (match.value.start, match.value.end) == (REF, datetime(2013, 2, 18, tzinfo=UTC))
 
