@@ -142,7 +142,7 @@ def _ask(
 
 
 def _ambiguity(clause: _Clause, value: TimeValue, slot: str, params: dict[str, Any]) -> Clarification:
-    readings = [v.start for v in (value, *value.alternatives) if v.start is not None]
+    readings = sorted({v.start for v in (value, *value.alternatives) if v.start is not None})
     options = [_say(moment) for moment in readings]
     return _ask(clause, f"Which time do you mean: {' or '.join(options)}?", slot, params, options)
 

@@ -58,6 +58,21 @@ class TestCalendar:
         assert routing.slot == "start"
         assert "Thursday" in routing.question
 
+    def test_an_hour_without_am_or_pm_offers_both_readings(self) -> None:
+        """ "tomorrow at 7" asks which 7, listing morning and evening in order."""
+        routing = route("schedule a meeting with Ana tomorrow at 7")
+        assert isinstance(routing, Clarification)
+        assert routing.slot == "start"
+        assert routing.options == ["Wed 25 Nov 2026, 07:00", "Wed 25 Nov 2026, 19:00"]
+        assert routing.params["attendees"] == ["Ana"]
+
+    def test_next_friday_said_on_a_thursday_offers_both_fridays(self) -> None:
+        """On a Thursday, "next friday" may be tomorrow or the week after: the router asks."""
+        thursday = datetime(2026, 11, 26, 10, 0, tzinfo=ZONE)
+        routing = route("book a meeting with Bob next friday at 3pm", now=thursday)
+        assert isinstance(routing, Clarification)
+        assert routing.options == ["Fri 27 Nov 2026, 15:00", "Fri 04 Dec 2026, 15:00"]
+
     def test_lists_a_day(self) -> None:
         """ "What's on my calendar tomorrow" lists tomorrow from midnight to midnight."""
         agent, action, params = one_step("what's on my calendar tomorrow")
