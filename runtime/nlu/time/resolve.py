@@ -74,6 +74,16 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
     if form.weekday is not None and _only_weekday(form):
         yield from _weekdays(form.weekday, anchor, past)
         return
+    if form.month is not None and form.holiday is None and form.quarter is None:
+        # A month, or a day of a month: one candidate a year, no scanning.
+        if form.day is not None or grain == "month":
+            for year in _years(form, anchor.year, past):
+                day = form.day or 1
+                if day <= month_days(year, form.month):
+                    found = date(year, form.month, day)
+                    if form.weekday is None or found.weekday() == form.weekday:
+                        yield found
+            return
     for year in _years(form, anchor.year, past):
         if form.holiday is not None:
             for day in sorted(holiday_dates.dates(form.holiday, year), reverse=past):
