@@ -100,7 +100,11 @@ EVENT_NOUNS = wordset(
     "webinar presentation review standup stand-up sync catchup catch-up checkup "
     "brunch shift training lecture ceremony reunion visit deadline graduation recital rehearsal "
     "haircut surgery consultation gathering hangout get-together playdate retreat dentist doctor "
-    "therapist vet physio chiropractor program programme payday"
+    "therapist vet physio chiropractor program programme payday picnic barbecue bbq funeral "
+    "christening baptism prom gig recital musical opera ballet marathon workout "
+    "gym yoga pilates course quiz therapy massage manicure retirement camping "
+    "hike parade celebration reception banquet gala fundraiser sleepover "
+    "babysitting"
 )
 
 # Verbs by what they do.
