@@ -254,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     if not records:
         print("no records")
         return 1
-    peers = [] if args.no_peers else [_parsedatetime(), _dateparser()]
+    scoring = any(_is_scored(r) for r in records)
+    peers = [] if args.no_peers or not scoring else [_parsedatetime(), _dateparser()]
     systems = [_ours(zone), *(peer for peer in peers if peer is not None)]
     # Parsers of like speed take turns on each record; a much slower one (dateparser)
     # runs on its own, since its work between our calls would flush the CPU caches.
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     preds, micros = results[0]
     if args.predictions:
         _write(args.predictions, records, preds)
-    if not any(_is_scored(r) for r in records):
+    if not scoring:
         median = statistics.median(micros)
         print(f"predicted {len(records)} records (no answers to score); median {median:.0f} us")
         return 0
