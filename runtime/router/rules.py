@@ -38,6 +38,7 @@ __all__ = ["RuleRouter"]
 _GENERIC_EVENTS = wordset("meeting meetings appointment appointments event events call calls")
 _PRONOUNS = frozenset({"her", "him", "them"})
 _REFERS_BACK = frozenset({"it", "that", "them"})
+_ALARM_TEXT = "Alarm"
 # A meal names its time of day, so "lunch with Ana on friday" needs no question.
 _MEAL_HOURS = {"breakfast": 8, "brunch": 11, "lunch": 12, "dinner": 19, "supper": 19}
 _OUTPUT_FIELDS = {
@@ -293,7 +294,7 @@ def _reminder(clause: _Clause) -> Built:
     value = when.value
     text = reminder_text(strip_spans(clause.text, list(when.spans)))
     if is_alarm:
-        text = "Wake up" if "wake" in clause.text.lower() else "Alarm"
+        text = _ALARM_TEXT  # one text for every alarm, so "turn off my alarm" finds them
     params: dict[str, Any] = {"text": text or _title(clause) or "Reminder"}
     if value is None or value.start is None:
         what = "the alarm go off" if is_alarm else "I remind you"
@@ -320,10 +321,15 @@ def _cancel_reminder(clause: _Clause) -> Built:
     when = clause.when()
     params: dict[str, Any] = {}
     text = reminder_text(strip_spans(clause.text, list(when.spans))) or _title(clause)
-    if text and clause.analysis.intent != "alarm_cancel":
+    if clause.analysis.intent == "alarm_cancel":
+        text = _ALARM_TEXT
+    if text:
         params["query"] = text
-    if when.value is not None and when.value.start is not None:
-        params["at"] = _iso(when.value.start)
+    value = when.value
+    if value is not None and value.start is not None and not _vague(value):
+        params["at"] = _iso(value.start)  # the service matches a firing time to the minute
+    if not params:
+        return _ask(clause, "Which reminder should I cancel? Tell me its time or words.", "query", {})
     return params
 
 

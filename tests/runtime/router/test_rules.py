@@ -188,6 +188,23 @@ class TestRemindersAndLists:
         assert (agent, action) == ("reminders", "set_reminder")
         assert params["at"] == at(25, 7)
 
+    def test_cancels_alarms_by_time_or_all_of_them(self) -> None:
+        """An alarm at a time is cancelled at that minute; "my alarm" names every alarm."""
+        assert one_step("cancel my 7am alarm tomorrow") == (
+            "reminders",
+            "cancel_reminder",
+            {"query": "Alarm", "at": at(25, 7)},
+        )
+        assert one_step("turn off my alarm") == ("reminders", "cancel_reminder", {"query": "Alarm"})
+
+    def test_cancels_a_reminder_by_its_words(self) -> None:
+        """ "delete the reminder to call mom" looks the reminder up by its words."""
+        assert one_step("delete the reminder to call mom") == (
+            "reminders",
+            "cancel_reminder",
+            {"query": "call mom"},
+        )
+
     def test_adds_to_a_list(self) -> None:
         """ "Add milk to my grocery list" adds the item to the named list."""
         assert one_step("add milk to my grocery list") == (
