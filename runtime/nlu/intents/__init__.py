@@ -2,6 +2,13 @@
 
 `analyze(text)` returns an `Analysis`: an intent from `INTENTS` (or "none") and
 SLURP-style slots with character spans, from general vocabulary and word-order rules.
+
+The modules, each with one job: `text` (tokens with spans), `lexicon` (word sets),
+`cues` (domain anchors and the act a request names), `classify` (cues -> intent),
+`timeslots` (date/time/part-of-day words), `entities` (people, titles, places, list
+names), `phrases` (message bodies, reminder texts, list items, durations), `clauses`
+(compound requests), `when` (resolved times via `runtime.nlu.time`), `table` (intent
+-> agent action and SLURP label).
 """
 
 from runtime.nlu.intents.analysis import MAX_CHARS, Analysis, Slot, analyze
