@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from . import rules as _rules  # registers every rule
 from .chart import Ctx, Node
@@ -121,19 +122,21 @@ def _recur_value(r: Recur, ref: datetime) -> TimeValue | None:
 
 def to_value(value: object, ref: datetime) -> TimeValue | None:
     """Resolve a grammar value against the reference time (None when it has no reading)."""
-    ref = _aware(ref)
+    handler = _HANDLERS.get(type(value))
+    if handler is None:
+        return None
     try:
-        if isinstance(value, Form):
-            return _form_value(value, ref)
-        if isinstance(value, Range):
-            return _range_value(value, ref)
-        if isinstance(value, Open):
-            return _open_value(value, ref)
-        if isinstance(value, Recur):
-            return _recur_value(value, ref)
+        return handler(value, _aware(ref))
     except (OverflowError, ValueError):
         return None
-    return None
+
+
+_HANDLERS: dict[type, Callable[[Any, datetime], TimeValue | None]] = {
+    Form: _form_value,
+    Range: _range_value,
+    Open: _open_value,
+    Recur: _recur_value,
+}
 
 
 def _trim(tokens: Sequence[Token]) -> tuple[int, int]:

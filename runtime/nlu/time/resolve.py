@@ -57,15 +57,13 @@ def _date_grain(form: Form) -> Grain | None:
     return None
 
 
-def _years(form: Form, first: int, past: bool) -> Iterator[int]:
+def _years(form: Form, first: int, past: bool) -> range:
+    """The years to search: the one said, or from `first` on (or back) for a while."""
     if form.year is not None:
-        yield form.year
-        return
-    step = -1 if past else 1
-    for offset in range(_HORIZON):
-        year = first + step * offset
-        if 1 <= year <= 9999:
-            yield year
+        return range(form.year, form.year + 1)
+    if past:
+        return range(first, max(first - _HORIZON, 0), -1)
+    return range(first, min(first + _HORIZON, 10000))
 
 
 def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]:
