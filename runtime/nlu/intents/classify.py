@@ -32,6 +32,18 @@ _OBLIGATIONS = (
     ("i'll", "be", "at"),
     ("i", "will", "be", "at"),
 )
+# Topics no agent serves, by a word that names them (for a clear reason, not for routing).
+_TOPICS = {
+    **dict.fromkeys(("weather", "rain", "raining", "snow", "forecast", "temperature"), "the weather"),
+    **dict.fromkeys(("play", "music", "song", "songs", "playlist", "radio", "podcast"), "music and audio"),
+    **dict.fromkeys(("lights", "light", "lamp", "thermostat", "vacuum", "plug"), "devices at home"),
+    **dict.fromkeys(("news", "headlines"), "the news"),
+    **dict.fromkeys(("taxi", "uber", "train", "flight", "ticket", "traffic"), "travel"),
+    **dict.fromkeys(("recipe", "cook", "cooking"), "cooking"),
+    **dict.fromkeys(("stock", "stocks", "currency", "exchange"), "finance"),
+    **dict.fromkeys(("joke", "jokes"), "jokes"),
+    **dict.fromkeys(("tweet", "twitter", "facebook", "instagram"), "social media"),
+}
 _OUT_OF_SCOPE = "no agent here handles that kind of request"
 # Questions about an event that can only be about the person's own calendar.
 _OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "who's", "where"})
@@ -125,17 +137,26 @@ def _asks_whats_on(words: list[str]) -> bool:
     )
 
 
+def _why_not(words: list[str]) -> str:
+    """Why a request is declined, naming its topic when a word gives it away."""
+    for word in words:
+        topic = _TOPICS.get(word)
+        if topic:
+            return f"it is about {topic}, which no agent here handles"
+    return _OUT_OF_SCOPE
+
+
 def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     """The intent name for lower-case `words` (or "none") and, for "none", why."""
     cues = read_cues(words)
     if not words:
-        return NONE, _OUT_OF_SCOPE
+        return NONE, _why_not(words)
     if cues.alarm:
         return _alarm(cues, has_time), ""
     if cues.reminder and not cues.email:
         return _calendar(cues, has_time), ""
     if cues.hard_off_topic and "calendar" not in words:
-        return NONE, _OUT_OF_SCOPE
+        return NONE, _why_not(words)
     if cues.contact:
         return _contacts(cues), ""
     if cues.lists:
@@ -161,4 +182,4 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _calendar(cues, has_time), ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
-    return NONE, _OUT_OF_SCOPE
+    return NONE, _why_not(words)

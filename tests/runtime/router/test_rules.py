@@ -303,3 +303,9 @@ class TestDecline:
         routing = route(text)
         assert isinstance(routing, Decline)
         assert routing.reason
+
+    def test_the_reason_names_the_topic(self) -> None:
+        """A decline says what the request was about when a word tells."""
+        routing = route("what's the weather like tomorrow")
+        assert isinstance(routing, Decline)
+        assert routing.reason == "it is about the weather, which no agent here handles"
