@@ -50,6 +50,17 @@ def config(tmp_path: Path, **blocks: dict[str, Any]) -> Any:
     return app_config(services, home=tmp_path)
 
 
+def one_attempt(tmp_path: Path, *, threshold: int, reset: float, **extra: Any) -> Any:
+    """A service that never retries, with a breaker of the given threshold and reset timeout."""
+    block = {
+        "adapter": "scripted",
+        "retry": {"attempts": 1},
+        "circuit_breaker": {"failure_threshold": threshold, "reset_timeout": reset},
+        **extra,
+    }
+    return config(tmp_path, echo=block)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -196,14 +207,7 @@ class TestIntegrationManager:
         self, tmp_path: Path, clock: FakeClock
     ) -> None:
         """Failures seen by one agent's manager open the breaker for every other agent too."""
-        cfg = config(
-            tmp_path,
-            echo={
-                "adapter": "scripted",
-                "retry": {"attempts": 1},
-                "circuit_breaker": {"failure_threshold": 2, "reset_timeout": 60},
-            },
-        )
+        cfg = one_attempt(tmp_path, threshold=2, reset=60)
         pool = ServicePool(cfg, clock=clock)
         first = IntegrationManager.from_config(cfg, ["echo"], pool=pool)
         second = IntegrationManager.from_config(cfg, ["echo"], pool=pool)
@@ -293,14 +297,8 @@ class TestPolicyChain:
         self, tmp_path: Path, clock: FakeClock
     ) -> None:
         """The breaker sits outside the limiter: calls it refuses cost no token and no wait."""
-        cfg = config(
-            tmp_path,
-            echo={
-                "adapter": "scripted",
-                "retry": {"attempts": 1},
-                "rate_limit": {"requests": 1, "per_seconds": 10, "burst": 1},
-                "circuit_breaker": {"failure_threshold": 1, "reset_timeout": 1000},
-            },
+        cfg = one_attempt(
+            tmp_path, threshold=1, reset=1000, rate_limit={"requests": 1, "per_seconds": 10, "burst": 1}
         )
         manager = IntegrationManager.from_config(cfg, clock=clock)
         scripted(manager).fail_next(TransientError("down"))
@@ -349,14 +347,7 @@ class TestAttemptLogging:
         self, tmp_path: Path, clock: FakeClock
     ) -> None:
         """A call refused by an open breaker logs outcome rejected, after a breaker_opened event."""
-        cfg = config(
-            tmp_path,
-            echo={
-                "adapter": "scripted",
-                "retry": {"attempts": 1},
-                "circuit_breaker": {"failure_threshold": 1, "reset_timeout": 5},
-            },
-        )
+        cfg = one_attempt(tmp_path, threshold=1, reset=5)
         manager = IntegrationManager.from_config(cfg, clock=clock)
         scripted(manager).fail_next(TransientError("down"))
         with capture_logs() as logs:
