@@ -1,18 +1,24 @@
 """The run store: every task and workflow run, its steps and its event log.
 
-store = open_store(config.home)          # SQLite, WAL, under the data directory
-store = MemoryRunStore()                 # tests and embedding
-store.subscribe(lambda event: print(event.type, event.run_id))
+    store = open_store(config.home)          # SQLite, WAL, under the data directory
+    store = MemoryRunStore()                 # tests and embedding
+    store.subscribe(lambda event: print(event.type, event.run_id))
+
+The stores themselves are imported on first use, so importing the runtime
+does not load sqlite3.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from runtime.store.base import LEASE_SECONDS, EventHub, RunStore, Subscriber, lease_owner, owner_alive
-from runtime.store.memory import MemoryRunStore
 from runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
-from runtime.store.sqlite import SqliteRunStore
+
+if TYPE_CHECKING:
+    from runtime.store.memory import MemoryRunStore
+    from runtime.store.sqlite import SqliteRunStore
 
 __all__ = [
     "LEASE_SECONDS",
@@ -38,4 +44,18 @@ STORE_FILE = "runs.sqlite3"
 
 def open_store(home: Path, *, retention_days: float | None = 30.0) -> SqliteRunStore:
     """The durable store of a data directory (created on first use)."""
+    from runtime.store.sqlite import SqliteRunStore
+
     return SqliteRunStore(home / STORE_FILE, retention_days=retention_days)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MemoryRunStore":
+        from runtime.store.memory import MemoryRunStore
+
+        return MemoryRunStore
+    if name == "SqliteRunStore":
+        from runtime.store.sqlite import SqliteRunStore
+
+        return SqliteRunStore
+    raise AttributeError(f"module 'runtime.store' has no attribute {name!r}")
