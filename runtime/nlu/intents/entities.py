@@ -80,6 +80,7 @@ _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORD
 _BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
 _ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform")
 _SENDING_VERBS = wordset("send sent write wrote email emailed reply replied message messaged call called")
+_RECORD_NOUNS = wordset("alarm alarms reminder reminders list lists")
 _TOP_DOMAINS = wordset("com org net edu gov io co uk de fr in info biz")
 _TASK_CUES = wordset("remind reminder remember tell")
 _TASK_STOPS = wordset(
@@ -201,6 +202,8 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue  # "marriage anniversary": the head is the last noun
         if word == "call" and (i == 0 or words[i - 1] in {"up", "to"}):
             continue
+        if nxt in _RECORD_NOUNS:
+            continue  # "yoga alarms", "birthday reminder": the event only names the record
         start = i
         while start > 0 and i - start < 2 and free[start - 1] and _modifier(words[start - 1]):
             start -= 1
@@ -234,6 +237,8 @@ def _tasks(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         start = end = j + 1
         while end < n and free[end] and words[end] not in _TASK_STOPS:
             end += 1
+        while end > start and words[end - 1] in FUNCTION_WORDS:
+            end -= 1  # "fix a (meeting)": no dangling article
         if end - start >= 2:
             out.append(("event_name", start, end))
         return
