@@ -297,8 +297,8 @@ class _Run:
             if in_doubt:
                 data["in_doubt"] = True
             started = RunEvent(self.run_id, EventType.STEP_STARTED, started_at, spec.id, data)
+            self._renew()
             if side_effect:
-                self._renew()
                 self._flush((state,), (started,), at=started_at)
             else:
                 self._flush()

@@ -23,8 +23,10 @@ __all__ = [
     "Finish",
     "RunStore",
     "Subscriber",
+    "kept_by_owner",
     "lease_owner",
     "owner_alive",
+    "owner_running_here",
 ]
 
 LEASE_SECONDS = 60.0
@@ -141,32 +143,61 @@ _HOST = socket.gethostname()
 
 
 def lease_owner() -> str:
-    """An owner id for this process: host, pid and a nonce (pids get reused)."""
-    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """An owner id for this process: host, pid, the pid's start time (pids get reused), a nonce."""
+    pid = os.getpid()
+    return f"{_HOST}:{pid}:{_started(pid) or 0}:{uuid.uuid4().hex[:8]}"
 
 
 def owner_alive(owner: str) -> bool:
-    """Whether a lease owner may still be running: True unless it is a dead pid on this host."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
+    """Whether a lease owner may still be running: True unless it is a dead process on this host."""
+    local = _local_process(owner)
+    return True if local is None else local
+
+
+def owner_running_here(owner: str) -> bool:
+    """Whether the owner is a live process on this host (its lease holds even past expiry)."""
+    return _local_process(owner) is True
+
+
+def kept_by_owner(owner: str, until: float, now: float) -> bool:
+    """Whether a lease still keeps others out: unexpired and not dead, or its owner runs here."""
+    local = _local_process(owner)
+    return local is True or (until > now and local is not False)
+
+
+def _local_process(owner: str) -> bool | None:
+    """None for another host (or an unreadable id); else whether that process still runs."""
+    host, pid_text, started, *_ = [*owner.split(":"), "", "", ""]
     if host != _HOST or not pid_text.isdigit():
-        return True
+        return None
     pid = int(pid_text)
     if pid == os.getpid():
         return True
+    now_started = _started(pid)
+    if now_started is None:  # no such process (or a zombie: killed, not yet reaped)
+        return False
+    return not started.isdigit() or int(started) in (0, now_started)
+
+
+def _started(pid: int) -> int | None:
+    """The process's start time from /proc (None if it is gone or a zombie); 0 where /proc is absent."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    except (OSError, IndexError):
+        return _signal_alive(pid)
+    if fields[0] == "Z":
+        return None
+    return int(fields[19])
+
+
+def _signal_alive(pid: int) -> int | None:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return _not_zombie(pid)
-
-
-def _not_zombie(pid: int) -> bool:
-    """A killed child not yet reaped still answers kill(0); /proc says it is a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+        return 0
+    return 0

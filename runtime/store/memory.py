@@ -6,7 +6,7 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 
-from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, owner_alive
+from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
 from runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
 
 __all__ = ["MemoryRunStore"]
@@ -98,7 +98,7 @@ class MemoryRunStore:
     def claim(self, run_id: str, owner: str, *, now: float, ttl: float = LEASE_SECONDS) -> bool:
         """Take (or renew) the lease on a run; False if another live owner holds it."""
         held = self._leases.get(run_id)
-        if held is not None and held[0] != owner and held[1] > now and owner_alive(held[0]):
+        if held is not None and held[0] != owner and kept_by_owner(held[0], held[1], now):
             return False
         self._leases[run_id] = (owner, now + ttl)
         return True

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from integrations.errors import PermanentError
-from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, owner_alive
+from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
 from runtime.store.models import (
     EventType,
     RunEvent,
@@ -230,7 +230,7 @@ class SqliteRunStore:
             if row is None:
                 return False
             held, until = row
-            if held is not None and held != owner and until > now and owner_alive(held):
+            if held is not None and held != owner and kept_by_owner(held, until, now):
                 return False
             conn.execute(
                 "UPDATE runs SET lease_owner = ?, lease_until = ? WHERE run_id = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -46,10 +47,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunStore]:
 
 def new_run(run_id: str = "r1", created: float = 100.0, steps: int = 2) -> RunRecord:
     return RunRecord(
-        run_id=run_id, kind="task", name="book a meeting", spec={"plan": {"steps": steps}},
-        created_at=created, updated_at=created,
-        steps=[StepRecord(run_id=run_id, step_id=f"s{i}", seq=i, target="scheduler.create_event")
-               for i in range(1, steps + 1)],
+        run_id=run_id,
+        kind="task",
+        name="book a meeting",
+        spec={"plan": {"steps": steps}},
+        created_at=created,
+        updated_at=created,
+        steps=[
+            StepRecord(run_id=run_id, step_id=f"s{i}", seq=i, target="scheduler.create_event")
+            for i in range(1, steps + 1)
+        ],
     )
 
 
@@ -72,7 +79,9 @@ class TestRunStore:
         assert (found.kind, found.name, found.status) == ("task", "book a meeting", RunStatus.RUNNING)
         assert found.spec == {"plan": {"steps": 2}}
         assert [(s.step_id, s.status) for s in found.steps] == [
-            ("s1", StepStatus.PENDING), ("s2", StepStatus.PENDING)]
+            ("s1", StepStatus.PENDING),
+            ("s2", StepStatus.PENDING),
+        ]
 
     def test_the_same_run_id_is_created_once(self, store: RunStore) -> None:
         """Creating a run id a second time is refused and leaves the first intact."""
@@ -85,9 +94,17 @@ class TestRunStore:
     def test_step_state_and_events_are_recorded_together(self, store: RunStore) -> None:
         """A step's intent, outcome and events are readable after each record call."""
         store.create_run(new_run(), [started()])
-        step = StepRecord(run_id="r1", step_id="s1", seq=1, target="scheduler.create_event",
-                          status=StepStatus.RUNNING, idempotency_key="r1/s1", attempts=1,
-                          params={"start": "2026-11-25T15:00:00+00:00"}, started_at=101.0)
+        step = StepRecord(
+            run_id="r1",
+            step_id="s1",
+            seq=1,
+            target="scheduler.create_event",
+            status=StepStatus.RUNNING,
+            idempotency_key="r1/s1",
+            attempts=1,
+            params={"start": "2026-11-25T15:00:00+00:00"},
+            started_at=101.0,
+        )
         store.record("r1", [step], [RunEvent("r1", EventType.STEP_STARTED, 101.0, "s1", {"attempt": 1})])
         intent = store.get_run("r1")
         assert intent is not None and intent.step("s1").status is StepStatus.RUNNING
@@ -99,15 +116,23 @@ class TestRunStore:
         assert done.step("s1").output == {"uid": "u1"}
         assert done.step("s1").duration == pytest.approx(1.5)
         assert [e.type for e in store.events("r1")] == [
-            EventType.RUN_STARTED, EventType.STEP_STARTED, EventType.STEP_COMPLETED]
+            EventType.RUN_STARTED,
+            EventType.STEP_STARTED,
+            EventType.STEP_COMPLETED,
+        ]
 
     def test_finishing_a_run_sets_its_status_and_leaves_the_unfinished_list(self, store: RunStore) -> None:
         """A finished run has a status, an end time and is no longer listed as unfinished."""
         store.create_run(new_run("r1", 100.0), [started("r1")])
         store.create_run(new_run("r2", 200.0), [started("r2")])
         assert store.unfinished() == ["r1", "r2"]
-        store.record("r1", [], [RunEvent("r1", EventType.RUN_FAILED, 150.0)],
-                     finish=(RunStatus.FAILED, None, "calendar down"), at=150.0)
+        store.record(
+            "r1",
+            [],
+            [RunEvent("r1", EventType.RUN_FAILED, 150.0)],
+            finish=(RunStatus.FAILED, None, "calendar down"),
+            at=150.0,
+        )
         found = store.get_run("r1")
         assert found is not None
         assert (found.status, found.error, found.finished_at) == (RunStatus.FAILED, "calendar down", 150.0)
@@ -130,7 +155,10 @@ class TestRunStore:
         store.record("r1", [], [RunEvent("r1", EventType.RUN_COMPLETED, 120.0, data={"status": "done"})])
         every = store.events()
         assert [(e.run_id, e.type) for e in every] == [
-            ("r1", EventType.RUN_STARTED), ("r2", EventType.RUN_STARTED), ("r1", EventType.RUN_COMPLETED)]
+            ("r1", EventType.RUN_STARTED),
+            ("r2", EventType.RUN_STARTED),
+            ("r1", EventType.RUN_COMPLETED),
+        ]
         assert every[0].seq < every[1].seq < every[2].seq
         later = store.events(after=every[1].seq)
         assert [e.data for e in later] == [{"status": "done"}]
@@ -147,8 +175,10 @@ class TestRunStore:
 
     def test_a_failing_subscriber_does_not_break_recording(self, store: RunStore) -> None:
         """An exception in a subscriber is logged and the event is still stored."""
+
         def broken(event: RunEvent) -> None:
             raise RuntimeError("boom")
+
         store.subscribe(broken)
         store.create_run(new_run(), [started()])
         assert len(store.events("r1")) == 1
@@ -168,6 +198,18 @@ class TestRunStore:
         store.create_run(new_run(), [started()])
         assert store.claim("r1", f"{_HOST}:{dead_pid()}:x", now=100.0, ttl=3600.0)
         assert store.claim("r1", "elsewhere:1:a", now=102.0)
+
+    def test_a_live_process_here_keeps_its_lease_past_expiry(self, store: RunStore) -> None:
+        """A running local owner (here: this test process) is never pre-empted by expiry."""
+        store.create_run(new_run(), [started()])
+        assert store.claim("r1", f"{_HOST}:{os.getpid()}:0:other", now=100.0, ttl=60.0)
+        assert not store.claim("r1", "elsewhere:1:a", now=10_000.0)
+
+    def test_a_reused_pid_does_not_keep_a_dead_owners_lease(self, store: RunStore) -> None:
+        """An owner whose pid now belongs to a process with another start time counts as dead."""
+        store.create_run(new_run(), [started()])
+        assert store.claim("r1", f"{_HOST}:1:999999999999:gone", now=100.0, ttl=3600.0)
+        assert store.claim("r1", "elsewhere:1:a", now=101.0, ttl=60.0)
 
     def test_a_schedule_tick_fires_once(self, store: RunStore) -> None:
         """The same (workflow, tick) can be claimed only once."""
