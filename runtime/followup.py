@@ -27,13 +27,21 @@ _START_KEYS = {"create_event": ("start", "end"), "reschedule_event": ("new_start
 
 def answer(previous: TaskResult, reply: str, router: TaskRouter, context: RouteContext) -> Routing:
     """What the request means once `reply` answers `previous`'s question."""
+    combined = f"{previous.text} {reply}"
     pending = _pending_step(previous)
-    if pending is not None:
-        params = _filled(pending, previous, reply, context)
-        if params is not None:
-            step = Step(id=pending.id, agent=pending.agent, action=pending.action, params=params)
-            return Plan(text=f"{previous.text} — {reply}", steps=[step])
-    return router.route(f"{previous.text} {reply}", context)
+    if pending is None:
+        return router.route(combined, context)
+    if not previous.steps:
+        # The router asked before anything ran: it reads the answer best together with the
+        # request ("meet Ana on friday" + "3pm" is friday at 3pm, not today at 3pm).
+        routed = router.route(combined, context)
+        if isinstance(routed, Plan):
+            return routed
+    params = _filled(pending, reply, context)
+    if params is None:
+        return router.route(combined, context)
+    step = Step(id=pending.id, agent=pending.agent, action=pending.action, params=params)
+    return Plan(text=f"{previous.text} — {reply}", steps=[step])
 
 
 def _pending_step(previous: TaskResult) -> StepResult | None:
@@ -53,9 +61,7 @@ def _pending_step(previous: TaskResult) -> StepResult | None:
     return None
 
 
-def _filled(
-    step: StepResult, previous: TaskResult, reply: str, context: RouteContext
-) -> dict[str, Any] | None:
+def _filled(step: StepResult, reply: str, context: RouteContext) -> dict[str, Any] | None:
     """The step's params completed by the reply, or None if the reply does not fit."""
     params = dict(step.params)
     start_key, end_key = _START_KEYS.get(step.action, ("start", "end"))

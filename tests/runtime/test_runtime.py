@@ -198,3 +198,16 @@ class TestFollowUp:
         assert booked.status is TaskStatus.DONE
         assert booked.output is not None
         assert datetime.fromisoformat(booked.output["start"]) == TOMORROW_3PM
+
+    async def test_a_bare_clock_time_keeps_the_asked_day(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime]
+    ) -> None:
+        """'3pm' in answer to 'what time on friday?' books friday at 3pm, not today."""
+        async with Runtime(local_config, now=fixed_now) as rt:
+            asked = await rt.handle("schedule a meeting with Ana on friday")
+            assert asked.status is TaskStatus.NEEDS_CLARIFICATION
+            booked = await rt.execute(answer(asked, "3pm", rt.router, self.context()))
+        assert booked.status is TaskStatus.DONE
+        assert booked.output is not None
+        friday_3pm = (NOW + timedelta(days=3)).replace(hour=15)
+        assert datetime.fromisoformat(booked.output["start"]) == friday_3pm
