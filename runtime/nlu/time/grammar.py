@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .chart import Ctx, Grammar
+from .chart import Ctx, Grammar, Transform
 from .forms import Form, Span
 from .grains import add_grain, truncate
+from .lexicon import GROUPS
 from .values import Grain
 
 __all__ = ["GRAMMAR", "clock", "concrete", "day_span", "recurring_name", "unit_span"]
@@ -55,6 +56,17 @@ def _declare_roles(grammar: Grammar) -> None:
     # A bare number is an hour only where a rule says a clock time may stand: "clocky"
     # accepts it; rules naming "time" never see it.
     grammar.alias("clocky", {"time": None, "hourn": None})
+    for cat, words in GROUPS.items():
+        sources: dict[str, Transform | None] = {
+            "w:" + word: _constant(value) for word, value in words.items()
+        }
+        if cat == "which":
+            sources["whichx"] = None  # "the end", "at the end"
+        grammar.alias(cat, sources)
+
+
+def _constant(value: object) -> Transform:
+    return lambda _word: value
 
 
 _declare_roles(GRAMMAR)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["WORDS", "categories"]
+__all__ = ["GROUPS", "WORDS", "categories"]
 
 _WEEKDAYS = {
     0: "monday mon mondays",
@@ -156,13 +156,6 @@ def _table() -> dict[str, list[tuple[str, object]]]:
     for word, window in _PARTS.items():
         add(word, "pod", window)
         add(word + "ish", "pod", window)
-    for cat, words in _GROUPS.items():
-        for word in words.split():
-            add(word, cat, word)
-    add("after since from", "bound", "after")
-    add("before", "bound", "before")
-    for word, which in _WHICH.items():
-        add(word, "which", which)
     add("st nd rd th", "ordsuf", None)
     add("a an", "a", 1)
     add("fortnight fortnights", "fortnight", 14)
@@ -185,7 +178,17 @@ def _table() -> dict[str, list[tuple[str, object]]]:
 
 
 _TABLE = _table()
-WORDS = frozenset(_TABLE)  # every word the lexicon knows
+
+# Word groups: the grammar declares each as an alias over the words' own `w:` categories,
+# so a word of a group adds no node of its own to a parse.
+GROUPS: dict[str, dict[str, object]] = {
+    cat: {word: word for word in words.split()} for cat, words in _GROUPS.items()
+}
+GROUPS["bound"] = {"after": "after", "since": "after", "from": "after", "before": "before"}
+GROUPS["which"] = dict(_WHICH)
+
+# Every word the lexicon knows.
+WORDS = frozenset(_TABLE) | frozenset(word for group in GROUPS.values() for word in group)
 
 
 @lru_cache(maxsize=4096)

@@ -192,12 +192,12 @@ def _part_of(ctx: Ctx, which: str, t: Form) -> Form | None:
     return _part(got.span, which) if got is not None else None
 
 
-@G.rule("which", "w:the", "which")
+@G.rule("whichx", "w:the", "which")
 def _the_which(ctx: Ctx, _t: str, which: str) -> str:
     return which
 
 
-@G.rule("which", "w:at", "which")
+@G.rule("whichx", "w:at", "which")
 def _at_which(ctx: Ctx, _t: str, which: str) -> str:
     return which
 
