@@ -17,6 +17,8 @@ are permanent (syntax and address problems as `InvalidRequest`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -112,12 +114,28 @@ def translate_smtp_error(exc: BaseException) -> IntegrationError | None:
     return None
 
 
-def _discard(client: SMTP) -> None:
-    """Close a connection for good, now: under TLS a polite close waits for the loop to run."""
-    transport = client.transport
-    client.close()
-    if isinstance(transport, asyncio.Transport):
-        transport.abort()
+@dataclass
+class _Connection:
+    """A logged-in connection, and the transport under it (aiosmtplib forgets it on closing)."""
+
+    client: SMTP
+    transport: asyncio.BaseTransport | None
+
+    def discard(self) -> None:
+        """Close it for good, now: under TLS a polite close would wait for the loop to run."""
+        self.client.close()
+        if isinstance(self.transport, asyncio.Transport):
+            self.transport.abort()
+
+    async def quit(self) -> None:
+        """Say QUIT (whatever the answer), then discard."""
+        import aiosmtplib
+
+        try:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await self.client.quit()
+        finally:
+            self.discard()
 
 
 class SmtpAdapter(MailSender[SmtpConfig]):
@@ -128,7 +146,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
 
     def __init__(self, config: SmtpConfig, env: AdapterEnv) -> None:
         super().__init__(config, env)
-        self._idle: list[SMTP] = []
+        self._idle: list[_Connection] = []
         self._slots: asyncio.Semaphore | None = None
         self._password: str | None = None
         self._password_known = False
@@ -182,37 +200,38 @@ class SmtpAdapter(MailSender[SmtpConfig]):
         utf8 = not all(a.isascii() for a in [sender, *recipients])
         data = msg.as_bytes(policy=_UTF8_POLICY if utf8 else COMPOSE_POLICY)
         async with self._slots:
-            client, reused = await self._take()
+            conn, reused = await self._take()
             try:
                 try:
-                    await self._mail(client, sender, data, utf8)
-                except aiosmtplib.SMTPServerDisconnected:
-                    if not reused:
+                    await self._mail(conn.client, sender, data, utf8)
+                except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPSenderRefused) as exc:
+                    closed = isinstance(exc, aiosmtplib.SMTPServerDisconnected) or exc.code == 421
+                    if not (reused and closed):
                         raise
-                    # The server closed an idle pooled connection: nothing was sent yet.
-                    _discard(client)
-                    client = await self._open()
-                    await self._mail(client, sender, data, utf8)
+                    # The server closed an idle pooled connection (or said 421): nothing was sent yet.
+                    conn.discard()
+                    conn = await self._open()
+                    await self._mail(conn.client, sender, data, utf8)
                 # Every recipient is accepted, or the transaction is reset and nothing sent.
                 for recipient in recipients:
-                    await client.rcpt(recipient, encoding="utf-8" if utf8 else "ascii")
-                response = await client.data(data)
+                    await conn.client.rcpt(recipient, encoding="utf-8" if utf8 else "ascii")
+                response = await conn.client.data(data)
             except Exception as exc:
-                await self._settle(client, exc)
+                await self._settle(conn, exc)
                 raise
             except BaseException:  # cancelled mid-transaction: the state is unknown
-                _discard(client)
+                conn.discard()
                 raise
-            self._idle.append(client)
+            self._idle.append(conn)
             return f"{response.code} {response.message}"
 
-    async def _take(self) -> tuple[SMTP, bool]:
+    async def _take(self) -> tuple[_Connection, bool]:
         """An idle connection that still looks open, else a new one."""
         while self._idle:
-            client = self._idle.pop()
-            if client.is_connected:
-                return client, True
-            _discard(client)
+            conn = self._idle.pop()
+            if conn.client.is_connected:
+                return conn, True
+            conn.discard()
         return await self._open(), False
 
     async def _mail(self, client: SMTP, sender: str, data: bytes, utf8: bool) -> None:
@@ -234,26 +253,26 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             options.append("BODY=8BITMIME")
         return options
 
-    async def _settle(self, client: SMTP, exc: BaseException) -> None:
+    async def _settle(self, conn: _Connection, exc: BaseException) -> None:
         """After a failed transaction, keep the connection only if RSET puts it back in order."""
         import aiosmtplib
 
         reusable = (
             isinstance(exc, aiosmtplib.SMTPResponseException | aiosmtplib.SMTPRecipientsRefused)
             and getattr(exc, "code", 0) != 421
-            and client.is_connected
+            and conn.client.is_connected
         )
         if reusable:
             try:
-                await client.rset()
+                await conn.client.rset()
             except (aiosmtplib.SMTPException, OSError):
                 reusable = False
         if reusable:
-            self._idle.append(client)
+            self._idle.append(conn)
         else:
-            _discard(client)
+            conn.discard()
 
-    async def _open(self) -> SMTP:
+    async def _open(self) -> _Connection:
         """Connect, secure the link, and log in: a connection ready for MAIL."""
         import aiosmtplib
 
@@ -281,9 +300,9 @@ class SmtpAdapter(MailSender[SmtpConfig]):
                 except aiosmtplib.SMTPException as exc:  # no mechanism both sides speak
                     raise AuthError(f"cannot log in to {config.host}: {exc}") from exc
         except BaseException:
-            _discard(client)
+            _Connection(client, client.transport).discard()
             raise
-        return client
+        return _Connection(client, client.transport)
 
     def _secret(self) -> str:
         if not self._password_known:
@@ -297,12 +316,11 @@ class SmtpAdapter(MailSender[SmtpConfig]):
         """Connect, secure, log in, NOOP and QUIT on a connection of its own."""
         where = f"{self.config.host}:{self.config.effective_port} ({self.config.security})"
         try:
-            client = await self._open()
+            conn = await self._open()
             try:
-                await client.noop()
-                await client.quit()
+                await conn.client.noop()
             finally:
-                _discard(client)
+                await conn.quit()
         except Exception as exc:
             translated = exc if isinstance(exc, IntegrationError) else translate_smtp_error(exc)
             if translated is None:
@@ -313,14 +331,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
 
     async def aclose(self) -> None:
         """Say QUIT on every pooled connection."""
-        import aiosmtplib
-
         self._closed = True
         idle, self._idle = self._idle, []
-        for client in idle:
-            try:
-                await client.quit()
-            except (aiosmtplib.SMTPException, OSError):
-                pass
-            finally:
-                _discard(client)
+        for conn in idle:
+            await conn.quit()

@@ -4,8 +4,10 @@ It records every accepted message, counts the connections clients opened, and
 answers magic recipients (``fail421@…``, ``fail451@…``, ``fail452@…``,
 ``fail550@…``) with that reply code, so tests can see how a client maps
 failures; ``flaky@…`` is refused with 451 the first time only, as a
-greylisting server does. An optional `deliver` callback receives each accepted message (the
-mail contract uses it to drop mail into a Dovecot Maildir).
+greylisting server does, and `RecordingHandler.time_out_next_mail` makes the
+next MAIL get a 421 and a hang-up, as a server closing an idle connection
+does. An optional `deliver` callback receives each accepted message (the mail
+contract uses it to drop mail into a Dovecot Maildir).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class RecordingHandler:
         self.connections = 0
         self.transports: list[Any] = []
         self.flaky_refusals = 0
+        self.time_out_next_mail = False
         self.deliver = deliver
         self._lock = threading.Lock()
 
@@ -68,6 +71,18 @@ class RecordingHandler:
         with self._lock:
             self.connections += 1
             self.transports.append(transport)
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        """Accept the sender, unless told to act out an idle timeout once (421, then hang up)."""
+        if self.time_out_next_mail:
+            self.time_out_next_mail = False
+            server.transport.close()
+            return "421 4.4.2 Idle for too long, closing connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Any, envelope: Any, address: str, rcpt_options: list[str]

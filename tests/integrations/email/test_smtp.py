@@ -288,6 +288,15 @@ class TestSmtpPool:
             assert [parsed(m.content)["Subject"] for m in second.messages] == ["After"]
             assert second.connections == 1
 
+    async def test_idle_timeout_reply_reconnects(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
+        """A 421 to MAIL on a kept connection (an idle timeout) is met with a new connection, unseen."""
+        adapter = make_smtp(smtp_server, pool_size=1)
+        await adapter.send_message(note("First"), CallContext("idle-1"))
+        smtp_server.handler.time_out_next_mail = True
+        await adapter.send_message(note("Second"), CallContext("idle-2"))
+        assert [parsed(m.content)["Subject"] for m in smtp_server.messages] == ["First", "Second"]
+        assert smtp_server.connections == 2
+
     async def test_close_quits_pooled_connections(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
         """After aclose the adapter refuses to send instead of opening new connections."""
         adapter = make_smtp(smtp_server)
