@@ -8,13 +8,17 @@ zone, working hours, router policy). The shipped defaults live in the
 block of the same name, and every other mapping is merged key by key.
 
 Secrets are never written in a file: a setting typed ``SecretStr`` must be a
-``${ENV_VAR}`` reference, resolved from the environment when the config loads.
+``${ENV_VAR}`` reference, resolved from the environment when the config loads
+(in a service's settings and in ``settings.yaml`` alike), and registered for
+redaction. In ``settings.yaml`` a reference to an unset variable leaves the
+secret unset, so a command that does not need it still runs.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import typing
 from collections.abc import Mapping
 from datetime import time
 from functools import cached_property
@@ -33,10 +37,13 @@ __all__ = [
     "IntegrationsConfig",
     "RateLimitConfig",
     "RetryConfig",
+    "RouterPolicy",
     "SchedulerSettings",
+    "ServerSettings",
     "ServiceConfig",
     "Settings",
     "StrictModel",
+    "WebhookSettings",
     "config_dirs",
     "data_home",
     "load_config",
@@ -107,6 +114,9 @@ class IntegrationsConfig(StrictModel):
     services: dict[str, ServiceConfig] = Field(default_factory=dict)
 
 
+RouterPolicy = Literal["rules", "llm", "hybrid"]
+"""How requests are understood: the rules only, Claude (rules as fallback), or rules then Claude."""
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -139,13 +149,42 @@ class UserSettings(StrictModel):
     email: str = "me@localhost"
 
 
+class WebhookSettings(StrictModel):
+    """One webhook: the workflow it starts and the secret its deliveries are signed with."""
+
+    workflow: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+    secret: SecretStr | None = None
+
+
+class ServerSettings(StrictModel):
+    """`automate serve`: where it listens, its bearer token, body limit and webhooks."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=0, le=65535)
+    token: SecretStr | None = None
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=64 * 1_048_576)
+    webhooks: dict[str, WebhookSettings] = Field(default_factory=dict)
+
+    @field_validator("webhooks")
+    @classmethod
+    def _hook_names(cls, value: dict[str, WebhookSettings]) -> dict[str, WebhookSettings]:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+                raise ValueError(f"webhook name {name!r} must be 1-64 letters, digits, _ or -")
+        return value
+
+
 class Settings(StrictModel):
     """The person's preferences and the runtime's behaviour."""
 
     timezone: str = "local"
     user: UserSettings = UserSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
-    router: Literal["rules"] = "rules"
+    router: RouterPolicy = "rules"
+    router_dry_run: bool = Field(
+        False, description="Ask Claude even while only planning (--dry-run); off: the rules plan."
+    )
+    server: ServerSettings = ServerSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -240,9 +279,12 @@ def load_config(
         name: _with_resolved_settings(name, service, env, _source_of(sources, INTEGRATIONS_FILE))
         for name, service in integrations_model.services.items()
     }
+    _resolve_secret_refs(Settings, settings, env, settings, (), _source_of(sources, SETTINGS_FILE))
+    validated_settings = _validate(Settings, settings, sources, SETTINGS_FILE)
+    _register_secrets(validated_settings)
     return AppConfig(
         integrations=IntegrationsConfig(services=services),
-        settings=_validate(Settings, settings, sources, SETTINGS_FILE),
+        settings=validated_settings,
         home=home or data_home(env),
         sources=tuple(sources),
     )
@@ -454,8 +496,61 @@ def _with_resolved_settings(
 
 
 def _register_secrets(model: BaseModel) -> None:
+    """Register every secret in a model, nested models and mappings of models included."""
     from integrations.redaction import register_secret
 
     for value in model.__dict__.values():
-        if isinstance(value, SecretStr):
-            register_secret(value.get_secret_value())
+        for item in value.values() if isinstance(value, dict) else (value,):
+            if isinstance(item, SecretStr):
+                register_secret(item.get_secret_value())
+            elif isinstance(item, BaseModel):
+                _register_secrets(item)
+
+
+def _resolve_secret_refs(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    env: Mapping[str, str],
+    root: dict[str, Any],
+    loc: tuple[str, ...],
+    fallback: str,
+) -> None:
+    """Resolve the ``${ENV}`` references of `model`'s secret fields in raw `data`, in place.
+
+    A literal secret is an error; a reference to an unset variable (with no
+    default) drops the key, leaving the secret unset.
+    """
+    for field, info in model.model_fields.items():
+        if field not in data:
+            continue
+        value, where = data[field], (*loc, field)
+        nested = _model_in(info.annotation)
+        if "SecretStr" in str(info.annotation):
+            if value is None:
+                continue
+            match = _ENV_REF.match(value) if isinstance(value, str) else None
+            if match is None:
+                file = _with_line(_file_for(root, where, fallback), where)
+                raise ConfigError(
+                    file, ".".join(where), "secrets must be ${ENV_VAR} references, never literal values"
+                )
+            resolved = env.get(match.group(1), match.group(2))
+            if resolved is None:
+                del data[field]
+            else:
+                data[field] = resolved
+        elif nested is not None and isinstance(value, dict):
+            if typing.get_origin(info.annotation) is dict:
+                for key, item in value.items():
+                    if isinstance(item, dict) and key not in ("__file__", "__files__"):
+                        _resolve_secret_refs(nested, item, env, root, (*where, str(key)), fallback)
+            else:
+                _resolve_secret_refs(nested, value, env, root, where, fallback)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds directly or as the values of a mapping, if any."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
