@@ -224,12 +224,14 @@ class Runtime:
         )
         return self.router.route(text, context)
 
-    async def handle(self, text: str, *, dry_run: bool = False) -> TaskResult:
+    async def handle(self, text: str, *, dry_run: bool = False, run_id: str | None = None) -> TaskResult:
         """Understand a request and carry it out (or only show the plan with `dry_run`)."""
-        return await self.execute(self.plan(text), dry_run=dry_run)
+        return await self.execute(self.plan(text), dry_run=dry_run, run_id=run_id)
 
-    async def execute(self, routing: Routing, *, dry_run: bool = False) -> TaskResult:
-        """Carry out what a router made of a request."""
+    async def execute(
+        self, routing: Routing, *, dry_run: bool = False, run_id: str | None = None
+    ) -> TaskResult:
+        """Carry out what a router made of a request (as run `run_id` when given: callers that watch it)."""
         if isinstance(routing, Decline):
             return TaskResult(
                 status=TaskStatus.DECLINED,
@@ -252,7 +254,7 @@ class Runtime:
             return TaskResult(status=TaskStatus.FAILED, text=routing.text, message=problem)
         if dry_run:
             return self._preview(routing)
-        return await self._run(routing)
+        return await self._run(routing, run_id)
 
     def _unrunnable(self, plan: Plan) -> str | None:
         for step in plan.steps:
@@ -288,8 +290,8 @@ class Runtime:
             steps=steps,
         )
 
-    async def _run(self, plan: Plan) -> TaskResult:
-        record = await self.executor.run(_plan_flow(plan, self.now()))
+    async def _run(self, plan: Plan, run_id: str | None = None) -> TaskResult:
+        record = await self.executor.run(_plan_flow(plan, self.now()), run_id=run_id)
         return self.task_result(plan, record)
 
     def task_result(self, plan: Plan, record: RunRecord) -> TaskResult:
