@@ -61,6 +61,9 @@ _NOT_A_NAME = (
         "information info details happy phone number address name email birthday contact "
         "house home place office work school"
     )
+    # "has john replied": a verb in the past after a name is what the person did.
+    | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
+    | wordset("inbox spam junk drafts outbox trash")
 )
 # Verbs are not names, except those that are also common first names.
 _NOT_A_NAME |= VERBS - wordset("mark bill pat will drew sue rob jack chase grant")
@@ -79,7 +82,10 @@ _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORD
 # What a person has that a request may ask about: "john's phone number", "ana's email".
 _BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
 _ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform")
-_SENDING_VERBS = wordset("send sent write wrote email emailed reply replied message messaged call called")
+_SENDING_VERBS = wordset(
+    "send sent write wrote written email emailed reply replied message messaged call called "
+    "answer answered respond responded text texted forward forwarded"
+)
 _RECORD_NOUNS = wordset("alarm alarms reminder reminders list lists")
 _TOP_DOMAINS = wordset("com org net edu gov io co uk de fr in info biz")
 _TASK_CUES = wordset("remind reminder remember tell")
@@ -115,8 +121,9 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             possessive = words[end - 1].endswith("'s") if end > i + 1 else False
             if end > i + 1 and (possessive or not (end < n and words[end] in EVENT_NOUNS)):
                 out.append(("relation", i + 1, end))
-                # "my friend rohit": the name that follows the relation
-                if end < n and free[end] and _name_like(words[end]):
+                # "my friend rohit": the name that follows the relation ("my son's soccer
+                # game" names the game, not a person)
+                if not possessive and end < n and free[end] and _name_like(words[end]):
                     out.append(("person", end, end + 1))
             continue
         if words[i] == "the" and i > 0 and words[i - 1] in _PERSON_TRIGGERS and i + 1 < n:
@@ -145,11 +152,11 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if starts_name and _relation_at(words, i) > i:
             out.append(("relation", i, _relation_at(words, i)))
             continue
-        possessive = (
-            words[i].endswith("'s")
-            and i + 1 < n
-            and (words[i + 1] in EVENT_NOUNS or words[i + 1] in _BELONGINGS)
-        )
+        # "mom's birthday", "dad's number": a relation owning an event or a detail.
+        if _owns_thing(words, i) and words[i][:-2] in RELATIONS and (i == 0 or words[i - 1] not in _OWNERS):
+            out.append(("relation", i, i + 1))
+            continue
+        possessive = _owns_thing(words, i)
         if (starts_name or possessive) and _name_like(words[i]):
             end = i + 1
             if not possessive and end < n and free[end] and _name_like(words[end]):
@@ -160,6 +167,15 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             while j + 1 < n and words[j] == "and" and _name_like(words[j + 1]) and free[j + 1]:
                 out.append(("person", j + 1, j + 2))
                 j += 2
+
+
+def _owns_thing(words: list[str], i: int) -> bool:
+    """ "ana's party", "bob's email": a possessive before an event or a detail."""
+    return (
+        words[i].endswith("'s")
+        and i + 1 < len(words)
+        and (words[i + 1] in EVENT_NOUNS or words[i + 1] in _BELONGINGS)
+    )
 
 
 def _dotted_end(words: list[str], i: int) -> int:

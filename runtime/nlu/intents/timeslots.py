@@ -64,6 +64,11 @@ _DAY_PHRASES = (
 _AFTER_BARE_DAY = wordset(
     "at in on of for from to and or by until till this next morning afternoon evening night"
 )
+# Nouns a bare number counts rather than a clock time ("a table for 4 people").
+_COUNTED = wordset(
+    "people persons person guests adults children kids seats tickets items times copies pieces "
+    "rooms beds players members participants attendees of"
+)
 _PERIOD_WORDS = wordset("day week month year morning night evening weekday weekend")
 
 
@@ -197,7 +202,8 @@ _STARTERS = (
     | ORDINALS
     | TIME_OF_DAY
     | _HOLIDAY_FIRST
-    | {"weekend", "weekends", "day", "one"}
+    | _WEEK_PARTS
+    | {"day", "one"}
 )
 
 
@@ -302,6 +308,10 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
         if j < n and words[j] in _UNITS and words[j + 1 : j + 3] == ["from", "now"]:
             found.append(("time", i, j + 3))
             return j + 3
+        # "for ten minutes", "block two hours": a length is said with its unit.
+        if j < n and words[j] in _UNITS and not _is_clock(words[j - 1]):
+            found.append((_unit_kind(words[j]), i, j + 1))
+            return j + 1
     if word in {"past", "last"} and nxt in {"hour", "minute", "hours", "minutes"}:
         found.append(("time", i, i + 2))
         return i + 2
@@ -317,6 +327,9 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
     end = _clock_end(words, i)
     if end > i:
         triggered = i > 0 and (words[i - 1] in _TIME_TRIGGERS or words[i - 1] == "and")
+        # "for 3 people", "at 2 guests": a bare number counting something is no time.
+        if triggered and end == _number_run(words, i) and words[end : end + 1] and words[end] in _COUNTED:
+            return end
         explicit = _is_clock(word) or (end > i + 1 and not _is_number(words[end - 1]))
         if triggered or explicit:
             found.append(("time", i, end))
