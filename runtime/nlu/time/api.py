@@ -85,11 +85,10 @@ def _open_value(o: Open, ref: datetime) -> TimeValue | None:
     return TimeValue("open_before", None, span.start, span.grain)
 
 
-def _rrule(r: Recur) -> str:
+def _rrule(r: Recur, p: Form) -> str:
     parts = [f"FREQ={r.freq}"]
     if r.interval > 1:
         parts.append(f"INTERVAL={r.interval}")
-    p = r.pattern
     if p.month is not None and r.freq == "YEARLY":
         parts.append(f"BYMONTH={p.month}")
     if p.day is not None and r.freq in ("YEARLY", "MONTHLY"):
@@ -99,25 +98,27 @@ def _rrule(r: Recur) -> str:
     if p.hour is not None:
         parts.append(f"BYHOUR={p.hour}")
         parts.append(f"BYMINUTE={p.minute or 0}")
-    elif p.pod is not None:
-        parts.append(f"BYHOUR={p.pod[0] if p.pod[0] else 9}")
-        parts.append("BYMINUTE=0")
     return ";".join(parts)
 
 
 def _recur_value(r: Recur, ref: datetime) -> TimeValue | None:
-    pattern = r.pattern
-    if r.byday and pattern.weekday is None:
-        pattern = pattern.evolve(weekday=r.byday[0])
+    pattern = r.pattern.evolve(not_immediate=False)
     if pattern.h12 and pattern.hour is not None and pattern.pod is None:
         # "every monday at 9": a reminder hour without am/pm is read in the daytime.
-        pattern = pattern.evolve(h12=False, hour=pattern.hour if pattern.hour >= 7 else pattern.hour + 12)
-    grain = form_grain(pattern) if pattern.has_date or pattern.has_time else "second"
-    got = resolve_form(pattern, ref) if pattern.has_date or pattern.has_time else None
-    start = got.span.start if got is not None else truncate(ref, "second")
-    if pattern.pod is not None and pattern.hour is None and got is not None:
-        grain = "hour"
-    return TimeValue("recurrence", start, None, grain, rrule=_rrule(r))
+        hour = pattern.hour if pattern.hour >= 7 else pattern.hour + 12
+        pattern = pattern.evolve(h12=False, hour=hour)
+    if pattern.pod is not None and pattern.hour is None:
+        # "every morning": a reminder at a set hour of that part of the day.
+        pattern = pattern.evolve(hour=pattern.pod[0] if pattern.pod[0] >= 6 else 9, pod=None)
+    if not (pattern.has_date or pattern.has_time or r.byday):
+        return TimeValue("recurrence", truncate(ref, "second"), None, "second", rrule=_rrule(r, pattern))
+    # The first occurrence: the earliest over the weekdays it runs on.
+    days = r.byday or (pattern.weekday,)
+    firsts = [resolve_form(pattern.evolve(weekday=day), ref) for day in days]
+    found = [got.span.start for got in firsts if got is not None]
+    if not found:
+        return None
+    return TimeValue("recurrence", min(found), None, form_grain(pattern), rrule=_rrule(r, pattern))
 
 
 def to_value(value: object, ref: datetime) -> TimeValue | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from dateutil.rrule import rrulestr
 
 from runtime.nlu.time import TimeValue, parse_time
 
@@ -279,3 +280,17 @@ class TestRecurrence:
         """A recurrence carries its first occurrence and an RRULE."""
         value = parsed(text)
         assert (value.kind, value.start, value.rrule) == ("recurrence", start, rrule)
+
+    def test_first_occurrence_is_the_earliest_weekday(self) -> None:
+        """ "every weekday at 8:30" said on a Thursday morning starts on Friday."""
+        thursday = datetime(2013, 2, 14, 10, tzinfo=UTC)
+        value = parsed("every weekday at 8:30", thursday)
+        assert value.start == datetime(2013, 2, 15, 8, 30, tzinfo=UTC)
+
+    def test_rrule_agrees_with_first_occurrence(self) -> None:
+        """The RRULE's first occurrence is the value's start, hour included."""
+        for text in ("every monday at 5", "every morning", "weekdays at 9"):
+            value = parsed(text)
+            assert value.rrule is not None and value.start is not None
+            first = rrulestr(value.rrule, dtstart=value.start)[0]
+            assert first == value.start, text

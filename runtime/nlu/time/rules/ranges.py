@@ -199,7 +199,7 @@ def _bounded(ctx: Ctx, side: str, t: Form) -> Open | None:
 
 @G.rule("open", "until", "clocky")
 def _until(ctx: Ctx, _u: str, t: Form) -> Open | None:
-    """"until 2pm", "till tomorrow"."""
+    """ "until 2pm", "till tomorrow"."""
     return _open(t, False)
 
 
