@@ -408,18 +408,25 @@ class ImapAdapter(MailReader[ImapConfig]):
             ssl_context=context if config.security == "tls" else None,
         )
         self._client, self._lost, self._selected = client, lost, None
-        await asyncio.wait_for(client.wait_hello_from_server(), config.connect_timeout)
-        if config.security == "starttls":
-            assert context is not None
-            await self._starttls(client, context)
-        if config.username is not None:
-            response = await client.login(config.username, config.secret(self.env) or "")
-            if response.result != "OK":
-                detail = _text(response)
-                if any(code in detail.encode() for code in _TRANSIENT_CODES):
-                    raise TransientError(f"the IMAP server cannot log in now ({detail})")
-                raise AuthError(f"the IMAP server refused the login of {config.username!r} ({detail})")
+        try:
+            await asyncio.wait_for(client.wait_hello_from_server(), config.connect_timeout)
+            if config.security == "starttls":
+                assert context is not None
+                await self._starttls(client, context)
+            if config.username is not None:
+                await self._login(client, config.username, config.secret(self.env) or "")
+        except BaseException:
+            self._drop()  # never keep a connection that is not logged in
+            raise
         return client
+
+    async def _login(self, client: IMAP4, username: str, password: str) -> None:
+        response = await client.login(username, password)
+        if response.result != "OK":
+            detail = _text(response)
+            if any(code in detail.encode() for code in _TRANSIENT_CODES):
+                raise TransientError(f"the IMAP server cannot log in now ({detail})")
+            raise AuthError(f"the IMAP server refused the login of {username!r} ({detail})")
 
     async def _starttls(self, client: IMAP4, context: Any) -> None:
         """Upgrade the connection (aioimaplib has no STARTTLS helper; its protocol does the talking)."""

@@ -208,6 +208,13 @@ class TestImapConnection:
         assert "hunter2-wrong" not in str(caught.value)
         assert caught.value.service == "mailbox" and caught.value.operation == "search_messages"
 
+    async def test_refused_login_is_not_kept(self, filled: MailUser, make_imap: Make) -> None:
+        """After a refused login the next call logs in again (and is refused again), never half-connected."""
+        adapter = make_imap(filled, password="hunter2-wrong")
+        for _ in range(2):
+            with pytest.raises(AuthError):
+                await search(adapter)
+
     async def test_check(self, filled: MailUser, make_imap: Make) -> None:
         """check() logs in, selects INBOX and says how many messages it holds; a bad password is not ok."""
         good = await make_imap(filled).check()
