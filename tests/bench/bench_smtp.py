@@ -19,7 +19,7 @@ server, is often the limit, and composing is most of what separates ours
 from the ceiling. The server must receive exactly the number sent each way,
 or the run fails.
 
-    python tests/bench/bench_smtp.py [--messages 1000] [--rounds 1] [--senders 8]
+    python tests/bench/bench_smtp.py [--messages 1000] [--rounds 3] [--senders 8]
 
 Last line: received=1000 naive_per_s=… ours_per_s=… ceiling_per_s=… vs_naive=… vs_ceiling=…
 """
@@ -235,7 +235,7 @@ def main() -> None:
     """Parse arguments; serve (in the child) or benchmark (in the parent)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=1, help="best of N rounds for each way")
+    parser.add_argument("--rounds", type=int, default=3, help="best of N rounds for each way (noise)")
     parser.add_argument(
         "--senders", type=int, default=CEILING_CONNECTIONS, help="concurrent sends through the manager"
     )
