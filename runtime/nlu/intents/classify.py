@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runtime.nlu.intents.cues import Act, Cues, read_cues
+from runtime.nlu.intents.lexicon import OFF_TOPIC, WEEKDAYS
 from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
@@ -31,7 +32,17 @@ _OBLIGATIONS = (
     ("i", "am", "going", "to", "the"),
     ("i'll", "be", "at"),
     ("i", "will", "be", "at"),
+    ("i", "need", "to", "go"),
+    ("i", "have", "to", "go"),
+    ("we", "have", "to"),
+    ("we", "need", "to"),
+    ("we", "must"),
 )
+# "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
+# place named, it is about one's own calendar.
+_HAPPENING_TIMES = frozenset(
+    "today tomorrow tonight this next on for later weekend".split()
+) | WEEKDAYS
 # Topics no agent serves, by a word that names them (for a clear reason, not for routing).
 _TOPICS = {
     **dict.fromkeys(("weather", "rain", "raining", "snow", "forecast", "temperature"), "the weather"),
@@ -137,6 +148,16 @@ def _asks_whats_on(words: list[str]) -> bool:
     )
 
 
+def _asks_happening(words: list[str]) -> bool:
+    """ "what's happening on friday": happening or going on, said right before a time."""
+    if set(words) & OFF_TOPIC - {"happening"}:
+        return False
+    for i, word in enumerate(words[:-1]):
+        if word == "happening" or (word == "on" and i > 0 and words[i - 1] == "going"):
+            return words[i + 1] in _HAPPENING_TIMES
+    return False
+
+
 def _why_not(words: list[str]) -> str:
     """Why a request is declined, naming its topic when a word gives it away."""
     for word in words:
@@ -180,6 +201,11 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     # "is tomorrow afternoon free", "plan a dinner on friday", "what's on tomorrow"
     if has_time and not cues.off_topic and (cues.availability or cues.schedules or _asks_whats_on(words)):
         return _calendar(cues, has_time), ""
+    if has_time and _asks_happening(words):
+        return _calendar(cues, has_time), ""
+    # "push my 2 o'clock to 3": moving something to a time is moving an appointment.
+    if has_time and cues.act is Act.MOVE and not cues.off_topic:
+        return "event_move", ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
     return NONE, _why_not(words)

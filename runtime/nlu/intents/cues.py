@@ -65,7 +65,7 @@ _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | C
 # "events near me", "in my location": a search of the world around, not of one's calendar.
 _LOCAL_SEARCH = frozenset({"my location", "near me", "around me", "close to", "my area"})
 _LIST_PREPOSITIONS = wordset("to from off on onto")
-_SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve add put")
+_SCHEDULING = wordset("schedule plan arrange organize organise pencil reserve add put block")
 _CONTACT_PHRASES = frozenset(
     {
         "phone number",
@@ -78,6 +78,11 @@ _CONTACT_PHRASES = frozenset(
         "phone of",
         "contact info",
         "contact information",
+        "this number",
+        "new number",
+        "his number",
+        "her number",
+        "their number",
     }
 )
 # What a contact card holds: "bob's address", "ana's phone".
@@ -109,6 +114,9 @@ _MY_TIME = frozenset(
         "i scheduled",
         "day look",
         "week look",
+        "day like",
+        "week like",
+        "weekend like",
         "weekend look",
         "schedule look",
         "coming up",
@@ -244,7 +252,7 @@ def _first_act(words: list[str]) -> Act | None:
 def _wrote_to_me(words: list[str]) -> bool:
     """ "did anyone write to me", "who wrote me": mail received."""
     return any(
-        w in {"write", "wrote", "written"} and "me" in words[i + 1 : i + 3] for i, w in enumerate(words)
+        w in {"write", "wrote", "written", "sent"} and "me" in words[i + 1 : i + 3] for i, w in enumerate(words)
     )
 
 

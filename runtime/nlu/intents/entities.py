@@ -141,12 +141,11 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         starts_name = (
             (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1))
             or (i == 1 and words[0] in _ADDRESSING_VERBS)
-            # "did mike send me an email", "has ana replied"
+            # "did mike send me an email", "has ana replied", "if sarah wrote me"
             or (
-                i > 0
-                and words[i - 1] in {"did", "has", "have"}
-                and words[i + 1 : i + 2] != []
+                words[i + 1 : i + 2] != []
                 and words[i + 1] in _SENDING_VERBS
+                and ((i > 0 and words[i - 1] in {"did", "has", "have"}) or words[i + 2 : i + 3] in (["me"], ["us"]))
             )
         )
         if starts_name and _relation_at(words, i) > i:

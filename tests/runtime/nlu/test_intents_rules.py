@@ -59,3 +59,39 @@ class TestTimeRules:
     def test_weekdays_after_an_article(self) -> None:
         """ "the weekdays" is a date slot."""
         assert "weekdays" in kinds("set my alarm for the weekdays at six", "date")
+
+    def test_a_name_before_a_sending_verb_and_me(self) -> None:
+        """ "whether lena wrote me" names Lena."""
+        assert kinds("see whether lena wrote me", "person") == ["lena"]
+
+
+class TestIntentRules:
+    @pytest.mark.parametrize(
+        ("text", "label"),
+        [
+            ("anything happening on sunday", "calendar_query"),
+            ("what is going on tonight", "calendar_query"),
+            ("what's my week like next week", "calendar_query"),
+            ("we need to drop the car at the garage at 8", "calendar_set"),
+            ("i have to go to the post office on monday", "calendar_set"),
+            ("block off thursday morning", "calendar_set"),
+            ("shift my 10 o'clock to 11", "calendar_set"),
+            ("see whether lena wrote me", "email_query"),
+            ("store this number under grace", "email_addcontact"),
+        ],
+    )
+    def test_calendar_mail_and_contacts_without_their_nouns(self, text: str, label: str) -> None:
+        """Questions about one's time, plans, moves and senders route without naming the domain."""
+        assert analyze(text).label == label
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "what's happening in lisbon tomorrow",
+            "anything going on in the city tonight",
+            "move the lights to blue at 9pm",
+        ],
+    )
+    def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
+        """A place or another assistant's topic keeps such a question declined."""
+        assert analyze(text).label == "none"
