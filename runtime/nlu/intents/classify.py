@@ -40,9 +40,9 @@ _OBLIGATIONS = (
 )
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
 # place named, it is about one's own calendar.
-_HAPPENING_TIMES = frozenset(
-    "today tomorrow tonight this next on for later weekend".split()
-) | WEEKDAYS
+_HAPPENING_TIMES = (
+    frozenset(["today", "tomorrow", "tonight", "this", "next", "on", "for", "later", "weekend"]) | WEEKDAYS
+)
 # Topics no agent serves, by a word that names them (for a clear reason, not for routing).
 _TOPICS = {
     **dict.fromkeys(("weather", "rain", "raining", "snow", "forecast", "temperature"), "the weather"),

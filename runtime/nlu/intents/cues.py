@@ -252,7 +252,8 @@ def _first_act(words: list[str]) -> Act | None:
 def _wrote_to_me(words: list[str]) -> bool:
     """ "did anyone write to me", "who wrote me": mail received."""
     return any(
-        w in {"write", "wrote", "written", "sent"} and "me" in words[i + 1 : i + 3] for i, w in enumerate(words)
+        w in {"write", "wrote", "written", "sent"} and "me" in words[i + 1 : i + 3]
+        for i, w in enumerate(words)
     )
 
 

@@ -145,7 +145,10 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             or (
                 words[i + 1 : i + 2] != []
                 and words[i + 1] in _SENDING_VERBS
-                and ((i > 0 and words[i - 1] in {"did", "has", "have"}) or words[i + 2 : i + 3] in (["me"], ["us"]))
+                and (
+                    (i > 0 and words[i - 1] in {"did", "has", "have"})
+                    or words[i + 2 : i + 3] in (["me"], ["us"])
+                )
             )
         )
         if starts_name and _relation_at(words, i) > i:
