@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -14,9 +14,8 @@ from runtime.result import TaskStatus
 from runtime.router.base import RouteContext
 from runtime.runtime import Runtime
 from runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
-from tests.conftest import NOW
-
-AT = (NOW + timedelta(days=1)).replace(hour=15)
+from tests.runtime.test_runtime import TOMORROW_3PM as AT
+from tests.runtime.test_runtime import events_tomorrow
 
 
 class OneRouting:
@@ -106,22 +105,7 @@ class TestRuntimeRuns:
             record = await rt.resume(run_id)
             assert record.status is RunStatus.DONE
             assert [s.status for s in record.steps] == [StepStatus.DONE, StepStatus.DONE]
-            listed = await rt.execute(
-                Plan(
-                    text="list",
-                    steps=[
-                        Step(
-                            id="s1",
-                            agent="scheduler",
-                            action="list_events",
-                            params={
-                                "start": AT.replace(hour=0).isoformat(),
-                                "end": (AT + timedelta(days=1)).isoformat(),
-                            },
-                        )
-                    ],
-                )
-            )
+            booked = await events_tomorrow(rt)
             sent = await rt.execute(
                 Plan(
                     text="find",
@@ -135,5 +119,5 @@ class TestRuntimeRuns:
                     ],
                 )
             )
-        assert listed.output is not None and len(listed.output["events"]) == 1
+        assert booked == [AT]
         assert sent.output is not None and len(sent.output["messages"]) == 1
