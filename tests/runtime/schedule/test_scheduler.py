@@ -146,6 +146,35 @@ class TestScheduler:
             "query": "agenda",
         }
 
+    async def test_the_loop_sleeps_until_each_tick_and_fires_it_once(
+        self, runtime: Runtime, local_config: AppConfig
+    ) -> None:
+        """Over three simulated days the loop wakes at each 07:00 and starts one run per day."""
+        flows = {"agenda": workflow(CRON.format(policy="skip"), local_config)}
+        now = Now(SEVEN - timedelta(hours=1))
+        naps: list[float] = []
+
+        class Stop(Exception):
+            pass
+
+        async def sleep(seconds: float) -> None:
+            naps.append(seconds)
+            now.at += timedelta(seconds=seconds)
+            if now.at > SEVEN + timedelta(days=2, hours=1):
+                raise Stop
+
+        scheduler = Scheduler(runtime, flows, now=now, sleep=sleep)
+        with pytest.raises(Stop):
+            await scheduler.run_forever()
+        await scheduler.drain()
+        runs = runtime.store.list_runs()
+        assert sorted(r.spec["scope"]["time"]["today"] for r in runs) == [
+            "2026-11-24",
+            "2026-11-25",
+            "2026-11-26",
+        ]
+        assert max(naps) <= 60.0  # naps are capped, so a changed wall clock is noticed within a minute
+
     def test_a_cron_trigger_without_a_zone_does_not_load(self, local_config: AppConfig) -> None:
         """The time zone of a schedule must be explicit."""
         text = CRON.format(policy="skip").replace(", timezone: Europe/Lisbon", "")
