@@ -206,16 +206,25 @@ class Grammar:
         pending: list[list[Node]] = [[] for _ in range(size + 1)]
         new = tuple.__new__
         closure = self._closure
+        index = self._index
+        nodes: list[Node] = []
+        present: set[str] = set()  # categories in the chart so far
         for i, tok in enumerate(tokens):
             j = i + 1
-            pending[j] = [new(Node, (i, j, c, v, r, k, True)) for _s, _e, c, v, r, k, _ in closure(tok, ctx)]
+            queue, here = pending[j], by_end[j]
+            for _s, _e, c, v, r, k, _ in closure(tok, ctx):
+                node = new(Node, (i, j, c, v, r, k, True))
+                if c in index:
+                    queue.append(node)
+                elif len(nodes) < MAX_NODES:
+                    # No rule ends with this category: it only waits as left context.
+                    nodes.append(node)
+                    here.setdefault(c, []).append(node)
+                    present.add(c)
         for scan in self.scanners:
             for s, e, cat, value in scan(tokens):
                 pending[e].append(Node(s, e, cat, value, "scan", 0))
-        nodes: list[Node] = []
         seen: set[tuple[int, int, str, object]] = set()
-        present: set[str] = set()  # categories in the chart so far
-        index = self._index
         for end in range(1, size + 1):
             queue = pending[end]
             queue.reverse()
