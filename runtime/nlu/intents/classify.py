@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runtime.nlu.intents.cues import Act, Cues, read_cues
-from runtime.nlu.intents.lexicon import OFF_TOPIC, WEEKDAYS
+from runtime.nlu.intents.lexicon import EVENT_NOUNS, OFF_TOPIC, WEEKDAYS
 from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
@@ -38,6 +38,12 @@ _OBLIGATIONS = (
     ("we", "need", "to"),
     ("we", "must"),
 )
+# "i want to see the dentist on monday", "i'll be visiting grandma on sunday": a person's own
+# plan to see someone or go somewhere, at a time, is a calendar entry.
+_DETAIL_WORDS = frozenset({"details", "information", "info", "know", "more", "tell"})
+_THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
+_SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
+_PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
 # place named, it is about one's own calendar.
 _HAPPENING_TIMES = (
@@ -128,8 +134,24 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
     if cues.act in {Act.CREATE, Act.MOVE, Act.REMOVE}:
         return True
     if cues.act is Act.QUERY:
-        return words[0] in _OWN_EVENT_QUESTIONS or words[:2] == ["what", "time"]
-    return has_time
+        # "at what time is my haircut": a preposition may lead the question.
+        asked = words[1:] if words[0] in {"at", "and", "so", "but"} else words
+        if asked and (asked[0] in _OWN_EVENT_QUESTIONS or asked[:2] == ["what", "time"]):
+            return True
+    # "details about the tournament", "more about the concert": what is known of a given event.
+    if _about_the_event(words):
+        return True
+    return has_time and cues.act is not Act.QUERY
+
+
+def _about_the_event(words: list[str]) -> bool:
+    """ "about the <event>", asked for details, information or more."""
+    if not _DETAIL_WORDS & set(words):
+        return False
+    for i, word in enumerate(words[:-2]):
+        if word == "about" and words[i + 1] in _THE_OR_MINE:
+            return any(w in EVENT_NOUNS for w in words[i + 2 : i + 4])
+    return False
 
 
 def _asks_own_time(words: list[str]) -> bool:
@@ -146,6 +168,13 @@ def _asks_whats_on(words: list[str]) -> bool:
         ["is", "anything", "on"],
         ["is", "there", "anything"],
     )
+
+
+def _plans(words: list[str]) -> bool:
+    """A first-person clause whose verb, within a few words, is seeing, visiting or going."""
+    if not words or words[0] not in _SUBJECTS:
+        return False
+    return any(w in _PLAN_VERBS for w in words[1:5])
 
 
 def _asks_happening(words: list[str]) -> bool:
@@ -203,9 +232,11 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _calendar(cues, has_time), ""
     if has_time and _asks_happening(words):
         return _calendar(cues, has_time), ""
-    # "push my 2 o'clock to 3": moving something to a time is moving an appointment.
-    if has_time and cues.act is Act.MOVE and not cues.off_topic:
-        return "event_move", ""
+    if has_time and not cues.off_topic and _plans(words):
+        return "event_create", ""
+    # "push my 2 o'clock to 3", "clear out next week": moving or clearing a time is the calendar's.
+    if has_time and cues.act in {Act.MOVE, Act.REMOVE} and not cues.off_topic:
+        return ("event_move" if cues.act is Act.MOVE else "event_cancel"), ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
     return NONE, _why_not(words)

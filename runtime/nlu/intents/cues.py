@@ -98,7 +98,7 @@ _REQUEST_VERBS = wordset(
     "schedule book add create remind cancel delete remove move reschedule postpone send email "
     "arrange organize organise"
 )
-_PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch switch")
+_PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch switch call")
 _QUESTION_WORDS = wordset("what what's when when's which who how whats")
 _AVAILABILITY = wordset("free busy available availability")
 # "do I have anything going on", "anywhere to be", "any plans": the calendar without naming it.
@@ -313,7 +313,9 @@ def read_cues(words: list[str]) -> Cues:
         or _wrote_to_me(words)
         or "e mail" in bigrams
     )
-    reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams)
+    # "tell me to take my keys": being told to do something is being reminded.
+    told = any(words[i : i + 3] == ["tell", "me", "to"] for i in range(len(words) - 2))
+    reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams) or told
     # "am I free", "I'm busy", "do I have anything going on": the calendar without naming it.
     asks_self = bool(wset & {"i", "i'm", "we"})
     busy = (bool(wset & _AVAILABILITY) and bool(_SELF & bigrams)) or (asks_self and bool(_PLANS & bigrams))
@@ -335,7 +337,7 @@ def read_cues(words: list[str]) -> Cues:
         hard_off_topic=any(
             w in HARD_OFF_TOPIC and not _followed_by_list(words, i) for i, w in enumerate(words)
         ),
-        act=_first_act(words),
+        act=Act.CREATE if told else _first_act(words),
         remove_anywhere=bool(wset & REMOVE_VERBS) or "get rid" in bigrams,
         move_anywhere=bool(wset & MOVE_VERBS),
         free=bool(wset & _AVAILABILITY) and busy,

@@ -78,6 +78,13 @@ class TestIntentRules:
             ("shift my 10 o'clock to 11", "calendar_set"),
             ("see whether lena wrote me", "email_query"),
             ("store this number under grace", "email_addcontact"),
+            ("i want to see the optician next tuesday at ten", "calendar_set"),
+            ("we'll be visiting the grandparents on sunday", "calendar_set"),
+            ("at what time is my massage", "calendar_query"),
+            ("call off the rehearsal", "calendar_remove"),
+            ("wipe out next friday", "calendar_remove"),
+            ("give me details about the seminar on monday", "calendar_query"),
+            ("tell me to bring the charger tomorrow", "calendar_set"),
         ],
     )
     def test_calendar_mail_and_contacts_without_their_nouns(self, text: str, label: str) -> None:
@@ -90,6 +97,8 @@ class TestIntentRules:
             "what's happening in lisbon tomorrow",
             "anything going on in the city tonight",
             "move the lights to blue at 9pm",
+            "what do you know about the statue of liberty",
+            "i want to see a film tonight",
         ],
     )
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
