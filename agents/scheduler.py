@@ -101,9 +101,10 @@ class SchedulerAgent(Agent):
     @action("Find free slots of a given length inside working hours.", side_effect=False)
     async def find_free_slots(self, params: FreeSlotsParams, ctx: ActionContext) -> SlotList:
         """The earliest free slots in the range, inside working hours and not in the past."""
-        window = TimeRange(start=max(params.start, self._rounded_now(ctx)), end=params.end)
-        if window.end <= window.start:
+        start = max(params.start, self._rounded_now(ctx))
+        if params.end <= start:
             return SlotList()
+        window = TimeRange(start=start, end=params.end)
         busy = await self._busy(window)
         length = timedelta(minutes=params.duration_minutes)
         slots = [

@@ -174,12 +174,19 @@ class ServerSettings(StrictModel):
         return value
 
 
+class RunSettings(StrictModel):
+    """How long the run history is kept."""
+
+    retention_days: float | None = Field(30.0, gt=0)
+
+
 class Settings(StrictModel):
     """The person's preferences and the runtime's behaviour."""
 
     timezone: str = "local"
     user: UserSettings = UserSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    runs: RunSettings = RunSettings()
     router: RouterPolicy = "rules"
     router_dry_run: bool = Field(
         False, description="Ask Claude even while only planning (--dry-run); off: the rules plan."

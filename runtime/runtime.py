@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from agents.base import ActionContext, Agent, AgentInfo
 from integrations.adapter import CheckResult
 from integrations.clock import Clock
-from integrations.config import AppConfig, load_config
+from integrations.config import AppConfig, RouterPolicy, load_config
 from integrations.errors import InvalidRequest
 from integrations.manager import IntegrationManager, ServicePool
 from runtime.executor import Executor, Flow, FlowStep
@@ -64,10 +64,14 @@ class Runtime:
         clock: Clock | None = None,
         now: Callable[[], datetime] | None = None,
         store: RunStore | None = None,
+        router_policy: RouterPolicy | None = None,
+        ask_on_dry_run: bool | None = None,
     ) -> None:
         self.config = config
         self.pool = ServicePool(config, clock=clock)
         self._router = router
+        self.router_policy: RouterPolicy = router_policy or config.settings.router
+        self._ask_on_dry_run = config.settings.router_dry_run if ask_on_dry_run is None else ask_on_dry_run
         self._now = now
         self._store = store
         self._owns_store = store is None
@@ -116,7 +120,9 @@ class Runtime:
         if self._store is None:
             from runtime.store import open_store
 
-            self._store = open_store(self.config.home)
+            self._store = open_store(
+                self.config.home, retention_days=self.config.settings.runs.retention_days
+            )
         return self._store
 
     @property
@@ -186,11 +192,16 @@ class Runtime:
 
     @property
     def router(self) -> TaskRouter:
-        """The configured router (rules unless told otherwise)."""
+        """The router the policy names (rules unless told otherwise); built on first use."""
         if self._router is None:
-            from runtime.router.rules import RuleRouter
+            if self.router_policy == "rules":
+                from runtime.router.rules import RuleRouter
 
-            self._router = RuleRouter()
+                self._router = RuleRouter()
+            else:
+                from runtime.router.hybrid import router_for
+
+                self._router = router_for(self, self.router_policy, ask_on_dry_run=self._ask_on_dry_run)
         return self._router
 
     def now(self) -> datetime:
@@ -208,25 +219,39 @@ class Runtime:
         return await manager.check()
 
     def plan(self, text: str) -> Routing:
-        """Understand a request without running anything."""
+        """Understand a request without running anything (the router's offline answer)."""
         text = text.strip()
-        if not text:
-            return Decline(text=text, reason="the request is empty")
-        if len(text) > MAX_REQUEST_CHARS:
-            return Decline(
-                text=text[:200], reason=f"the request is longer than {MAX_REQUEST_CHARS} characters"
-            )
+        refused = _unreadable(text)
+        return refused or self.router.route(text, self.route_context())
+
+    async def aplan(self, text: str, *, dry_run: bool = False) -> Routing:
+        """Understand a request, asking Claude when the router policy says so."""
+        text = text.strip()
+        aroute = getattr(self.router, "aroute", None)
+        refused = _unreadable(text)
+        if refused or aroute is None:
+            return refused or self.router.route(text, self.route_context())
+        routing: Routing = await aroute(text, self.route_context(), dry_run=dry_run)
+        return routing
+
+    def route_context(self) -> RouteContext:
+        """What the router knows besides the text: now, the zone, the default length."""
         settings = self.config.settings
-        context = RouteContext(
+        return RouteContext(
             now=self.now(),
             timezone=settings.tzinfo,
             default_duration_minutes=settings.scheduler.default_duration_minutes,
         )
-        return self.router.route(text, context)
 
     async def handle(self, text: str, *, dry_run: bool = False, run_id: str | None = None) -> TaskResult:
         """Understand a request and carry it out (or only show the plan with `dry_run`)."""
-        return await self.execute(self.plan(text), dry_run=dry_run, run_id=run_id)
+        routing = await self.aplan(text, dry_run=dry_run)
+        result = await self.execute(routing, dry_run=dry_run, run_id=run_id)
+        if not routing.notes:
+            return result
+        # Say how the request was understood when it was not the configured way (a fallback).
+        message = "\n".join([result.message, *(f"Note: {note}" for note in routing.notes)])
+        return result.model_copy(update={"notes": list(routing.notes), "message": message})
 
     async def execute(
         self, routing: Routing, *, dry_run: bool = False, run_id: str | None = None
@@ -324,9 +349,13 @@ class Runtime:
         status = _TASK_STATUS[state.status]
         done = status is TaskStatus.DONE
         return StepResult(
-            id=step.id, agent=step.agent, action=step.action,
+            id=step.id,
+            agent=step.agent,
+            action=step.action,
             params=(state.params or {}) if done else step.params,
-            status=status, output=state.output, message=state.message,
+            status=status,
+            output=state.output,
+            message=state.message,
             error=None if done or status is TaskStatus.PLANNED else state.error,
         )
 
@@ -356,6 +385,15 @@ class Runtime:
         return f"I can help with {joined}."
 
 
+def _unreadable(text: str) -> Decline | None:
+    """A decline for a request no router should read: empty, or too long."""
+    if not text:
+        return Decline(text=text, reason="the request is empty")
+    if len(text) > MAX_REQUEST_CHARS:
+        return Decline(text=text[:200], reason=f"the request is longer than {MAX_REQUEST_CHARS} characters")
+    return None
+
+
 def _say(agent: Agent, action: str, output: BaseModel) -> str:
     say = getattr(agent, "say", None)
     return str(say(action, output)) if callable(say) else "Done."
@@ -365,7 +403,9 @@ def _plan_flow(plan: Plan, now: datetime) -> Flow:
     """A router's plan as a flow: steps in order, each after the one before."""
     steps = tuple(
         FlowStep(
-            id=step.id, target=f"{step.agent}.{step.action}", params=step.params,
+            id=step.id,
+            target=f"{step.agent}.{step.action}",
+            params=step.params,
             needs=(plan.steps[i - 1].id,) if i else (),
         )
         for i, step in enumerate(plan.steps)
