@@ -48,6 +48,7 @@ commands:
   history                 the latest runs: when, task, agent/action, status, duration
   show RUN_ID             every step and event of one run
   resume [RUN_ID]         carry on unfinished runs (after a crash), without repeating done steps
+  serve                   the HTTP API, webhooks, scheduler and live page (--host, --port)
 
 exit status: 0 done, 1 failed, 2 usage or config error, 3 needs clarification,
 4 declined (no agent can do that).
@@ -56,7 +57,7 @@ config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
 
 COMMANDS = (
     "chat", "agents", "integrations", "auth",
-    "run", "workflows", "scheduler", "history", "show", "resume",
+    "run", "workflows", "scheduler", "history", "show", "resume", "serve",
 )
 
 
@@ -128,6 +129,10 @@ def _run_parsers(sub: Any) -> None:
     resume = sub.add_parser("resume", help="carry on unfinished runs")
     resume.add_argument("run_id", metavar="RUN_ID", nargs="?")
     _common(resume)
+    serve = sub.add_parser("serve", help="the HTTP API, webhooks, scheduler and live page")
+    serve.add_argument("--host", help="address to listen on (default: settings.yaml server.host)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: settings.yaml server.port)")
+    _common(serve)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "agents": _run_agents,
         "integrations": _run_check,
         "auth": _run_auth,
+        "serve": _run_serve,
         **dict.fromkeys(("run", "workflows", "scheduler", "history", "show", "resume"), _run_runs),
     }
     return _guarded(handlers[getattr(args, "command", None)], args)
@@ -251,6 +257,12 @@ def _run_auth(args: argparse.Namespace) -> int:
     from runtime.cli_auth import run_auth
 
     return run_auth(list(args.auth_args), config_dir=args.config)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from runtime.api.serve import serve
+
+    return serve(args.config, args.host, args.port)
 
 
 def _run_runs(args: argparse.Namespace) -> int:

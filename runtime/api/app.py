@@ -1,0 +1,169 @@
+"""The app factory: `create_app(runtime)` wires routes, auth, limits, the scheduler and the page."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import Depends, FastAPI, Request, status
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from integrations.errors import (
+    AutomationError,
+    CircuitOpen,
+    ConfigError,
+    InvalidRequest,
+    NotFound,
+    TransientError,
+)
+from integrations.redaction import redact
+from runtime.api.auth import BearerAuth
+from runtime.api.feed import RunFeed
+from runtime.api.hook_routes import hooks_router
+from runtime.api.hooks import hooks_from_settings
+from runtime.api.launcher import Launcher
+from runtime.api.models import UNPROCESSABLE, HealthView
+from runtime.api.routes import api_router
+from runtime.api.state import ServerState
+from runtime.executor import RunBusy
+from runtime.runtime import Runtime
+from runtime.workflows import Catalog, targets_for, workflow_dirs
+
+__all__ = ["STATIC_DIR", "create_app"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = structlog.get_logger("automate.api")
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    token: str | None = None,
+    catalog: Catalog | None = None,
+    config_dir: Path | None = None,
+    scheduler: bool = True,
+    heartbeat: float = 15.0,
+    shutdown_grace: float = 5.0,
+) -> FastAPI:
+    """The API for `runtime`; the token, body limit and webhooks default to its `server` settings.
+
+    `catalog` defaults to the workflows of the shipped and `config_dir`
+    directories. With `scheduler`, cron and chained workflows fire inside the
+    server (and unfinished runs resume when it starts). Raises `ConfigError`
+    if no token is configured or a webhook is unusable.
+    """
+    settings = runtime.config.settings.server
+    secret = token if token is not None else (settings.token.get_secret_value() if settings.token else None)
+    if not secret:
+        raise ConfigError(
+            "settings.yaml", "server.token", "no API token: set AUTOMATE_API_TOKEN (see docs/api.md)"
+        )
+    if catalog is None:
+        agents = [type(agent) for agent in runtime.agents.values()]
+        catalog = Catalog.scan(workflow_dirs(config_dir), targets_for(runtime.config, agents))
+    launcher = Launcher()
+    state = ServerState(
+        runtime=runtime,
+        catalog=catalog,
+        hooks=hooks_from_settings(settings.webhooks, catalog.workflows),
+        launcher=launcher,
+        feed=RunFeed(runtime.store, launcher, heartbeat=heartbeat),
+    )
+    if scheduler:
+        from runtime.schedule import Scheduler
+
+        state.scheduler = Scheduler(runtime, catalog.workflows)
+
+    app = FastAPI(
+        title="automate",
+        version="0.1.0",
+        summary="Agents that own your integrations: tasks, workflows and live runs over HTTP.",
+        lifespan=_lifespan(state, shutdown_grace),
+    )
+    app.state.automate = state
+    from runtime.api.limits import BodyLimit
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(api_router(state), prefix="/api", dependencies=[Depends(BearerAuth(secret))])
+    app.include_router(hooks_router(state))
+    _add_health_and_page(app, state)
+    _add_error_handlers(app)
+    return app
+
+
+def _lifespan(state: ServerState, grace: float) -> Any:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.feed.open()
+        ticking = None
+        if state.scheduler is not None:
+            ticking = asyncio.ensure_future(_keep_scheduling(state))
+        log.info("api_started", workflows=len(state.catalog.workflows), hooks=len(state.hooks))
+        try:
+            yield
+        finally:
+            if ticking is not None:
+                ticking.cancel()
+                with suppress(asyncio.CancelledError):
+                    await ticking
+            await state.launcher.shutdown(grace)
+            if state.scheduler is not None:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(state.scheduler.drain(), grace)
+            state.feed.close()
+
+    return lifespan
+
+
+async def _keep_scheduling(state: ServerState) -> None:
+    """The scheduler loop, restarted after an unexpected error so one bad tick does not stop it."""
+    assert state.scheduler is not None
+    while True:
+        try:
+            await state.scheduler.run_forever()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("scheduler_crashed", error=type(exc).__name__, message=str(redact(str(exc))))
+            await asyncio.sleep(5.0)
+
+
+def _add_health_and_page(app: FastAPI, state: ServerState) -> None:
+    @app.get("/health", response_model=HealthView, tags=["health"], summary="Liveness (no token needed)")
+    async def health() -> HealthView:
+        """The server answers; how many runs it is carrying; whether its scheduler runs."""
+        return HealthView(runs_in_flight=state.launcher.in_flight, scheduler=state.scheduler is not None)
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+_STATUS: tuple[tuple[type[AutomationError], int], ...] = (
+    (InvalidRequest, UNPROCESSABLE),
+    (ConfigError, UNPROCESSABLE),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (RunBusy, status.HTTP_409_CONFLICT),
+    (TransientError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (CircuitOpen, status.HTTP_503_SERVICE_UNAVAILABLE),
+)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def automation_error(_request: Request, exc: Exception) -> JSONResponse:
+        code = next((c for kind, c in _STATUS if isinstance(exc, kind)), status.HTTP_502_BAD_GATEWAY)
+        message = str(redact(str(exc))) or type(exc).__name__
+        if code == UNPROCESSABLE:
+            detail: Any = [{"loc": ["body"], "msg": message, "type": "invalid_request"}]
+        else:
+            detail = message
+        return JSONResponse({"detail": detail}, status_code=code)
+
+    app.add_exception_handler(AutomationError, automation_error)

@@ -1,0 +1,184 @@
+"""The /api routes: tasks, workflows, runs (with their live event stream) and agents."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
+
+from integrations.errors import InvalidRequest
+from integrations.redaction import redact
+from runtime.api.models import (
+    UNPROCESSABLE,
+    AgentsView,
+    RunAccepted,
+    RunPage,
+    RunView,
+    TaskRequest,
+    WorkflowInfo,
+    WorkflowList,
+    WorkflowRunRequest,
+    run_view,
+)
+from runtime.api.state import ServerState
+from runtime.executor import new_run_id
+from runtime.result import TaskResult, TaskStatus
+from runtime.store.models import RunStatus
+from runtime.workflows import coerce_inputs, run_workflow
+
+__all__ = ["RUN_ID", "api_router"]
+
+RUN_ID = r"^[0-9a-f]{8,64}$"
+MAX_OFFSET = 10_000
+RunId = Annotated[str, Path(pattern=RUN_ID, description="a run id (hex)")]
+_SSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "the run's events as they happen"}
+}
+
+
+def api_router(state: ServerState) -> APIRouter:
+    """The routes under /api (the caller adds the bearer-token dependency)."""
+    router = APIRouter()
+    runtime = state.runtime
+
+    @router.post(
+        "/tasks",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=RunAccepted | TaskResult,
+        responses={200: {"model": TaskResult, "description": "planned, declined, a question, or waited"}},
+        summary="Plan or run a request in plain words",
+    )
+    async def submit_task(body: TaskRequest, response: Response) -> RunAccepted | TaskResult:
+        """Starts the run and answers 202 with where to watch it; 200 with the result for a dry run,
+        a question, a decline, or `wait`."""
+        routing = runtime.plan(body.text)
+        preview = await runtime.execute(routing, dry_run=True)
+        if body.dry_run or preview.status is not TaskStatus.PLANNED:
+            response.status_code = status.HTTP_200_OK
+            return preview
+        run_id = new_run_id()
+        task = state.launcher.start(
+            run_id, runtime.execute(routing, run_id=run_id), kind="task", name=body.text
+        )
+        if not body.wait:
+            return RunAccepted.of(run_id)
+        response.status_code = status.HTTP_200_OK
+        result: TaskResult = await asyncio.shield(task)
+        return result
+
+    @router.get("/workflows", response_model=WorkflowList, summary="The workflows that can be started")
+    async def list_workflows() -> WorkflowList:
+        """Every loaded workflow with its inputs, and the files that failed to load."""
+        infos = [
+            WorkflowInfo(
+                name=w.name,
+                description=w.spec.description,
+                inputs={k: v.model_dump(mode="json") for k, v in w.spec.inputs.items()},
+                trigger=w.spec.trigger.kind,
+                steps=[s.id for s in w.steps],
+            )
+            for w in sorted(state.catalog.workflows.values(), key=lambda w: w.name)
+        ]
+        return WorkflowList(workflows=infos, errors=[str(e) for e in state.catalog.errors])
+
+    @router.post(
+        "/workflows/{name}/runs",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=RunAccepted | RunView,
+        responses={200: {"model": RunView, "description": "the ended run (with `wait`)"}},
+        summary="Start a workflow",
+    )
+    async def start_workflow(
+        name: Annotated[str, Path(max_length=64)], body: WorkflowRunRequest, response: Response
+    ) -> RunAccepted | RunView:
+        """Starts a run of workflow `name` with `inputs` (checked against its declared types)."""
+        workflow = state.catalog.workflows.get(name)
+        if workflow is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no workflow {name!r}")
+        try:  # a bad input is a 422 now, not a failed run later
+            coerce_inputs(workflow, body.inputs)
+        except InvalidRequest as exc:
+            detail = [{"loc": ["body", "inputs"], "msg": str(exc), "type": "invalid_input"}]
+            raise HTTPException(UNPROCESSABLE, detail) from None
+        run_id = new_run_id()
+        work = run_workflow(runtime, workflow, body.inputs, run_id=run_id)
+        task = state.launcher.start(run_id, work, kind="workflow", name=workflow.name)
+        if not body.wait:
+            return RunAccepted.of(run_id)
+        response.status_code = status.HTTP_200_OK
+        return run_view(await asyncio.shield(task), detail=True)
+
+    @router.get("/runs", response_model=RunPage, summary="Runs, newest first")
+    async def list_runs(
+        status_: Annotated[RunStatus | None, Query(alias="status")] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> RunPage:
+        """A page of runs (optionally of one status); `next_offset` asks for the next page."""
+        found = runtime.store.list_runs(offset + limit + 1, status=status_)
+        page = found[offset : offset + limit]
+        more = len(found) > offset + limit and offset + limit <= MAX_OFFSET
+        return RunPage(runs=[run_view(r) for r in page], next_offset=offset + limit if more else None)
+
+    @router.get(
+        "/runs/{run_id}",
+        response_model=RunView,
+        responses={404: {"description": "no such run"}},
+        summary="One run and its steps",
+    )
+    async def get_run(run_id: RunId) -> RunView:
+        """The run with every step (a run just started may have no steps stored yet)."""
+        record = runtime.store.get_run(run_id)
+        if record is not None:
+            return run_view(record, detail=True)
+        launched = state.launcher.launched(run_id)
+        if launched is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id!r}")
+        return _placeholder(run_id, launched.kind, launched.name, launched.at)
+
+    @router.get(
+        "/runs/{run_id}/events",
+        response_class=StreamingResponse,
+        responses={**_SSE, 404: {"description": "no such run"}},
+        summary="The run's events, live (Server-Sent Events)",
+    )
+    async def run_events(
+        run_id: RunId,
+        last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+        after: Annotated[int, Query(ge=0, description="send events after this sequence number")] = 0,
+    ) -> StreamingResponse:
+        """Every event of the run after `Last-Event-ID` (or `after`), then new ones until the run ends."""
+        if runtime.store.get_run(run_id) is None and not state.launcher.pending(run_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id!r}")
+        start = last_event_id if last_event_id is not None else after
+        return StreamingResponse(
+            state.feed.stream(run_id, start),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @router.get("/agents", response_model=AgentsView, summary="Agents, their actions and JSON schemas")
+    async def agents() -> AgentsView:
+        """Every available agent with its actions' params and output schemas."""
+        return AgentsView(agents=runtime.describe(), unavailable=dict(runtime.unavailable))
+
+    return router
+
+
+def _placeholder(run_id: str, kind: str, name: str, at: float) -> RunView:
+    moment = datetime.fromtimestamp(at, UTC)
+    return RunView(
+        run_id=run_id,
+        kind=kind,
+        name=redact(name),
+        status=RunStatus.RUNNING.value,
+        created_at=moment,
+        updated_at=moment,
+        finished_at=None,
+        duration_ms=None,
+        error=None,
+        steps=[],
+    )
