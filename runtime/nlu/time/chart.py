@@ -205,14 +205,14 @@ class Grammar:
         by_end: list[dict[str, list[Node]]] = [{} for _ in range(size + 1)]
         pending: list[list[Node]] = [[] for _ in range(size + 1)]
         new = tuple.__new__
-        closure = self._closure
+        closures, closure = self._closures, self._closure
         index = self._index
         nodes: list[Node] = []
         present: set[str] = set()  # categories in the chart so far
         for i, tok in enumerate(tokens):
             j = i + 1
             queue, here = pending[j], by_end[j]
-            for _s, _e, c, v, r, k, _ in closure(tok, ctx):
+            for _s, _e, c, v, r, k, _ in closures.get(tok.text) or closure(tok, ctx):
                 node = new(Node, (i, j, c, v, r, k, True))
                 if c in index:
                     queue.append(node)
