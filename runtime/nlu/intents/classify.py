@@ -42,6 +42,8 @@ _OBLIGATIONS = (
 # plan to see someone or go somewhere, at a time, is a calendar entry.
 _DETAIL_WORDS = frozenset({"details", "information", "info", "know", "more", "tell"})
 _THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
+# Nouns naming a calendar entry for sure, whatever else the request mentions.
+_NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "appointments"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -217,7 +219,7 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return "email_send", ""
     if cues.list_topic and not cues.calendar:
         return _lists(cues), ""
-    if cues.calendar and not (cues.off_topic and not {"calendar", "meeting", "meetings"} & set(words)):
+    if cues.calendar and not (cues.off_topic and not _NAMED_CALENDAR & set(words)):
         return _calendar(cues, has_time), ""
     # "do I have anything tomorrow": a question about one's own time is about the calendar.
     if not cues.off_topic and (

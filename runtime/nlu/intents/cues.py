@@ -127,6 +127,8 @@ _MY_TIME = frozenset(
 _SELF = frozenset(
     {"am i", "i am", "are we", "we are", "free time", "my availability", "free slot", "free slots"}
 )
+# Off-topic words that may only name where an event takes place.
+_VENUES = wordset("restaurant city town theater theatre venue area")
 _MESSAGING_ELSEWHERE = wordset("text sms whatsapp tweet twitter facebook slack")
 
 
@@ -282,6 +284,20 @@ def _addressed(words: list[str]) -> bool:
     return False
 
 
+def _off_topic_words(words: list[str], wset: set[str], act: Act | None, event_noun: bool) -> set[str]:
+    """Off-topic words, without the places an event being made or changed happens at.
+
+    "schedule dinner at the italian restaurant": the restaurant is where the dinner is.
+    """
+    found = wset & OFF_TOPIC
+    if not found or not event_noun or act not in {Act.CREATE, Act.MOVE, Act.REMOVE}:
+        return found
+    at_places = {
+        w for i, w in enumerate(words) if w in _VENUES and {"at", "in"} & set(words[max(0, i - 3) : i])
+    }
+    return found - at_places
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -320,6 +336,8 @@ def read_cues(words: list[str]) -> Cues:
     asks_self = bool(wset & {"i", "i'm", "we"})
     busy = (bool(wset & _AVAILABILITY) and bool(_SELF & bigrams)) or (asks_self and bool(_PLANS & bigrams))
     calendar = calendar_named or reminder or busy or bool(_MY_TIME & bigrams)
+    act = Act.CREATE if told else _first_act(words)
+    event_noun = bool(wset & (EVENT_NOUNS | MEAL_WORDS)) or "meet" in wset
     return Cues(
         alarm=alarm,
         email=email,
@@ -328,16 +346,16 @@ def read_cues(words: list[str]) -> Cues:
         list_topic=list_topic,
         calendar=calendar,
         reminder=reminder,
-        event_noun=bool(wset & (EVENT_NOUNS | MEAL_WORDS)) or "meet" in wset,
+        event_noun=event_noun,
         one_event=any(_one_event(w) for w in wset),
         onto_list=any(
             w in {"list", "lists"} and "to" in words[max(0, i - 3) : i] for i, w in enumerate(words)
         ),
-        off_topic=bool(wset & OFF_TOPIC) or bool(_LOCAL_SEARCH & bigrams),
+        off_topic=bool(_off_topic_words(words, wset, act, event_noun)) or bool(_LOCAL_SEARCH & bigrams),
         hard_off_topic=any(
             w in HARD_OFF_TOPIC and not _followed_by_list(words, i) for i, w in enumerate(words)
         ),
-        act=Act.CREATE if told else _first_act(words),
+        act=act,
         remove_anywhere=bool(wset & REMOVE_VERBS) or "get rid" in bigrams,
         move_anywhere=bool(wset & MOVE_VERBS),
         free=bool(wset & _AVAILABILITY) and busy,

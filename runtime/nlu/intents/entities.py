@@ -94,6 +94,12 @@ _TASK_STOPS = wordset(
     "tonight this next"
 )
 _PLACE_TRIGGERS = wordset("at in from")
+# "called gym", "labelled standup": the words that introduce a name are not part of it.
+_NAMING = wordset("called named titled labelled labeled entitled")
+_TIME_PREPOSITIONS = wordset("at on in by for")
+# Records whose name may follow "called": "an alarm called gym", "an event named launch".
+_NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
+_ROOMS = wordset("room rooms hall centre center")
 _FOLDERS = wordset("inbox spam junk drafts outbox")
 _INFO = ("phone number", "last name", "contact details", "contact info", "email address", "address")
 
@@ -151,6 +157,13 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                 )
             )
         )
+        if (
+            starts_name
+            and i > 1
+            and words[i - 1] in _NAMING
+            and _NAMED_RECORDS & set(words[max(0, i - 3) : i])
+        ):
+            continue  # "an alarm called swim" names the alarm
         if starts_name and _relation_at(words, i) > i:
             out.append(("relation", i, _relation_at(words, i)))
             continue
@@ -207,6 +220,7 @@ def _trigger_ok(words: list[str], at: int) -> bool:
 
 
 def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    _named_records(words, free, out)
     for i, word in enumerate(words):
         if not free[i]:
             continue
@@ -222,10 +236,33 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         if nxt in _RECORD_NOUNS:
             continue  # "yoga alarms", "birthday reminder": the event only names the record
+        if nxt in _ROOMS:
+            continue  # "the conference room" is a place
         start = i
         while start > 0 and i - start < 2 and free[start - 1] and _modifier(words[start - 1]):
             start -= 1
         out.append(("event_name", start, i + 1))
+
+
+def _named_records(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    """ "an alarm called gym", "an event named team lunch": the name is the event_name."""
+    n = len(words)
+    for i, word in enumerate(words):
+        if word not in _NAMING or not _NAMED_RECORDS & set(words[max(0, i - 2) : i]):
+            continue
+        end = i + 1
+        while (
+            end < n
+            and end - i <= 3
+            and free[end]
+            and words[end].isalpha()
+            and words[end] not in FUNCTION_WORDS
+        ):
+            end += 1
+        if end > i + 1:
+            out.append(("event_name", i + 1, end))
+            for k in range(i + 1, end):
+                free[k] = False
 
 
 def _modifier(word: str) -> bool:
@@ -238,6 +275,7 @@ def _modifier(word: str) -> bool:
         and word not in RELATIONS
         and word not in _DOMAIN_WORDS
         and word not in {"upcoming", "pending", "next", "new", "recurring", "any"}
+        and word not in _NAMING
     ) or (word in EVENT_NOUNS and word not in _EVENT_EXCLUDED)
 
 
@@ -249,6 +287,9 @@ def _tasks(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         j = i + 1
         if words[j] in {"me", "us"}:
+            j += 1
+        # "remind me at 4 to call the plumber": the time may come before the task.
+        while j < n and (not free[j] or (words[j] in _TIME_PREPOSITIONS and j + 1 < n and not free[j + 1])):
             j += 1
         if j >= n or words[j] != "to":
             continue

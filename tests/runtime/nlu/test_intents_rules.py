@@ -104,3 +104,32 @@ class TestIntentRules:
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
         """A place or another assistant's topic keeps such a question declined."""
         assert analyze(text).label == "none"
+
+
+class TestEventRules:
+    def test_a_venue_of_an_event_does_not_decline_it(self) -> None:
+        """A restaurant or a town the event is at is its place, not another assistant's topic."""
+        analysis = analyze("schedule brunch with leo at the corner restaurant at 11")
+        assert analysis.label == "calendar_set"
+        assert ("place_name", "corner restaurant") in slots(
+            "schedule brunch with leo at the corner restaurant at 11"
+        )
+
+    def test_a_venue_alone_is_still_declined(self) -> None:
+        """Looking for a restaurant is no calendar request."""
+        assert analyze("find a restaurant in town for tonight").label == "none"
+
+    def test_the_name_after_called_is_the_title(self) -> None:
+        """ "an alarm called swim" is titled swim, without "called"."""
+        assert kinds("set an alarm called swim for 6am", "event_name") == ["swim"]
+        assert kinds("add an alarm labelled vitamins at 8", "event_name") == ["vitamins"]
+
+    def test_a_room_is_no_event(self) -> None:
+        """ "the conference room" names a place, not a conference."""
+        assert kinds("meeting at 10 in the conference room", "event_name") == ["meeting"]
+        assert "conference" not in kinds("book the conference room at noon", "event_name")
+
+    def test_the_task_may_follow_the_time(self) -> None:
+        """ "remind me at 4 to water the lawn" keeps the task."""
+        assert kinds("remind me at 4 to water the lawn", "event_name") == ["water the lawn"]
+        assert kinds("remind me on friday to renew the passport", "event_name") == ["renew the passport"]
