@@ -15,6 +15,7 @@ from integrations.adapter import Adapter
 __all__ = ["adapter_class", "adapter_names", "register_adapter"]
 
 _PATHS: dict[str, str] = {
+    "anthropic": "integrations.anthropic:AnthropicAdapter",
     "http": "integrations.http:HttpAdapter",
     "local_calendar": "integrations.calendar.local:LocalCalendarAdapter",
     "local_mail": "integrations.email.local:LocalMailAdapter",

@@ -48,6 +48,7 @@ class Clarification(BaseModel):
     action: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     options: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class Decline(BaseModel):
@@ -56,6 +57,7 @@ class Decline(BaseModel):
     kind: Literal["decline"] = "decline"
     text: str
     reason: str
+    notes: list[str] = Field(default_factory=list)
 
 
 Routing = Plan | Clarification | Decline

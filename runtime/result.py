@@ -56,6 +56,7 @@ class TaskResult(BaseModel):
     question: str | None = None
     options: list[str] = Field(default_factory=list)
     steps: list[StepResult] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
