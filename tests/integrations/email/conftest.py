@@ -30,9 +30,8 @@ IMAP_PASSWORD = "imap-pass-9b2e"
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
     """A self-signed certificate for 127.0.0.1, made for this run."""
-    folder = tmp_path_factory.mktemp("mail-tls")
-    folder.chmod(0o755)  # Dovecot's unprivileged processes read it too
-    return make_certificate(folder)
+    # Dovecot reads it while still root (`ssl_cert = <file`), so pytest's private folder will do.
+    return make_certificate(tmp_path_factory.mktemp("mail-tls"))
 
 
 @pytest.fixture
