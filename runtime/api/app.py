@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from fastapi import Depends, FastAPI, Request, status
@@ -34,10 +34,20 @@ from runtime.executor import RunBusy
 from runtime.runtime import Runtime
 from runtime.workflows import Catalog, targets_for, workflow_dirs
 
-__all__ = ["STATIC_DIR", "create_app"]
+if TYPE_CHECKING:
+    from runtime.schedule import Scheduler
+
+__all__ = ["PAGE_HEADERS", "STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger("automate.api")
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    # The page loads only its own script and style and talks only to this server.
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(
@@ -46,7 +56,7 @@ def create_app(
     token: str | None = None,
     catalog: Catalog | None = None,
     config_dir: Path | None = None,
-    scheduler: bool = True,
+    scheduler: bool | Scheduler = True,
     heartbeat: float = 15.0,
     shutdown_grace: float = 5.0,
 ) -> FastAPI:
@@ -54,7 +64,8 @@ def create_app(
 
     `catalog` defaults to the workflows of the shipped and `config_dir`
     directories. With `scheduler`, cron and chained workflows fire inside the
-    server (and unfinished runs resume when it starts). Raises `ConfigError`
+    server (and unfinished runs resume when it starts); a `Scheduler` given
+    is used as it is (tests give one a fake clock). Raises `ConfigError`
     if no token is configured or a webhook is unusable.
     """
     settings = runtime.config.settings.server
@@ -74,10 +85,12 @@ def create_app(
         launcher=launcher,
         feed=RunFeed(runtime.store, launcher, heartbeat=heartbeat),
     )
-    if scheduler:
+    if scheduler is True:
         from runtime.schedule import Scheduler
 
         state.scheduler = Scheduler(runtime, catalog.workflows)
+    elif scheduler is not False:
+        state.scheduler = scheduler
 
     app = FastAPI(
         title="automate",
@@ -141,7 +154,7 @@ def _add_health_and_page(app: FastAPI, state: ServerState) -> None:
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
