@@ -19,6 +19,10 @@ _OWN_TIME_QUESTIONS = (
     ("am", "i", "doing"),
     ("what", "am", "i", "up", "to"),
     ("when", "do", "i"),
+    ("have", "i", "got"),
+    ("have", "we", "got"),
+    ("whom", "am", "i"),
+    ("who", "am", "i"),
 )
 # "when is my next appointment": a time asked about something of one's own.
 _WHEN_MINE = (("when", "is", "my"), ("when's", "my"), ("when", "are", "my"), ("when", "will", "my"))
@@ -65,7 +69,12 @@ _TOPICS = {
 }
 _OUT_OF_SCOPE = "no agent here handles that kind of request"
 # Questions about an event that can only be about the person's own calendar.
-_OWN_EVENT_QUESTIONS = frozenset({"when", "when's", "do", "is", "are", "any", "who", "who's", "where"})
+_OWN_EVENT_QUESTIONS = frozenset(
+    {"when", "when's", "do", "is", "are", "any", "who", "who's", "whom", "where"}
+)
+_WHICH = frozenset({"what", "what's", "whats", "which"})
+_YEARLY = frozenset({"birthday", "birthdays", "bday", "anniversary", "anniversaries", "holiday", "holidays"})
+_WHEN_NOUNS = frozenset({"date", "day", "time", "hour"})
 
 
 def _alarm(cues: Cues, has_time: bool) -> str:
@@ -139,6 +148,10 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
         # "at what time is my haircut": a preposition may lead the question.
         asked = words[1:] if words[0] in {"at", "and", "so", "but"} else words
         if asked and (asked[0] in _OWN_EVENT_QUESTIONS or asked[:2] == ["what", "time"]):
+            return True
+        # "what's the date of the conference", "which day is the interview": when it is.
+        # A yearly day ("what day is my birthday") is a question about the calendar of the year.
+        if asked and asked[0] in _WHICH and _WHEN_NOUNS & set(asked[1:4]) and not _YEARLY & set(words):
             return True
     # "details about the tournament", "more about the concert": what is known of a given event.
     if _about_the_event(words):

@@ -41,7 +41,7 @@ class Act(Enum):
 
 # Words that open a question when they start a clause.
 _QUESTION_OPENERS = wordset(
-    "what what's whats when when's which who who's how where is are am do does did any "
+    "what what's whats when when's which who who's whom how where is are am do does did any "
     "have has were was will whats"
 )
 # Words that ask to see something wherever they stand.

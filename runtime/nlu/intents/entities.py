@@ -96,6 +96,8 @@ _TASK_STOPS = wordset(
 _PLACE_TRIGGERS = wordset("at in from")
 # "called gym", "labelled standup": the words that introduce a name are not part of it.
 _NAMING = wordset("called named titled labelled labeled entitled")
+# Where an event stands in order says which one, not what it is called.
+_ORDER_WORDS = wordset("earliest latest last first soonest final previous following")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -275,6 +277,7 @@ def _modifier(word: str) -> bool:
         and word not in RELATIONS
         and word not in _DOMAIN_WORDS
         and word not in {"upcoming", "pending", "next", "new", "recurring", "any"}
+        and word not in _ORDER_WORDS
         and word not in _NAMING
     ) or (word in EVENT_NOUNS and word not in _EVENT_EXCLUDED)
 

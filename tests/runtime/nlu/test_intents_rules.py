@@ -85,6 +85,10 @@ class TestIntentRules:
             ("wipe out next friday", "calendar_remove"),
             ("give me details about the seminar on monday", "calendar_query"),
             ("tell me to bring the charger tomorrow", "calendar_set"),
+            ("whom am i seeing on thursday", "calendar_query"),
+            ("have i got anything on saturday", "calendar_query"),
+            ("what's the date of the workshop", "calendar_query"),
+            ("which day is the exam", "calendar_query"),
         ],
     )
     def test_calendar_mail_and_contacts_without_their_nouns(self, text: str, label: str) -> None:
@@ -99,6 +103,8 @@ class TestIntentRules:
             "move the lights to blue at 9pm",
             "what do you know about the statue of liberty",
             "i want to see a film tonight",
+            "what day does my birthday fall on in 2030",
+            "what's the date today",
         ],
     )
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
@@ -133,3 +139,7 @@ class TestEventRules:
         """ "remind me at 4 to water the lawn" keeps the task."""
         assert kinds("remind me at 4 to water the lawn", "event_name") == ["water the lawn"]
         assert kinds("remind me on friday to renew the passport", "event_name") == ["renew the passport"]
+
+    def test_order_words_are_not_titles(self) -> None:
+        """ "the earliest meeting" is titled meeting."""
+        assert kinds("what's the earliest meeting on friday", "event_name") == ["meeting"]
