@@ -128,6 +128,36 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                     yield day
 
 
+def _plain_clock(form: Form) -> bool:
+    """A time of day and nothing else (the commonest form, resolved directly)."""
+    return (
+        form.hour is not None
+        and form.span is None
+        and form.pod is None
+        and not form.past
+        and not form.has_date
+    )
+
+
+def _next_clock(form: Form, ref: datetime) -> Resolved | None:
+    """The next time this clock time comes round (this hour counts); both readings of an
+    am/pm-less hour on the day found."""
+    grain = form_grain(form)
+    step = _STEP[grain]
+    lo = ref.replace(minute=0, second=0, microsecond=0)
+    found: list[Span] = []
+    day = ref.date()
+    for _ in range(2):
+        for clock in _clock_readings(form):
+            start = datetime.combine(day, clock, tzinfo=ref.tzinfo)
+            if start >= lo:
+                found.append(Span(start, start + step, grain))
+        if found:
+            break
+        day += timedelta(days=1)
+    return _finish(found[:2], form)
+
+
 def _dated_weekday(form: Form) -> bool:
     """A weekday with a month and day but no year and no anchor."""
     return (
@@ -228,6 +258,8 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
         if not_before is not None:
             not_before = not_before.astimezone(form.tz)
     tzinfo = ref.tzinfo
+    if not_before is None and _plain_clock(form):
+        return _next_clock(form, ref)
     if _dated_weekday(form):
         # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
         year = _nearest_year(form.month, form.day, form.weekday, ref.date())  # type: ignore[arg-type]
