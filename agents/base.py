@@ -153,6 +153,12 @@ class Agent:
         result: BaseModel = await method(model, ctx or ActionContext())
         return result
 
+    def as_tools(self) -> list[Any]:
+        """This agent's actions as LangChain `StructuredTool`s (needs langchain-core, the `llm` extra)."""
+        from runtime.lc_tools import as_tools
+
+        return list(as_tools(self))
+
     @classmethod
     def describe(cls) -> AgentInfo:
         """Name, prose and every action with its JSON schemas."""

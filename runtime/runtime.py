@@ -209,6 +209,12 @@ class Runtime:
         tz = self.config.settings.tzinfo
         return self._now().astimezone(tz) if self._now else datetime.now(tz)
 
+    def as_tools(self) -> list[Any]:
+        """Every available action as a LangChain `StructuredTool` that runs through this runtime."""
+        from runtime.lc_tools import runtime_tools
+
+        return list(runtime_tools(self))
+
     def describe(self) -> list[AgentInfo]:
         """Every available agent with its actions."""
         return [agent.describe() for agent in self.agents.values()]

@@ -5,7 +5,8 @@ name is ``agent__action`` (letters, digits and underscores, as every client
 accepts), the description is the action's own, and the input schema is the
 params model's JSON schema with its ``$ref``s inlined. `ToolSpec.parse` turns
 arguments a model sent back into a validated params model, first reading any
-time written as words ("tomorrow at 3pm") with the project's time resolver.
+time written as words ("tomorrow at 3pm") with the project's time resolver;
+`run_tool` runs one call through a runtime, as LangChain and MCP callers do.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
     from agents.base import ActionSpec, Agent
+    from runtime.result import TaskResult
+    from runtime.runtime import Runtime
 
-__all__ = ["ToolArgumentsError", "ToolSpec", "Toolbox", "inline_schema", "tool_name"]
+__all__ = ["ToolArgumentsError", "ToolSpec", "Toolbox", "inline_schema", "run_tool", "tool_name"]
 
 _SEPARATOR = "__"
 
@@ -185,3 +188,18 @@ def _resolve_time(text: str, now: datetime) -> str:
         # Left as it came: validation then says the field is not a date-time.
         return text
     return value.start.astimezone(now.tzinfo).isoformat()
+
+
+async def run_tool(runtime: Runtime, tool: ToolSpec, arguments: dict[str, Any] | BaseModel) -> TaskResult:
+    """Run one action as a one-step request of the runtime: policies apply, the run is recorded."""
+    from runtime.plan import Plan, Step
+
+    params = (
+        arguments
+        if isinstance(arguments, tool.params_model)
+        else tool.parse(
+            arguments.model_dump() if isinstance(arguments, BaseModel) else arguments, runtime.now()
+        )
+    )
+    step = Step(id="s1", agent=tool.agent, action=tool.action, params=params.model_dump(mode="json"))
+    return await runtime.execute(Plan(text=f"{tool.name} (tool call)", steps=[step]))
