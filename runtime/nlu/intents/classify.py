@@ -78,7 +78,7 @@ _WHEN_NOUNS = frozenset({"date", "day", "time", "hour"})
 
 
 def _alarm(cues: Cues, has_time: bool) -> str:
-    if cues.remove_anywhere or cues.act is Act.REMOVE:
+    if cues.remove_anywhere or cues.act is Act.REMOVE or cues.no_longer:
         return "alarm_cancel"
     if cues.act in {Act.CREATE, Act.MOVE, Act.SEND}:
         return "alarm_create"

@@ -59,6 +59,9 @@ _PARTICIPLE_CUES = wordset(
     "have has had i've is are was were been be alarm alarms reminder reminders already"
 )
 _DETERMINERS = wordset("my the a an this that your our his her their")
+# What follows "let me know" when it asks for something now rather than a later notice.
+_TOLD_NOW = wordset("the what what's which who whom how if whether my all")
+_NOTICE_TIMES = wordset("morning afternoon evening night day week hour minute moment")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -89,7 +92,7 @@ _CONTACT_PHRASES = frozenset(
 _DETAILS = wordset("address phone number contact cell mobile")
 _TELLING = wordset("tell inform")
 _NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
-_WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up"})
+_WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up", "i'm up", "be up"})
 _REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
 _NEGATIONS = wordset("not won't can't cannot don't unable never")
 _YES_NO = wordset("is are will would")
@@ -196,13 +199,13 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     word = words[i]
     before = words[i - 1] if i else ""
     after = words[i + 1] if i + 1 < len(words) else ""
+    # "take the meeting off my calendar", "cross eggs off", "turn my alarm off"
+    if word in {"off", "out"} and _PHRASAL_REMOVE & set(words[max(0, i - 5) : i]):
+        return Act.REMOVE
     # "my list", "my weekly plan", "the schedule": after a determiner the word is a noun.
     if i > start and (before in _DETERMINERS or words[i - 2 : i - 1] == ["my"]):
         return None
     if word in REMOVE_VERBS or (word == "rid" and before == "get"):
-        return Act.REMOVE
-    # "take the meeting off my calendar", "cross eggs off", "cross it out"
-    if word in {"off", "out"} and _PHRASAL_REMOVE & set(words[max(0, i - 5) : i]):
         return Act.REMOVE
     if word in MOVE_VERBS:
         return Act.MOVE
@@ -244,6 +247,12 @@ def _first_act(words: list[str]) -> Act | None:
                 if words[i] in _REQUEST_VERBS:
                     return _word_act(words, i, start)
         return Act.QUERY
+    # "let me know the alarm time" asks; "let me know of the meeting" asks to be told later.
+    if start >= 2 and words[start - 2 : start + 1] == ["let", "me", "know"] and start + 1 < len(words):
+        # "let me know the day before", "the morning of the exam": that time is when to be told.
+        when = words[start + 2 : start + 4]
+        notice = bool(when) and when[0] in _NOTICE_TIMES and when[1:] in ([], ["of"], ["before"], ["after"])
+        return Act.QUERY if words[start + 1] in _TOLD_NOW and not notice else Act.CREATE
     for i in range(start, len(words)):
         act = _word_act(words, i, start)
         if act is not None:
@@ -272,12 +281,32 @@ def _gets_me_up(words: list[str]) -> bool:
     return any(words[i : i + 3] in (["get", "me", "up"], ["get", "us", "up"]) for i in range(len(words)))
 
 
+def _what_they_said(words: list[str]) -> bool:
+    """ "what did the school say about the trip": what someone said in a message."""
+    return (
+        words[:2] == ["what", "did"]
+        and words[2:3] not in (["you"], ["i"], ["we"])
+        and bool({"say", "write"} & set(words[2:6]))
+        and not OFF_TOPIC & set(words)
+    )
+
+
 def _addressed(words: list[str]) -> bool:
     """A message to someone: "write to Mary", "send this to Bob", "tell Bob I'm late"."""
     if not words or set(words) & _MESSAGING_ELSEWHERE:
         return False
     if words[0] in _SEND_VERBS:
-        return any(a == "to" and b not in _NOT_ADDRESSEES for a, b in itertools.pairwise(words))
+        # "send a note to", cut short, still names a message to someone.
+        if any(a == "to" and b not in _NOT_ADDRESSEES for a, b in itertools.pairwise([*words, ""])):
+            return True
+        # "send ana the notes": a name, then what is sent.
+        return (
+            len(words) > 2
+            and words[1].isalpha()
+            and words[1] not in FUNCTION_WORDS
+            and words[1] not in _NOT_ADDRESSEES
+            and words[2] in _DETERMINERS
+        )
     if words[0] in _TELLING and len(words) > 2:
         who = words[2] if words[1] in {"my", "our"} else words[1]
         return who.isalpha() and who not in FUNCTION_WORDS and who not in _NOT_ADDRESSEES
@@ -327,6 +356,7 @@ def read_cues(words: list[str]) -> Cues:
         or messages
         or (bool(wset & {"reply", "respond", "compose"}) and not wset & _NEGATIONS)
         or _wrote_to_me(words)
+        or _what_they_said(words)
         or "e mail" in bigrams
     )
     # "tell me to take my keys": being told to do something is being reminded.
@@ -363,7 +393,8 @@ def read_cues(words: list[str]) -> Cues:
         schedules=bool(wset & _SCHEDULING),
         addressed=_addressed(words),
         asks=bool(wset & _QUESTION_WORDS),
-        no_longer=bool(wset & {"anymore"}) or bool({"any more", "no longer"} & bigrams),
+        no_longer=bool(wset & {"anymore"})
+        or bool({"any more", "no longer", "don't need", "dont need", "no need"} & bigrams),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),
     )

@@ -81,7 +81,7 @@ _EVENT_EXCLUDED = wordset("event events date visit deadline show")
 _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
 # What a person has that a request may ask about: "john's phone number", "ana's email".
 _BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
-_ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform")
+_ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform forward")
 _SENDING_VERBS = wordset(
     "send sent write wrote written email emailed reply replied message messaged call called "
     "answer answered respond responded text texted forward forwarded"
@@ -148,7 +148,8 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         starts_name = (
             (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1))
-            or (i == 1 and words[0] in _ADDRESSING_VERBS)
+            # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
+            or (i == 1 and words[0] in _ADDRESSING_VERBS and words[2:3] != ["to"])
             # "did mike send me an email", "has ana replied", "if sarah wrote me"
             or (
                 words[i + 1 : i + 2] != []

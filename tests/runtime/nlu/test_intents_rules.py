@@ -89,6 +89,15 @@ class TestIntentRules:
             ("have i got anything on saturday", "calendar_query"),
             ("what's the date of the workshop", "calendar_query"),
             ("which day is the exam", "calendar_query"),
+            ("switch my alarm off", "alarm_remove"),
+            ("we don't need the alarm on sunday", "alarm_remove"),
+            ("make sure i'm up by six", "alarm_set"),
+            ("let me know the time of my first alarm", "alarm_query"),
+            ("let me know the evening before the recital", "calendar_set"),
+            ("let me know when the webinar begins", "calendar_set"),
+            ("send a card to", "email_sendemail"),
+            ("forward nadia the minutes", "email_sendemail"),
+            ("what did the garage say about the brakes", "email_query"),
         ],
     )
     def test_calendar_mail_and_contacts_without_their_nouns(self, text: str, label: str) -> None:
@@ -105,6 +114,8 @@ class TestIntentRules:
             "i want to see a film tonight",
             "what day does my birthday fall on in 2030",
             "what's the date today",
+            "what did you say",
+            "what did the forecast say about rain",
         ],
     )
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
@@ -143,3 +154,8 @@ class TestEventRules:
     def test_order_words_are_not_titles(self) -> None:
         """ "the earliest meeting" is titled meeting."""
         assert kinds("what's the earliest meeting on friday", "event_name") == ["meeting"]
+
+    def test_the_first_word_after_a_sending_verb(self) -> None:
+        """ "forward nadia the minutes" names Nadia; "send roses to dad" sends roses."""
+        assert kinds("forward nadia the minutes", "person") == ["nadia"]
+        assert not kinds("send roses to dad", "person")
