@@ -49,6 +49,7 @@ commands:
   show RUN_ID             every step and event of one run
   resume [RUN_ID]         carry on unfinished runs (after a crash), without repeating done steps
   serve                   the HTTP API, webhooks, scheduler and live page (--host, --port)
+  mcp                     serve every agent action as an MCP tool over stdio (for assistants, IDEs)
 
 exit status: 0 done, 1 failed, 2 usage or config error, 3 needs clarification,
 4 declined (no agent can do that).
@@ -57,7 +58,7 @@ config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
 
 COMMANDS = (
     "chat", "agents", "integrations", "auth",
-    "run", "workflows", "scheduler", "history", "show", "resume", "serve",
+    "run", "workflows", "scheduler", "history", "show", "resume", "serve", "mcp",
 )
 
 
@@ -78,6 +79,12 @@ def _task_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("text", metavar="TEXT", nargs="+", help="what you want done, in plain English")
     parser.add_argument("--dry-run", action="store_true", help="show the plan; change nothing")
+    parser.add_argument(
+        "--router",
+        choices=("rules", "llm", "hybrid"),
+        help="how to understand the request (default: settings.yaml router); given here, "
+        "Claude is asked even with --dry-run",
+    )
     parser.add_argument("--version", action="version", version="automate 0.1.0")
     _common(parser)
     return parser
@@ -133,6 +140,8 @@ def _run_parsers(sub: Any) -> None:
     serve.add_argument("--host", help="address to listen on (default: settings.yaml server.host)")
     serve.add_argument("--port", type=int, help="port to listen on (default: settings.yaml server.port)")
     _common(serve)
+    mcp = sub.add_parser("mcp", help="serve every agent action as an MCP tool over stdio")
+    _common(mcp)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "integrations": _run_check,
         "auth": _run_auth,
         "serve": _run_serve,
+        "mcp": _run_mcp,
         **dict.fromkeys(("run", "workflows", "scheduler", "history", "show", "resume"), _run_runs),
     }
     return _guarded(handlers[getattr(args, "command", None)], args)
@@ -189,7 +199,9 @@ def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namesp
 def _runtime(args: argparse.Namespace) -> Runtime:
     from runtime.runtime import Runtime
 
-    return Runtime.from_config(args.config)
+    policy = getattr(args, "router", None)
+    # A router named on the command line is asked for, so it is asked even on a dry run.
+    return Runtime.from_config(args.config, router_policy=policy, ask_on_dry_run=True if policy else None)
 
 
 def _run_task(args: argparse.Namespace) -> int:
@@ -257,6 +269,13 @@ def _run_auth(args: argparse.Namespace) -> int:
     from runtime.cli_auth import run_auth
 
     return run_auth(list(args.auth_args), config_dir=args.config)
+
+
+def _run_mcp(args: argparse.Namespace) -> int:
+    from runtime.mcp_server import serve_stdio
+
+    asyncio.run(serve_stdio(_runtime(args)))
+    return EXIT_OK
 
 
 def _run_serve(args: argparse.Namespace) -> int:
