@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         got = _report(title, records, peer_preds, peer_micros, lenient=True)
         print(
             f"   ratio: ours/{name} accuracy {ours['accuracy'] / max(got['accuracy'], 1e-9):.2f}x,"
-            f" median time {ours['median_us'] / got['median_us']:.2f}x"
+            f" median time {ours['median_us'] / got['median_us']:.3g}x"
         )
         summary[f"{name}_median_us"] = f"{got['median_us']:.0f}"
     print(" ".join(f"{k}={v}" for k, v in summary.items()))

@@ -57,8 +57,10 @@ def _declare_roles(grammar: Grammar) -> None:
     # accepts it; rules naming "time" never see it.
     grammar.alias("clocky", {"time": None, "hourn": None})
     for cat, words in GROUPS.items():
+        # A `w:` node's value is its word, so a group value equal to the word needs no
+        # transform (and no extra call).
         sources: dict[str, Transform | None] = {
-            "w:" + word: _constant(value) for word, value in words.items()
+            "w:" + word: None if value == word else _constant(value) for word, value in words.items()
         }
         if cat == "which":
             sources["whichx"] = None  # "the end", "at the end"
