@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runtime.nlu.intents.cues import Act, Cues, read_cues
-from runtime.nlu.intents.lexicon import EVENT_NOUNS, OFF_TOPIC, WEEKDAYS
+from runtime.nlu.intents.lexicon import EVENT_NOUNS, FILLERS, OFF_TOPIC, WEEKDAYS
 from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
@@ -252,6 +252,10 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     # "push my 2 o'clock to 3", "clear out next week": moving or clearing a time is the calendar's.
     if has_time and cues.act in {Act.MOVE, Act.REMOVE} and not cues.off_topic:
         return ("event_move" if cues.act is Act.MOVE else "event_cancel"), ""
+    # "add toilet paper": adding a thing that is no event, at no time, puts it on a list.
+    content = [w for w in words if w not in FILLERS]
+    if content[:1] == ["add"] and len(content) > 1 and not (has_time or cues.event_noun or cues.off_topic):
+        return "list_add", ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
     return NONE, _why_not(words)

@@ -16,6 +16,7 @@ from runtime.nlu.intents.lexicon import (
     EVENT_NOUNS,
     FUNCTION_WORDS,
     LIST_NOUNS,
+    LIST_TOPICS,
     MEAL_WORDS,
     MONTHS,
     NUMBER_WORDS,
@@ -308,6 +309,11 @@ def _tasks(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 
 
 def _lists(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    _list_names(words, free, out)
+    _list_topics(words, free, out)
+
+
+def _list_names(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
     n = len(words)
     for i, word in enumerate(words):
         if word not in {"list", "lists"}:
@@ -328,13 +334,27 @@ def _lists(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                 end < n
                 and end - j <= 3
                 and free[end]
-                and (_list_word(words[end]) or (words[end] == "to" and words[end - 1] == "things"))
+                # "things to do", "books to read": a plural noun and what it is for
+                and (_list_word(words[end]) or (words[end] == "to" and words[end - 1].endswith("s")))
             ):
                 end += 1
             if words[end - 1] == "to":
                 end += 1 if end < n else 0
             if end > j + 1:
                 out.append(("list_name", j + 1, end))
+
+
+def _list_topics(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    """ "add eggs to groceries", "off my shopping": a list named by what it is for."""
+    if any(slot[0] == "list_name" for slot in out):
+        return
+    for i, word in enumerate(words):
+        if word not in LIST_TOPICS or not free[i] or i == 0 or words[i + 1 : i + 2] in (["list"], ["lists"]):
+            continue
+        before = words[i - 2] if words[i - 1] in {"my", "the", "our"} and i > 1 else words[i - 1]
+        if before in {"to", "on", "onto", "from", "off", "in"}:
+            out.append(("list_name", i, i + 1))
+            return
 
 
 def _list_word(word: str) -> bool:

@@ -159,3 +159,23 @@ class TestEventRules:
         """ "forward nadia the minutes" names Nadia; "send roses to dad" sends roses."""
         assert kinds("forward nadia the minutes", "person") == ["nadia"]
         assert not kinds("send roses to dad", "person")
+
+
+class TestListRules:
+    def test_a_bare_add_of_a_thing_goes_on_a_list(self) -> None:
+        """ "add dish soap" with no event and no time is a list addition."""
+        assert analyze("please add dish soap").label == "lists_createoradd"
+        assert analyze("add a dentist visit on monday").label == "calendar_set"
+
+    def test_scratch_removes(self) -> None:
+        """ "scratch X from the list" removes it."""
+        assert analyze("scratch the yogurt from my grocery list").label == "lists_remove"
+
+    def test_a_list_named_by_its_purpose(self) -> None:
+        """ "to groceries", "off my errands" name the list without the word list."""
+        assert kinds("add flour to groceries", "list_name") == ["groceries"]
+        assert kinds("take stamps off my errands", "list_name") == ["errands"]
+
+    def test_a_list_of_things_to_do(self) -> None:
+        """ "films to watch" keeps its purpose."""
+        assert kinds("start a list called films to watch", "list_name") == ["films to watch"]
