@@ -107,6 +107,7 @@ class ClaudeRouter:
         self.manager = manager
         self.service = service
         self.max_tokens = max_tokens
+        self.last_reply: MessageReply | None = None
 
     def tools(self) -> list[dict[str, JsonValue]]:
         """Every action as an Anthropic tool; the last carries the cache breakpoint for all."""
@@ -149,6 +150,7 @@ class ClaudeRouter:
             reply = await self.manager.call(self.service, "create_message", request, expect=MessageReply)
         except IntegrationError as exc:
             raise ClaudeUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        self.last_reply = reply
         log.info(
             "router_answered", stop_reason=reply.stop_reason, tool_calls=len(reply.tool_calls),
             input_tokens=reply.usage.input_tokens, cache_read=reply.usage.cache_read_input_tokens,

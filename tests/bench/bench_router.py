@@ -1,7 +1,14 @@
 """Route SLURP-format requests and score intents, declines and slots.
 
     python tests/bench/bench_router.py --data ../shared/data/slurp_dev.jsonl [--predictions OUT]
-        [--router rules] [--ids all|even|odd|R/M]
+        [--router rules|llm] [--ids all|even|odd|R/M]
+        [--recorded FILE | --record FILE]   (with --router llm)
+
+`--router llm` asks Claude through the `anthropic` service: with `--recorded FILE` a local
+server replays answers recorded earlier (no key, no network: ready for CI); without it the
+real API is called with ANTHROPIC_API_KEY (never in CI), and `--record FILE` saves each
+answer for later replays. Claude's plan is scored by the intent of its first step; it has
+no slot spans, so slot figures are the rules' only.
 
 Records need `id` and `text`; with `intent`/`scenario`/`entities` they are scored.
 The gold intent of a record whose label lost its scenario ("query") is rebuilt as
@@ -53,8 +60,77 @@ def _rules_predictor() -> Callable[[str, RouteContext], Prediction]:
     return predict
 
 
-ROUTERS: dict[str, Callable[[], Callable[[str, RouteContext], Prediction]]] = {
+def _llm_predictor(recorded: Path | None, record: Path | None) -> Callable[[str, RouteContext], Prediction]:
+    """Claude's plan per request, replayed from `recorded` or asked for real (saved to `record`)."""
+    import asyncio
+    import atexit
+    import contextlib
+    import os
+    import tempfile
+
+    from integrations.anthropic import MessageReply
+    from integrations.config import load_config
+    from integrations.logs import configure_logging
+    from integrations.manager import IntegrationManager
+    from runtime.nlu.intents.table import spec_for_action
+    from runtime.plan import Plan
+    from runtime.router.llm import ClaudeRouter, LLMRouter
+    from runtime.router.rules import RuleRouter
+    from runtime.router.tools import Toolbox
+    from runtime.runtime import builtin_agents
+
+    configure_logging("warning")
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)
+    env = dict(os.environ)
+    config_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    base_url, limit = "", "{requests: 40, per_seconds: 60, burst: 2}"
+    if recorded is not None:
+        from tests.peers.anthropic_api import running_anthropic
+
+        server = stack.enter_context(running_anthropic())
+        server.replay({row["text"]: row["response"] for row in _records(recorded)})
+        base_url, env["ANTHROPIC_API_KEY"] = f"\n      base_url: {server.url}", "recorded"
+        limit = "{requests: 10000, per_seconds: 1}"
+    (config_dir / "integrations_config.yaml").write_text(
+        "services:\n  anthropic:\n    adapter: anthropic\n"
+        "    retry: {attempts: 4, initial_backoff: 2, max_backoff: 30, deadline: 120}\n"
+        f"    timeout: 60\n    rate_limit: {limit}\n"
+        f"    settings:\n      api_key: ${{ANTHROPIC_API_KEY:-}}{base_url}\n"
+    )
+    config = load_config(config_dir, env=env, home=config_dir)
+    manager = IntegrationManager.from_config(config, ["anthropic"])
+    claude = ClaudeRouter(Toolbox.of_agents(builtin_agents()), manager)
+    router = LLMRouter(RuleRouter(), claude)
+    loop = asyncio.new_event_loop()
+    stack.callback(loop.close)
+    stack.callback(lambda: loop.run_until_complete(manager.aclose()))
+    saved = stack.enter_context(record.open("a", encoding="utf-8")) if record is not None else None
+
+    def predict(text: str, context: RouteContext) -> Prediction:
+        routing = loop.run_until_complete(router.aroute(text, context))
+        if saved is not None and claude.last_reply is not None and not routing.notes:
+            saved.write(json.dumps({"text": text, "response": _message(claude.last_reply)}) + "\n")
+        if not isinstance(routing, Plan):
+            return "none", []
+        step = routing.steps[0]
+        spec = spec_for_action(step.agent, step.action)
+        return (spec.label if spec else "none"), []
+
+    def _message(reply: MessageReply) -> dict[str, Any]:
+        turn = reply.as_assistant_turn()
+        return {
+            "id": reply.id, "type": "message", "role": "assistant", "model": reply.model,
+            "content": turn["content"], "stop_reason": reply.stop_reason, "stop_sequence": None,
+            "usage": reply.usage.model_dump(),
+        }
+
+    return predict
+
+
+ROUTERS: dict[str, Callable[..., Callable[[str, RouteContext], Prediction]]] = {
     "rules": _rules_predictor,
+    "llm": _llm_predictor,
 }
 
 
@@ -130,10 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         "--ids", default="all", help="all, even, odd, or R/M for ids with id %% M == R (held-out splits)"
     )
     parser.add_argument("--errors", action="store_true", help="print each misrouted request")
+    parser.add_argument("--recorded", type=Path, help="--router llm: replay these recorded answers")
+    parser.add_argument("--record", type=Path, help="--router llm with a real key: save each answer here")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    predict = ROUTERS[args.router]()
+    predict = _rules_predictor() if args.router == "rules" else _llm_predictor(args.recorded, args.record)
     import_ms = (time.perf_counter() - started) * 1000
     context = RouteContext(now=REF, timezone=ZoneInfo("UTC"))
     # The first request loads the time grammar; it is reported apart from the per-request figures.
