@@ -58,7 +58,7 @@ def api_router(state: ServerState) -> APIRouter:
         preview = await runtime.execute(routing, dry_run=True)
         if body.dry_run or preview.status is not TaskStatus.PLANNED:
             response.status_code = status.HTTP_200_OK
-            return preview
+            return _masked(preview)
         run_id = new_run_id()
         task = state.launcher.start(
             run_id, runtime.execute(routing, run_id=run_id), kind="task", name=body.text
@@ -67,7 +67,7 @@ def api_router(state: ServerState) -> APIRouter:
             return RunAccepted.of(run_id)
         response.status_code = status.HTTP_200_OK
         result: TaskResult = await asyncio.shield(task)
-        return result
+        return _masked(result)
 
     @router.get("/workflows", response_model=WorkflowList, summary="The workflows that can be started")
     async def list_workflows() -> WorkflowList:
@@ -166,6 +166,11 @@ def api_router(state: ServerState) -> APIRouter:
         return AgentsView(agents=runtime.describe(), unavailable=dict(runtime.unavailable))
 
     return router
+
+
+def _masked(result: TaskResult) -> TaskResult:
+    """The result with registered secrets masked (a request's words may contain one)."""
+    return TaskResult.model_validate(redact(result.model_dump(mode="json")))
 
 
 def _placeholder(run_id: str, kind: str, name: str, at: float) -> RunView:
