@@ -124,6 +124,9 @@ def _clock_end(words: list[str], i: int) -> int:
         return i
     if j < len(words) and words[j] in _MERIDIEM:
         return j + 1
+    # "5 a.m." is read as the letters "a" and "m"
+    if words[j : j + 2] in (["a", "m"], ["p", "m"]):
+        return j + 2
     if j + 1 < len(words) and words[j] == "o" and words[j + 1] in {"clock", "'clock"}:
         return j + 2
     if j < len(words) and words[j] in {"o'clock", "oclock"}:
@@ -164,6 +167,9 @@ def _date_end(words: list[str], i: int) -> int:
         return i + 1
     if word in MONTHS:
         j = i + 1
+        # "june the fifth"
+        if words[j : j + 1] == ["the"] and j + 1 < n and _is_ordinal(words[j + 1]):
+            j += 1
         if j < n and (_is_ordinal(words[j]) or _is_number(words[j])):
             j = _number_run(words, j) if _is_number(words[j]) else j + 1
             if j < n and _is_ordinal(words[j]):
@@ -281,6 +287,12 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
     if word in _DEICTIC and nxt in TIME_OF_DAY:
         found.append(("timeofday", i + 1, i + 2))
         return i + 2
+    # "in a couple of days", "within a few weeks"
+    if word in {"in", "within"} and words[i + 1 : i + 3] in (["a", "couple"], ["a", "few"]):
+        j = i + 4 if words[i + 3 : i + 4] == ["of"] else i + 3
+        if j < n and words[j] in _UNITS:
+            found.append((_unit_kind(words[j]), i + 1, j + 1))
+            return j + 1
     if word in {"in", "within"} and (_is_number(nxt) or nxt in {"a", "an"}):
         j = _number_run(words, i + 1) if _is_number(nxt) else i + 2
         if j < n and words[j] in _UNITS:

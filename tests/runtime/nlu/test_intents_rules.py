@@ -179,3 +179,17 @@ class TestListRules:
     def test_a_list_of_things_to_do(self) -> None:
         """ "films to watch" keeps its purpose."""
         assert kinds("start a list called films to watch", "list_name") == ["films to watch"]
+
+
+class TestWrittenTimes:
+    @pytest.mark.parametrize(
+        ("text", "kind", "span"),
+        [
+            ("remind me on july the ninth", "date", "july the ninth"),
+            ("plan a catch-up in a couple of weeks", "date", "a couple of weeks"),
+            ("wake me at six fifteen a.m.", "time", "six fifteen a.m"),
+        ],
+    )
+    def test_more_written_dates_and_times(self, text: str, kind: str, span: str) -> None:
+        """Month-article-ordinal dates, "a couple of" lengths and dotted meridiems are one slot each."""
+        assert span in kinds(text, kind)
