@@ -23,12 +23,17 @@ MAX_SEGMENT = 24
 MAX_TEXT = 20_000
 
 
+def _is_punct(token: Token) -> bool:
+    """Punctuation, other than the quote marks that mean minutes and seconds."""
+    return not token.text[0].isalnum() and token.text not in "'\""
+
+
 def _trim(tokens: Sequence[Token]) -> tuple[int, int]:
     """Drop punctuation at both ends ("mon.", "on 2/15?")."""
     lo, hi = 0, len(tokens)
-    while lo < hi and tokens[lo].cats[0][0].startswith("p:") and tokens[lo].text not in "'\"":
+    while lo < hi and _is_punct(tokens[lo]):
         lo += 1
-    while hi > lo and tokens[hi - 1].cats[0][0].startswith("p:") and tokens[hi - 1].text not in "'\"":
+    while hi > lo and _is_punct(tokens[hi - 1]):
         hi -= 1
     return lo, hi
 

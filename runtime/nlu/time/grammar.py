@@ -19,10 +19,9 @@ def _declare_roles(grammar: Grammar) -> None:
     """Number roles as aliases (they filter and convert, adding no chart nodes); declared
     before any rule so every pattern that names a role expands to its sources."""
 
-    def whole(n: tuple[int, int]) -> tuple[int, int] | None:
-        return n if n[1] <= 6 else None
-
-    grammar.alias("int", {"num": whole, "numw": lambda n: (n, 0), "tens": lambda n: (n, 0), "intw": None})
+    # Number values are (value, digits), digits 0 for words; runs of over six digits
+    # are not numbers to the grammar at all (see tokens.py).
+    grammar.alias("int", {"num": None, "numw": None, "tens": None, "intw": None})
     grammar.alias("count", {"int": lambda n: n[0] if 1 <= n[0] <= 10000 else None, "fewcount": None})
     grammar.alias(
         "year",
@@ -37,7 +36,7 @@ def _declare_roles(grammar: Grammar) -> None:
         "domn",
         {
             "num": lambda n: n[0] if n[1] <= 2 and 1 <= n[0] <= 31 else None,
-            "numw": lambda n: n if 1 <= n <= 31 else None,
+            "numw": lambda n: n[0] if 1 <= n[0] <= 31 else None,
             "intw": lambda n: n[0] if 1 <= n[0] <= 31 else None,
             "dom": None,
         },

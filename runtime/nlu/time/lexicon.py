@@ -146,9 +146,9 @@ def _table() -> dict[str, list[tuple[str, object]]]:
     for unit, words in _UNITS.items():
         add(words, "unit", unit)
     for value, word in enumerate(_NUMBERS):
-        add(word, "numw", value)
+        add(word, "numw", (value, 0))
     for value, word in _TENS.items():
-        add(word, "tens", value)
+        add(word, "tens", (value, 0))
     for value, word in enumerate(_ORDINALS, start=1):
         add(word, "ordw", value)
     for value, word in _TENS_ORD.items():

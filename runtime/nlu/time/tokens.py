@@ -51,7 +51,8 @@ def tokenize(text: str) -> list[Token]:
         if kind == "word":
             cats = categories(raw)
         elif kind == "num":
-            cats = (("num", (int(raw), len(raw))),)
+            # Longer digit runs (phone and account numbers) are never times.
+            cats = (("num", (int(raw), len(raw))),) if len(raw) <= 6 else ()
         elif kind == "mer":
             cats = _AM if raw[0] == "a" else _PM
         else:

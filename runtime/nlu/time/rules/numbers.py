@@ -11,13 +11,13 @@ Num = tuple[int, int]  # value, count of digits (0 for words)
 
 
 @G.rule("intw", "tens", "numw")
-def _tens_units(ctx: Ctx, tens: int, unit: int) -> Num | None:
-    return (tens + unit, 0) if 1 <= unit <= 9 else None
+def _tens_units(ctx: Ctx, tens: Num, unit: Num) -> Num | None:
+    return (tens[0] + unit[0], 0) if 1 <= unit[0] <= 9 else None
 
 
 @G.rule("intw", "tens", "p:-", "numw")
-def _tens_dash_units(ctx: Ctx, tens: int, _d: str, unit: int) -> Num | None:
-    return (tens + unit, 0) if 1 <= unit <= 9 else None
+def _tens_dash_units(ctx: Ctx, tens: Num, _d: str, unit: Num) -> Num | None:
+    return _tens_units(ctx, tens, unit)
 
 
 @G.rule("intw", "int", "w:thousand", "int")
@@ -65,10 +65,10 @@ def _ord_digits(ctx: Ctx, n: Num, _s: None) -> int | None:
 
 
 @G.rule("ordx", "tens", "ordw")
-def _ord_tens(ctx: Ctx, tens: int, n: int) -> int | None:
-    return tens + n if n <= 9 else None
+def _ord_tens(ctx: Ctx, tens: Num, n: int) -> int | None:
+    return tens[0] + n if n <= 9 else None
 
 
 @G.rule("ordx", "tens", "p:-", "ordw")
-def _ord_tens_dash(ctx: Ctx, tens: int, _d: str, n: int) -> int | None:
-    return tens + n if n <= 9 else None
+def _ord_tens_dash(ctx: Ctx, tens: Num, _d: str, n: int) -> int | None:
+    return _ord_tens(ctx, tens, n)
