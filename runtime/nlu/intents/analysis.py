@@ -16,8 +16,8 @@ MAX_CHARS = 2_000
 """Requests are read up to this many characters; the rest cannot change the routing much."""
 
 _FINDERS_BY_AGENT: dict[str, tuple[str, ...]] = {
-    "scheduler": ("people", "events", "tasks", "places"),
-    "reminders": ("people", "events", "tasks", "places"),
+    "scheduler": ("people", "events", "tasks", "places", "objects"),
+    "reminders": ("people", "events", "tasks", "places", "objects"),
     "email": ("people", "misc", "events"),
     "lists": ("lists", "people"),
 }

@@ -99,6 +99,10 @@ _PLACE_TRIGGERS = wordset("at in from")
 _NAMING = wordset("called named titled labelled labeled entitled")
 # Where an event stands in order says which one, not what it is called.
 _ORDER_WORDS = wordset("earliest latest last first soonest final previous following")
+_ABOUT = wordset("about of")
+_NOT_OBJECTS = wordset("following date time entry details info information event events")
+_SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organise pencil")
+_OBJECT_DETERMINERS = wordset("the a an my our this that some")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -248,6 +252,40 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         out.append(("event_name", start, i + 1))
 
 
+def _objects(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
+    """The thing scheduled when no event noun names it: "put church on sunday", "remind me
+    about the book fair" (SLURP's event_name, without its article)."""
+    if any(slot[0] in {"event_name", "meal_type"} for slot in out):
+        return
+    n = len(words)
+    for i, word in enumerate(words):
+        about = word in _ABOUT and any(w in REMINDER_WORDS for w in words[max(0, i - 3) : i])
+        if not (about or (word in _SCHEDULING_VERBS and i <= 2)):
+            continue
+        start = i + 1
+        if start < n and words[start] in _OBJECT_DETERMINERS:
+            start += 1
+        end = start
+        while end < n and end - start < 3 and free[end] and _object_word(words[end]):
+            end += 1
+        # The object ends where the request does or where a time or a preposition starts.
+        if end > start and (end == n or not free[end] or words[end] in FUNCTION_WORDS):
+            out.append(("event_name", start, end))
+        return
+
+
+def _object_word(word: str) -> bool:
+    return (
+        word.isalpha()
+        and word not in FUNCTION_WORDS
+        and word not in _DOMAIN_WORDS
+        and word not in VERBS
+        and word not in _NOT_OBJECTS
+        and word not in TIME_OF_DAY
+        and word not in DATE_WORDS
+    )
+
+
 def _named_records(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
     """ "an alarm called gym", "an event named team lunch": the name is the event_name."""
     n = len(words)
@@ -394,6 +432,7 @@ def _misc(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 _FINDERS: dict[str, Callable[[list[str], list[bool], list[EntitySlot]], None]] = {
     "people": _people,
     "tasks": _tasks,
+    "objects": _objects,
     "events": _events,
     "lists": _lists,
     "places": _places,

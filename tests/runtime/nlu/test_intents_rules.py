@@ -160,6 +160,12 @@ class TestEventRules:
         assert kinds("forward nadia the minutes", "person") == ["nadia"]
         assert not kinds("send roses to dad", "person")
 
+    def test_the_object_scheduled_is_the_title(self) -> None:
+        """With no event noun, what is put on the calendar or reminded of is the title."""
+        assert kinds("put choir on wednesday at 7", "event_name") == ["choir"]
+        assert kinds("remind me of the recycling pickup on tuesday", "event_name") == ["recycling pickup"]
+        assert not kinds("add the following date to my calendar", "event_name")
+
 
 class TestListRules:
     def test_a_bare_add_of_a_thing_goes_on_a_list(self) -> None:
