@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 __all__ = ["serve"]
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 def serve(config_dir: Path | None, host: str | None = None, port: int | None = None) -> int:
-    """Serve until interrupted; the exit status."""
+    """Serve until Ctrl-C or SIGTERM (then stop gracefully); the exit status."""
     try:
         import uvicorn
     except ImportError:
@@ -32,7 +40,7 @@ def serve(config_dir: Path | None, host: str | None = None, port: int | None = N
         timeout_graceful_shutdown=3,
         lifespan="on",
     )
-    server = uvicorn.Server(config)
+    server = _server_class(uvicorn.Server)(config)
 
     async def go() -> None:
         try:
@@ -45,3 +53,33 @@ def serve(config_dir: Path | None, host: str | None = None, port: int | None = N
     print(f"automate: serving {url} (API docs at {url}docs); Ctrl-C to stop", file=sys.stderr)
     asyncio.run(go())
     return 0 if server.started else 1
+
+
+def _server_class(base: Any) -> Any:
+    """uvicorn's Server, except that a stop signal ends `serve()` normally.
+
+    uvicorn re-raises the signal that stopped it once it has shut down, which
+    would kill the process before the runtime closes its adapters and store.
+    Here that re-raised signal lands on a handler that ignores it.
+    """
+
+    class Server(base):  # type: ignore[misc]
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                with super().capture_signals():
+                    yield
+                return
+            originals = {sig: signal.signal(sig, _ignore) for sig in _STOP_SIGNALS}
+            try:
+                with super().capture_signals():
+                    yield
+            finally:
+                for sig, handler in originals.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
+def _ignore(_signum: int, _frame: FrameType | None) -> None:
+    """The signal uvicorn re-raises after a graceful stop: already handled."""

@@ -1,0 +1,73 @@
+"""The scheduler runs inside the server: a cron workflow fires while the API serves."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from runtime.api import create_app
+from runtime.runtime import Runtime
+from runtime.schedule import Scheduler, tick_run_id
+from runtime.workflows import Catalog, targets_for
+from tests.runtime.api.harness import live_server, wait_for
+
+TICKER = """\
+name: ticker
+trigger: {kind: cron, cron: "* * * * *", timezone: UTC}
+steps:
+  - id: note
+    uses: lists.add_item
+    params: {list: ticks, item: "tick {trigger.time}"}
+"""
+START = datetime(2026, 11, 24, 10, 0, 30, tzinfo=UTC)
+
+
+class FakeTime:
+    """The scheduler's clock: the first sleep jumps to the next minute, later ones never end."""
+
+    def __init__(self) -> None:
+        self.at = START
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.at
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        if len(self.slept) == 1:
+            self.at += timedelta(seconds=seconds)
+            return
+        await asyncio.Event().wait()  # cancelled when the server stops
+
+
+class TestSchedulerInServer:
+    async def test_a_cron_tick_fires_a_run_the_api_then_shows(
+        self, api_runtime: Runtime, api_config_dir: Path, tmp_path: Path
+    ) -> None:
+        """The server's scheduler fires the 10:01 tick once; GET /api/runs/{id} shows it done."""
+        folder = tmp_path / "cron"
+        folder.mkdir()
+        (folder / "ticker.yaml").write_text(TICKER)
+        agents = [type(agent) for agent in api_runtime.agents.values()]
+        catalog = Catalog.scan(
+            [api_config_dir / "workflows", folder], targets_for(api_runtime.config, agents)
+        )
+        clock = FakeTime()
+        scheduler = Scheduler(api_runtime, catalog.workflows, now=clock.now, sleep=clock.sleep)
+        app = create_app(api_runtime, catalog=catalog, scheduler=scheduler, shutdown_grace=0.5)
+        run_id = tick_run_id("ticker", START.replace(second=0) + timedelta(minutes=1))
+
+        def fired() -> bool:
+            record = api_runtime.store.get_run(run_id)
+            return record is not None and record.status.finished
+
+        async with live_server(app) as server, server.client() as client:
+            await wait_for(fired)
+            run = (await client.get(f"/api/runs/{run_id}")).json()
+            health = (await client.get("/health")).json()
+        assert clock.slept[0] == 30.0
+        assert run["status"] == "done" and run["trigger"]["kind"] == "cron"
+        assert run["steps"][0]["params"]["item"] == "tick 2026-11-24T10:01:00+00:00"
+        assert health["scheduler"] is True
+        assert [r.run_id for r in api_runtime.store.list_runs()] == [run_id]
