@@ -153,6 +153,8 @@ def _m_d(ctx: Ctx, a: Num, sep: str, b: Num) -> Form | None:
     """ "2/15" (month first), "2014-10" / "2014/10" (year and month)."""
     if a[1] == 4 and b[1] <= 2 and sep != ".":
         return Form(year=a[0], month=b[0]) if 1 <= b[0] <= 12 else None
+    if b[1] == 4 and a[1] <= 2 and sep == "/":  # "2/2013"
+        return Form(year=b[0], month=a[0]) if 1 <= a[0] <= 12 else None
     if a[1] > 2 or b[1] > 2 or sep == ".":
         return None
     return _date(None, a[0], b[0]) or _date(None, b[0], a[0])

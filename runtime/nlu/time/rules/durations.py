@@ -153,7 +153,11 @@ def _from_now(ctx: Ctx, d: Duration, *_: str) -> Form:
 
 
 def _moved(t: Form, ctx: Ctx, d: Duration, sign: int) -> Form | None:
-    got = resolve_form(t, ctx.ref)
+    """`t` moved by a duration. A time that recurs ("christmas") is read as a series:
+    the first of its shifted occurrences still to come ("a year after christmas" said in
+    February 2013 is 2013-12-25, a year after Christmas 2012)."""
+    ref = ctx.ref if t.span is not None else add_grain(ctx.ref, d.unit, -sign * d.amount)
+    got = resolve_form(t, ref)
     if got is None:
         return None
     start = add_grain(got.span.start, d.unit, sign * d.amount)

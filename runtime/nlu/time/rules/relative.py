@@ -248,6 +248,18 @@ def _next_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     return Form(span=got.span) if got else None
 
 
+@G.rule("time", "time", "w:after", "next")
+def _named_after_next(ctx: Ctx, t: Form, _a: str, word: str) -> Form | None:
+    """ "March after next": the one after the next one."""
+    if word != "next" or not recurring_name(t):
+        return None
+    first = resolve_form(t.evolve(not_immediate=True), ctx.ref)
+    if first is None:
+        return None
+    got = resolve_form(t, ctx.ref, not_before=first.span.end)
+    return Form(span=got.span) if got else None
+
+
 @G.rule("time", "last", "time")
 def _last_named(ctx: Ctx, _n: str, t: Form) -> Form | None:
     """ "last easter", "last chinese new year"."""
