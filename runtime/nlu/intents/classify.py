@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runtime.nlu.intents.cues import Act, Cues, read_cues
-from runtime.nlu.intents.lexicon import EVENT_NOUNS, FILLERS, OFF_TOPIC, WEEKDAYS
+from runtime.nlu.intents.lexicon import EMAIL_NOUNS, EVENT_NOUNS, FILLERS, OFF_TOPIC, REMINDER_WORDS, WEEKDAYS
 from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
@@ -202,6 +202,16 @@ def _asks_happening(words: list[str]) -> bool:
     return False
 
 
+def _reminded_first(words: list[str]) -> bool:
+    """ "remind me to email kevin": a reminder whose task is to write mail is still a reminder."""
+    for word in words:
+        if word in REMINDER_WORDS:
+            return True
+        if word in EMAIL_NOUNS or word in {"message", "messages", "reply", "respond"}:
+            return False
+    return False
+
+
 def _why_not(words: list[str]) -> str:
     """Why a request is declined, naming its topic when a word gives it away."""
     for word in words:
@@ -218,7 +228,7 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return NONE, _why_not(words)
     if cues.alarm:
         return _alarm(cues, has_time), ""
-    if cues.reminder and not cues.email:
+    if cues.reminder and (not cues.email or _reminded_first(words)):
         return _calendar(cues, has_time), ""
     if cues.hard_off_topic and "calendar" not in words:
         return NONE, _why_not(words)

@@ -63,7 +63,7 @@ _DETERMINERS = wordset("my the a an this that your our his her their")
 _TOLD_NOW = wordset("the what what's which who whom how if whether my all")
 _NOTICE_TIMES = wordset("morning afternoon evening night day week hour minute moment")
 _PERFECT = wordset("have has had did do")
-_CREATE_CUES = wordset("remind remember wake new alert notify meet")
+_CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
 # "events near me", "in my location": a search of the world around, not of one's calendar.
 _LOCAL_SEARCH = frozenset({"my location", "near me", "around me", "close to", "my area"})

@@ -103,6 +103,7 @@ _ABOUT = wordset("about of")
 _NOT_OBJECTS = wordset("following date time entry details info information event events")
 _SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organise pencil")
 _OBJECT_DETERMINERS = wordset("the a an my our this that some")
+_CONTACT_VERBS = wordset("add save delete remove update edit find for")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -153,6 +154,10 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             continue
         starts_name = (
             (i > 0 and words[i - 1] in _PERSON_TRIGGERS and _trigger_ok(words, i - 1))
+            # "between me and carol", "with me and dan"
+            or (i > 1 and words[i - 1] == "and" and words[i - 2] in {"me", "us"})
+            # "add liam to my contacts", "contact details for mason"
+            or (i > 0 and words[i - 1] in _CONTACT_VERBS and _contacts_named(words))
             # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
             or (i == 1 and words[0] in _ADDRESSING_VERBS and words[2:3] != ["to"])
             # "did mike send me an email", "has ana replied", "if sarah wrote me"
@@ -199,6 +204,10 @@ def _owns_thing(words: list[str], i: int) -> bool:
         and i + 1 < len(words)
         and (words[i + 1] in EVENT_NOUNS or words[i + 1] in _BELONGINGS)
     )
+
+
+def _contacts_named(words: list[str]) -> bool:
+    return any(w in CONTACT_NOUNS for w in words)
 
 
 def _dotted_end(words: list[str], i: int) -> int:

@@ -31,6 +31,15 @@ class TestPeopleRules:
         assert kinds("has priya answered my mail", "person") == ["priya"]
         assert kinds("did omar write back", "person") == ["omar"]
 
+    def test_a_name_joined_to_me(self) -> None:
+        """ "between me and carol" names Carol."""
+        assert kinds("book a call between me and priya on monday", "person") == ["priya"]
+
+    def test_a_name_in_a_contact_request(self) -> None:
+        """The name a contact is added, removed or looked up by is a person."""
+        assert kinds("add rafael to my contacts", "person") == ["rafael"]
+        assert kinds("contact details for imogen", "person") == ["imogen"]
+
     def test_a_mail_folder_is_no_person(self) -> None:
         """ "from junk" is a folder."""
         assert not kinds("show the emails from junk", "person")
@@ -98,6 +107,9 @@ class TestIntentRules:
             ("send a card to", "email_sendemail"),
             ("forward nadia the minutes", "email_sendemail"),
             ("what did the garage say about the brakes", "email_query"),
+            ("invite ann and joe to the barbecue", "calendar_set"),
+            ("remind me to email the plumber tomorrow", "calendar_set"),
+            ("email the plumber and remind him about tuesday", "email_sendemail"),
         ],
     )
     def test_calendar_mail_and_contacts_without_their_nouns(self, text: str, label: str) -> None:
