@@ -15,10 +15,9 @@ to the project's errors in one place (`_translate`)::
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, JsonValue, SecretStr, field_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, JsonValue, SecretStr
 
 from integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, operation
 from integrations.config import StrictModel
@@ -56,16 +55,9 @@ class AnthropicSettings(StrictModel):
     """Which key, endpoint and model; an empty key means Claude is not configured."""
 
     api_key: SecretStr | None = None
-    base_url: str | None = Field(None, description="Another endpoint (a proxy, or a test server).")
+    base_url: AnyHttpUrl | None = Field(None, description="Another endpoint (a proxy, or a test server).")
     model: str = Field(DEFAULT_MODEL, min_length=1, max_length=200)
     max_tokens: int = Field(1024, ge=1, le=64_000)
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value and (not re.match(r"^https?://[^/\s]+", value) or any(c in value for c in "\r\n\0 ")):
-            raise ValueError("base_url must be an http:// or https:// URL")
-        return value or None
 
     @property
     def has_key(self) -> bool:
@@ -211,7 +203,7 @@ class AnthropicAdapter(Adapter[AnthropicSettings]):
             assert self.config.api_key is not None
             self._client = AsyncAnthropic(
                 api_key=self.config.api_key.get_secret_value(),
-                base_url=self.config.base_url,
+                base_url=str(self.config.base_url) if self.config.base_url else None,
                 max_retries=0,
                 timeout=None,
             )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from structlog.testing import capture_logs
 
 from integrations.config import AppConfig, load_config
@@ -18,6 +20,7 @@ from runtime.plan import Clarification, Decline, Plan
 from runtime.result import TaskStatus
 from runtime.router.hybrid import HybridRouter
 from runtime.router.llm import DRY_RUN_NOTE, LLMRouter
+from runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, inline_schema
 from runtime.runtime import Runtime
 from tests.conftest import NOW
 from tests.peers.anthropic_api import FakeAnthropic, error, message, running_anthropic, text, tool_use
@@ -349,3 +352,45 @@ class TestAnthropicAdapter:
         from integrations.redaction import redact
 
         assert KEY not in redact(str(raised.value))
+
+
+class Node(BaseModel):
+    """A recursive model, to check refs that cannot be inlined."""
+
+    name: str
+    children: list[Node] = []
+
+
+class TestToolbox:
+    def test_nested_refs_are_inlined(self) -> None:
+        """A nested params model's schema is written out in place, with no $defs left."""
+        from agents.email_models import ReadEmailParams
+
+        schema = ToolSpec("email", "read_email", "Read.", ReadEmailParams, False).input_schema
+        assert "$defs" not in schema and "$ref" not in str(schema)
+        search = schema["properties"]["search"]["anyOf"][0]
+        assert search["properties"]["since"]["anyOf"][0]["format"] == "date-time"
+
+    def test_recursive_models_keep_their_definitions(self) -> None:
+        """A model that contains itself keeps $defs and the recursive $ref, so the schema stays whole."""
+        schema = inline_schema(Node.model_json_schema())
+        assert "Node" in schema["$defs"]
+        assert schema["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+
+    def test_nested_times_in_words_are_resolved(self) -> None:
+        """A date-time inside a nested model is read by the time resolver too; bad ones stay invalid."""
+        from agents.email_models import ReadEmailParams
+
+        tool = ToolSpec("email", "read_email", "Read.", ReadEmailParams, False)
+        params = tool.parse({"search": {"since": "yesterday at 9am"}}, NOW)
+        assert isinstance(params, ReadEmailParams) and params.search is not None
+        assert params.search.since == NOW.replace(day=23, hour=9)
+        with pytest.raises(ToolArgumentsError, match=r"search\.since"):
+            tool.parse({"search": {"since": "when the cows come home"}}, NOW)
+
+    def test_every_name_is_accepted_by_tool_apis(self) -> None:
+        """Tool names use only letters, digits and underscores, at most 64 characters."""
+        from runtime.runtime import builtin_agents
+
+        names = [tool.name for tool in Toolbox.of_agents(builtin_agents())]
+        assert names and all(re.fullmatch(r"[A-Za-z0-9_]{1,64}", name) for name in names)
