@@ -257,6 +257,14 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _calendar(cues, has_time), ""
     if has_time and _asks_happening(words):
         return _calendar(cues, has_time), ""
+    # "how about lunch with ana tomorrow": an event suggested at a time is one to make.
+    if (
+        has_time
+        and not cues.off_topic
+        and cues.event_noun
+        and words[:2] in (["how", "about"], ["what", "about"])
+    ):
+        return "event_create", ""
     if has_time and not cues.off_topic and _plans(words):
         return "event_create", ""
     # "push my 2 o'clock to 3", "clear out next week": moving or clearing a time is the calendar's.

@@ -62,6 +62,22 @@ _DETERMINERS = wordset("my the a an this that your our his her their")
 # What follows "let me know" when it asks for something now rather than a later notice.
 _TOLD_NOW = wordset("the what what's which who whom how if whether my all")
 _NOTICE_TIMES = wordset("morning afternoon evening night day week hour minute moment")
+_GERUNDS = {
+    "adding": "add",
+    "scheduling": "schedule",
+    "booking": "book",
+    "creating": "create",
+    "putting": "put",
+    "cancelling": "cancel",
+    "canceling": "cancel",
+    "deleting": "delete",
+    "removing": "remove",
+    "rescheduling": "reschedule",
+    "moving": "move",
+    "sending": "send",
+    "emailing": "email",
+    "setting": "set",
+}
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -164,7 +180,8 @@ class Cues:
 
 
 def _content(words: list[str]) -> list[str]:
-    return [w for w in words if w not in FILLERS]
+    """The words without fillers, an action said as a gerund ("mind adding") as its verb."""
+    return [_GERUNDS.get(w, w) for w in words if w not in FILLERS]
 
 
 def _is_list_noun(words: list[str], i: int) -> bool:
@@ -241,6 +258,8 @@ def _first_act(words: list[str]) -> Act | None:
         start < len(words)
         and words[start] in _QUESTION_OPENERS
         and (start == 0 or words[start - 1] in {"you", "at", "and"})
+        # "do not let me forget" is an order, not a question
+        and words[start + 1 : start + 2] != ["not"]
     ):
         if words[start] in _YES_NO:
             for i in range(start + 1, len(words)):
@@ -255,8 +274,19 @@ def _first_act(words: list[str]) -> Act | None:
         return Act.QUERY if words[start + 1] in _TOLD_NOW and not notice else Act.CREATE
     for i in range(start, len(words)):
         act = _word_act(words, i, start)
+        if act is Act.QUERY:
+            # "check my calendar and add the party": looking first, the act that follows is the aim.
+            return _act_after_and(words, i) or act
         if act is not None:
             return act
+    return None
+
+
+def _act_after_and(words: list[str], i: int) -> Act | None:
+    for j in range(i + 1, len(words) - 1):
+        if words[j] == "and":
+            act = _word_act(words, j + 1, j + 1)
+            return act if act in {Act.CREATE, Act.REMOVE, Act.MOVE, Act.SEND} else None
     return None
 
 

@@ -117,7 +117,7 @@ REMOVE_VERBS = wordset(
     "cancel cancels delete deletes remove removes clear erase drop wipe unset scrap discard "
     "empty blank stop disable deactivate silence dismiss scratch"
 )
-MOVE_VERBS = wordset("move reschedule postpone push shift change moved delay bring")
+MOVE_VERBS = wordset("move reschedule postpone push shift change moved delay bring modify alter edit adjust")
 SEND_VERBS = wordset("send write compose draft reply respond forward answer shoot drop mail email message")
 QUERY_WORDS = wordset(
     "what what's whats when when's which who who's whom how where is are am do does did "
