@@ -223,7 +223,8 @@ class LLMRouter:
                 raise ClaudeUnavailable(self.unavailable)
             return await self.claude.understand(text, context)
         except ClaudeUnavailable as exc:
-            log.warning("router_fell_back", reason=exc.reason)
+            # Not configured is a choice, not a fault: only a failed attempt is a warning.
+            (log.info if self.claude is None else log.warning)("router_fell_back", reason=exc.reason)
             fallback = otherwise or self.rules.route(text, context)
             return noted(fallback, f"Claude did not answer ({exc.reason}); the built-in rules did.")
 

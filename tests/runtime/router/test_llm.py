@@ -394,3 +394,43 @@ class TestToolbox:
 
         names = [tool.name for tool in Toolbox.of_agents(builtin_agents())]
         assert names and all(re.fullmatch(r"[A-Za-z0-9_]{1,64}", name) for name in names)
+
+
+class TestCommandLine:
+    @pytest.fixture
+    def configured(
+        self, tmp_path: Path, home: Path, api: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+    ) -> Path:
+        """AUTOMATE_CONFIG and AUTOMATE_HOME for the command, the key in the environment."""
+        claude_config(tmp_path, home, api.url, "rules", KEY, 5)
+        monkeypatch.setenv("AUTOMATE_CONFIG", str(tmp_path / "claude-config"))
+        monkeypatch.setenv("AUTOMATE_HOME", str(home))
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        return home
+
+    def test_router_option_asks_claude(
+        self, configured: Path, api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--router llm` overrides the configured rules: Claude's tool call is booked."""
+        import json
+
+        from main import main
+
+        start = "2030-01-08T15:00:00+00:00"
+        api.reply(message(tool_use("scheduler__create_event", {"start": start, "title": "Board"})))
+        code = main(["--router", "llm", "--json", "set up the board thing early next year"])
+        shown = json.loads(capsys.readouterr().out)
+        assert code == 0 and shown["status"] == "done" and shown["output"]["title"] == "Board"
+        assert shown["notes"] == [] and len(api.requests) == 1
+
+    def test_overload_prints_the_rules_answer_with_a_note(
+        self, configured: Path, api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Claude overloaded: the rules plan the request, and the person reads why."""
+        from main import main
+
+        api.reply(error(529), error(529))
+        code = main(["--router", "llm", "--dry-run", "schedule a meeting with Ana tomorrow at 3pm"])
+        out = capsys.readouterr().out
+        assert code == 0 and "scheduler.create_event" in out
+        assert "Note: Claude did not answer (RateLimited: HTTP 529" in out and KEY not in out
