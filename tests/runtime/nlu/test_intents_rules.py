@@ -113,6 +113,11 @@ class TestIntentRules:
             ("how about dinner with raj on friday", "calendar_set"),
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
+            ("where should i be at noon on friday", "calendar_query"),
+            ("am i working on sunday", "calendar_query"),
+            ("what's next for me this afternoon", "calendar_query"),
+            ("how is my week looking", "calendar_query"),
+            ("which evenings are booked this week", "calendar_query"),
             ("remind me to email the plumber tomorrow", "calendar_set"),
             ("email the plumber and remind him about tuesday", "email_sendemail"),
         ],
@@ -133,6 +138,7 @@ class TestIntentRules:
             "what's the date today",
             "what did you say",
             "what did the forecast say about rain",
+            "where should i eat tonight",
         ],
     )
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
