@@ -12,7 +12,7 @@ time written as words ("tomorrow at 3pm") with the project's time resolver;
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -132,7 +132,7 @@ class Toolbox:
         """The tool called `name`, if any."""
         return self.tools.get(name)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[ToolSpec]:
         return iter(self.tools.values())
 
     def __len__(self) -> int:
