@@ -72,12 +72,13 @@ _PREPARED: list[bool] = []
 
 
 def _prepare() -> None:
-    """On first use, derive once what every lexicon word and one- or two-digit number
-    yields alone (kept out of import time)."""
+    """On first use, derive once what every lexicon word, one- or two-digit number and
+    common year yields alone (kept out of import time)."""
     from .lexicon import WORDS
 
     _PREPARED.append(True)
     numbers = [str(n) for n in range(100)] + [f"{n:02d}" for n in range(10)]
+    numbers += [str(year) for year in range(1950, 2051)]  # the years people name most
     GRAMMAR.prepare(tokenize(" ".join([*WORDS, *numbers])), Ctx(datetime(2000, 1, 1, tzinfo=UTC)))
 
 
