@@ -100,7 +100,7 @@ def _lists(cues: Cues) -> str:
         return "list_remove"
     if cues.off and cues.act is not Act.CREATE:
         return "list_remove"
-    if cues.act in {Act.CREATE, Act.SEND} or (cues.act is None and cues.onto_list):
+    if cues.act in {Act.CREATE, Act.SEND} or (cues.act is None and (cues.onto_list or cues.wants_more)):
         return "list_add"
     return "list_show"
 

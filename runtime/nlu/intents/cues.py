@@ -15,6 +15,7 @@ from runtime.nlu.intents.lexicon import (
     EVENT_NOUNS,
     FILLERS,
     FUNCTION_WORDS,
+    GROCERIES,
     HARD_OFF_TOPIC,
     LIST_NOUNS,
     LIST_TOPICS,
@@ -78,6 +79,20 @@ _GERUNDS = {
     "emailing": "email",
     "setting": "set",
 }
+_WANTING = frozenset(
+    {
+        "need more",
+        "need some",
+        "out of",
+        "don't want",
+        "dont want",
+        "don't need",
+        "we need",
+        "i need",
+        "buy more",
+    }
+)
+_WANTING_MORE = frozenset({"need more", "need some", "out of", "we need", "i need", "buy more", "get more"})
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -182,6 +197,7 @@ class Cues:
     asks: bool
     off: bool
     no_longer: bool
+    wants_more: bool
 
 
 def _content(words: list[str]) -> list[str]:
@@ -362,6 +378,13 @@ def _off_topic_words(words: list[str], wset: set[str], act: Act | None, event_no
     return found - at_places
 
 
+def _wants_groceries(words: list[str], wset: set[str], bigrams: set[str]) -> bool:
+    """ "we need more milk", "i don't want eggs", "out of bread": shopping said without a list."""
+    if not wset & GROCERIES or wset & OFF_TOPIC:
+        return False
+    return bool(_WANTING & bigrams) or bool(wset & REMOVE_VERBS)
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -373,8 +396,10 @@ def read_cues(words: list[str]) -> Cues:
     wset = set(words) | {w[:-2] for w in words if w.endswith("'s")}
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
-    list_topic = any(_names_list_topic(words, i) for i in range(len(words))) or bool(
-        wset & {"item", "items"} and wset & (REMOVE_VERBS | {"add", "put"})
+    list_topic = (
+        any(_names_list_topic(words, i) for i in range(len(words)))
+        or bool(wset & {"item", "items", "line", "lines"} and wset & (REMOVE_VERBS | {"add", "put"}))
+        or _wants_groceries(words, wset, bigrams)
     )
     calendar_named = bool(wset & CALENDAR_NOUNS)
     # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
@@ -428,6 +453,7 @@ def read_cues(words: list[str]) -> Cues:
         schedules=bool(wset & _SCHEDULING),
         addressed=_addressed(words),
         asks=bool(wset & _QUESTION_WORDS),
+        wants_more=bool(_WANTING_MORE & bigrams),
         no_longer=bool(wset & {"anymore"})
         or bool({"any more", "no longer", "don't need", "dont need", "no need"} & bigrams),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})

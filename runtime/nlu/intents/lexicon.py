@@ -17,6 +17,7 @@ __all__ = [
     "EVENT_NOUNS",
     "FILLERS",
     "FREQUENCY_WORDS",
+    "GROCERIES",
     "FUNCTION_WORDS",
     "HARD_OFF_TOPIC",
     "LIST_NOUNS",
@@ -91,6 +92,14 @@ CONTACT_NOUNS = wordset("contact contacts addressbook")
 LIST_NOUNS = wordset("list lists todo todos to-do to-dos checklist checklists task tasks")
 # What lists are for, when a request names the list by it ("take milk off the groceries").
 LIST_TOPICS = wordset("grocery groceries shopping todo to-do todos chores errands")
+# Everyday things bought in a shop: wanting, needing or no longer needing them is a list's business.
+GROCERIES = wordset(
+    "milk eggs egg bread butter cheese yogurt yoghurt cereal flour sugar salt pepper rice pasta "
+    "coffee tea juice water apples apple bananas banana oranges grapes lemons potatoes onions "
+    "tomatoes carrots lettuce garlic chicken beef pork fish ham bacon sausages tofu beans "
+    "soap shampoo toothpaste detergent batteries tissues napkins diapers paper towels foil "
+    "cookies biscuits chips crackers jam honey oil vinegar ketchup mustard mayo wine beer"
+)
 # Things people put in a calendar; used for titles and as weaker calendar anchors.
 EVENT_NOUNS = wordset(
     "meeting meetings appointment appointments event events call calls party parties "

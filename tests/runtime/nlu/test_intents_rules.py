@@ -196,6 +196,24 @@ class TestListRules:
         assert analyze("please add dish soap").label == "lists_createoradd"
         assert analyze("add a dentist visit on monday").label == "calendar_set"
 
+    @pytest.mark.parametrize(
+        ("text", "label"),
+        [
+            ("we need more butter", "lists_createoradd"),
+            ("we're out of flour", "lists_createoradd"),
+            ("i don't want the yogurt", "lists_remove"),
+            ("remove the tissues", "lists_remove"),
+            ("delete the second line", "lists_remove"),
+        ],
+    )
+    def test_shopping_said_without_a_list(self, text: str, label: str) -> None:
+        """Needing, running out of or no longer wanting a shop item is a list request."""
+        assert analyze(text).label == label
+
+    def test_a_shop_item_in_another_topic_is_declined(self) -> None:
+        """A question about food is no list request."""
+        assert analyze("how much sugar is in a banana").label == "none"
+
     def test_scratch_removes(self) -> None:
         """ "scratch X from the list" removes it."""
         assert analyze("scratch the yogurt from my grocery list").label == "lists_remove"
