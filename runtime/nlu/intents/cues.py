@@ -93,6 +93,8 @@ _WANTING = frozenset(
     }
 )
 _WANTING_MORE = frozenset({"need more", "need some", "out of", "we need", "i need", "buy more", "get more"})
+_CALLS_FOR_NOTICE = wordset("remind alert notify wake tell ping")
+_NOTICES = wordset("reminder alert notification alarm heads-up")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -261,6 +263,9 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
         if _NEGATIONS & set(words[max(0, i - 4) : i]):
             return None
         return Act.CREATE
+    # "give me a reminder at 5": what is given is a new notice.
+    if word == "give" and after in {"me", "us"} and set(words[i + 2 : i + 5]) & _NOTICES:
+        return Act.CREATE
     if word in _LOOK_VERBS:
         return Act.QUERY
     return None
@@ -282,6 +287,12 @@ def _first_act(words: list[str]) -> Act | None:
         # "do not let me forget" is an order, not a question
         and words[start + 1 : start + 2] != ["not"]
     ):
+        # "when the game starts remind me": the question word opens a clause of time.
+        if words[start] == "when" and any(
+            words[i] in _CALLS_FOR_NOTICE and words[i + 1 : i + 2] in (["me"], ["us"])
+            for i in range(start + 1, len(words))
+        ):
+            return Act.CREATE
         if words[start] in _YES_NO:
             for i in range(start + 1, len(words)):
                 if words[i] in _REQUEST_VERBS:
@@ -421,7 +432,11 @@ def read_cues(words: list[str]) -> Cues:
     )
     # "tell me to take my keys": being told to do something is being reminded.
     told = any(words[i : i + 3] == ["tell", "me", "to"] for i in range(len(words) - 2))
-    reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams) or told
+    # "make a note that the plumber comes on monday": a note to oneself is a reminder.
+    noted = any(
+        words[i : i + 3] in (["make", "a", "note"], ["take", "a", "note"]) for i in range(len(words) - 2)
+    )
+    reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams) or told or noted
     # "am I free", "I'm busy", "do I have anything going on": the calendar without naming it.
     asks_self = bool(wset & {"i", "i'm", "we"})
     busy = (bool(wset & _AVAILABILITY) and bool(_SELF & bigrams)) or (asks_self and bool(_PLANS & bigrams))

@@ -64,6 +64,7 @@ _NOT_A_NAME = (
     )
     # "has john replied": a verb in the past after a name is what the person did.
     | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
+    | wordset("starts begins ends finishes opens closes happens")
     | wordset("inbox spam junk drafts outbox trash")
 )
 # Verbs are not names, except those that are also common first names.
@@ -245,7 +246,8 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if word in MEAL_WORDS and (nxt not in EVENT_NOUNS or nxt in _EVENT_EXCLUDED):
             out.append(("meal_type", i, i + 1))
             continue
-        if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED or word in RELATIONS:
+        # A professional not claimed as a person ("the dentist on friday") is the visit itself.
+        if word not in EVENT_NOUNS or word in _EVENT_EXCLUDED:
             continue
         if nxt in EVENT_NOUNS and nxt not in _EVENT_EXCLUDED and free[i + 1]:
             continue  # "marriage anniversary": the head is the last noun

@@ -82,7 +82,7 @@ CALENDAR_NOUNS = wordset(
     "event events appointment appointments appt meeting meetings meetup"
 )
 REMINDER_WORDS = wordset(
-    "remind reminds reminded reminder reminders alerts notifications remainder remainders"
+    "remind reminds reminded reminding reminder reminders alerts notifications remainder remainders"
 )
 ALARM_NOUNS = wordset("alarm alarms wakeup")
 EMAIL_NOUNS = wordset(

@@ -69,7 +69,7 @@ _COUNTED = wordset(
     "people persons person guests adults children kids seats tickets items times copies pieces "
     "rooms beds players members participants attendees of"
 )
-_PERIOD_WORDS = wordset("day week month year morning night evening weekday weekend")
+_PERIOD_WORDS = wordset("day week month year hour morning night evening weekday weekend")
 
 
 def _is_number(word: str) -> bool:

@@ -40,6 +40,10 @@ class TestPeopleRules:
         assert kinds("add rafael to my contacts", "person") == ["rafael"]
         assert kinds("contact details for imogen", "person") == ["imogen"]
 
+    def test_a_verb_after_an_event_is_no_name(self) -> None:
+        """ "when the meeting starts" names no person."""
+        assert not kinds("alert me when the meeting starts", "person")
+
     def test_a_mail_folder_is_no_person(self) -> None:
         """ "from junk" is a folder."""
         assert not kinds("show the emails from junk", "person")
@@ -64,6 +68,10 @@ class TestTimeRules:
     def test_a_counted_number_is_no_time(self) -> None:
         """ "for 6 guests" counts guests; the clock time is the other number."""
         assert kinds("plan a dinner for 6 guests at 8pm", "time") == ["8pm"]
+
+    def test_every_hour_is_a_frequency(self) -> None:
+        """ "every hour" says how often."""
+        assert kinds("ping me every hour", "general_frequency") == ["every hour"]
 
     def test_weekdays_after_an_article(self) -> None:
         """ "the weekdays" is a date slot."""
@@ -114,6 +122,11 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("give me a reminder at half past four", "calendar_set"),
+            ("make a note that the boiler service is on monday", "calendar_set"),
+            ("keep reminding me every hour", "calendar_set"),
+            ("when the match starts remind me", "calendar_set"),
+            ("give me my reminders for today", "calendar_query"),
             ("am i working on sunday", "calendar_query"),
             ("what's next for me this afternoon", "calendar_query"),
             ("how is my week looking", "calendar_query"),
