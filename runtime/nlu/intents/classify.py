@@ -282,6 +282,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     content = [w for w in words if w not in FILLERS]
     if content[:1] == ["add"] and len(content) > 1 and not (has_time or cues.event_noun or cues.off_topic):
         return "list_add", ""
+    # "john's retirement party": a short request that only names one event is one to note down.
+    if cues.act is None and cues.one_event and not cues.asks and not cues.off_topic and len(words) <= 4:
+        return "event_create", ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
     return NONE, _why_not(words)

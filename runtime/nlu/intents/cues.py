@@ -434,7 +434,8 @@ def read_cues(words: list[str]) -> Cues:
     told = any(words[i : i + 3] == ["tell", "me", "to"] for i in range(len(words) - 2))
     # "make a note that the plumber comes on monday": a note to oneself is a reminder.
     noted = any(
-        words[i : i + 3] in (["make", "a", "note"], ["take", "a", "note"]) for i in range(len(words) - 2)
+        words[i : i + 3] in (["make", "a", "note"], ["take", "a", "note"], ["add", "a", "note"])
+        for i in range(len(words) - 2)
     )
     reminder = bool(wset & REMINDER_WORDS) or bool(_REMEMBERING & bigrams) or told or noted
     # "am I free", "I'm busy", "do I have anything going on": the calendar without naming it.

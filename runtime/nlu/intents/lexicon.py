@@ -119,7 +119,7 @@ EVENT_NOUNS = wordset(
 # Verbs by what they do.
 CREATE_VERBS = wordset(
     "add set schedule book make create put plan arrange organize organise setup "
-    "note mark save store enter insert include register log pencil block fix reserve attend start"
+    "note mark marked save store enter insert include register log pencil block fix reserve attend start"
 )
 ADD_VERBS = wordset("add put include insert append enter write")
 REMOVE_VERBS = wordset(

@@ -127,6 +127,8 @@ class TestIntentRules:
             ("keep reminding me every hour", "calendar_set"),
             ("when the match starts remind me", "calendar_set"),
             ("give me my reminders for today", "calendar_query"),
+            ("add a note to call the bank", "calendar_set"),
+            ("sara's graduation party", "calendar_set"),
             ("am i working on sunday", "calendar_query"),
             ("what's next for me this afternoon", "calendar_query"),
             ("how is my week looking", "calendar_query"),
@@ -152,6 +154,7 @@ class TestIntentRules:
             "what did you say",
             "what did the forecast say about rain",
             "where should i eat tonight",
+            "the weather tomorrow",
         ],
     )
     def test_the_world_around_is_not_the_calendar(self, text: str) -> None:
