@@ -89,6 +89,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "AUTOMATE_HOME": home, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
         env.pop("AUTOMATE_CONFIG", None)
+        # An installed package has its bytecode compiled; let the warm-up run write it here too.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         python_s = timed([sys.executable, "-c", "pass"], env, args.runs)
         help_s = timed([*automate_command(), "--help"], env, args.runs)
         task_s = timed([*automate_command(), TASK], env, args.runs)
