@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from runtime.nlu.intents.cues import Act, Cues, read_cues
-from runtime.nlu.intents.lexicon import EMAIL_NOUNS, EVENT_NOUNS, FILLERS, OFF_TOPIC, REMINDER_WORDS, WEEKDAYS
+from runtime.nlu.intents.lexicon import (
+    EMAIL_NOUNS,
+    EVENT_NOUNS,
+    FILLERS,
+    GROCERIES,
+    OFF_TOPIC,
+    REMINDER_WORDS,
+    WEEKDAYS,
+)
 from runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
@@ -56,6 +64,7 @@ _DETAIL_WORDS = frozenset({"details", "information", "info", "know", "more", "te
 _THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
 # Nouns naming a calendar entry for sure, whatever else the request mentions.
 _NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "appointments"})
+_SHOPPING_VERBS = frozenset({"buy", "order", "pick", "get", "grab"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -220,6 +229,11 @@ def _reminded_first(words: list[str]) -> bool:
     return False
 
 
+def _shops_for(words: list[str]) -> bool:
+    """Buying or ordering an everyday shop item."""
+    return bool(_SHOPPING_VERBS & set(words)) and bool(GROCERIES & set(words)) and not OFF_TOPIC & set(words)
+
+
 def _why_not(words: list[str]) -> str:
     """Why a request is declined, naming its topic when a word gives it away."""
     for word in words:
@@ -236,6 +250,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return NONE, _why_not(words)
     if cues.alarm:
         return _alarm(cues, has_time), ""
+    # "remind me to buy more soap": a reminder to shop is an item for the shopping list.
+    if cues.reminder and _shops_for(words) and not cues.calendar_named:
+        return "list_add", ""
     if cues.reminder and (not cues.email or _reminded_first(words)):
         return _calendar(cues, has_time), ""
     if cues.hard_off_topic and "calendar" not in words:

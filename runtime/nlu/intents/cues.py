@@ -183,6 +183,7 @@ class Cues:
     lists: bool
     list_topic: bool
     calendar: bool
+    calendar_named: bool
     reminder: bool
     event_noun: bool
     one_event: bool
@@ -451,6 +452,7 @@ def read_cues(words: list[str]) -> Cues:
         lists=lists,
         list_topic=list_topic,
         calendar=calendar,
+        calendar_named=calendar_named,
         reminder=reminder,
         event_noun=event_noun,
         one_event=any(_one_event(w) for w in wset),

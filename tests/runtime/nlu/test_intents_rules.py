@@ -226,6 +226,11 @@ class TestListRules:
         """Needing, running out of or no longer wanting a shop item is a list request."""
         assert analyze(text).label == label
 
+    def test_a_reminder_to_shop_goes_on_the_list(self) -> None:
+        """ "remind me to buy shampoo" adds to the list; a reminder to do something else does not."""
+        assert analyze("remind me to buy shampoo").label == "lists_createoradd"
+        assert analyze("remind me to fetch the kids at 3").label == "calendar_set"
+
     def test_a_shop_item_in_another_topic_is_declined(self) -> None:
         """A question about food is no list request."""
         assert analyze("how much sugar is in a banana").label == "none"
