@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
@@ -400,13 +401,19 @@ class TestCommandLine:
     @pytest.fixture
     def configured(
         self, tmp_path: Path, home: Path, api: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
-    ) -> Path:
-        """AUTOMATE_CONFIG and AUTOMATE_HOME for the command, the key in the environment."""
+    ) -> Iterator[Path]:
+        """AUTOMATE_CONFIG and AUTOMATE_HOME for the command, the key in the environment.
+
+        The command configures logging to the (captured) stderr; the previous
+        configuration is put back so later tests do not log to a closed stream.
+        """
         claude_config(tmp_path, home, api.url, "rules", KEY, 5)
         monkeypatch.setenv("AUTOMATE_CONFIG", str(tmp_path / "claude-config"))
         monkeypatch.setenv("AUTOMATE_HOME", str(home))
         monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-        return home
+        saved = structlog.get_config()
+        yield home
+        structlog.configure(**saved)
 
     def test_router_option_asks_claude(
         self, configured: Path, api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
