@@ -104,7 +104,8 @@ _ABOUT = wordset("about of")
 _NOT_OBJECTS = wordset("following date time entry details info information event events")
 _SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organise pencil")
 _OBJECT_DETERMINERS = wordset("the a an my our this that some")
-_CONTACT_VERBS = wordset("add save delete remove update edit find for")
+_CONTACT_VERBS = wordset("add save delete remove update edit find for of")
+_CARD_DETAILS = wordset("number address phone details")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -208,7 +209,7 @@ def _owns_thing(words: list[str], i: int) -> bool:
 
 
 def _contacts_named(words: list[str]) -> bool:
-    return any(w in CONTACT_NOUNS for w in words)
+    return any(w in CONTACT_NOUNS or w in _CARD_DETAILS for w in words)
 
 
 def _dotted_end(words: list[str], i: int) -> int:

@@ -7,6 +7,7 @@ into datetimes is the job of `runtime.nlu.time`.
 from __future__ import annotations
 
 from runtime.nlu.intents.lexicon import (
+    EVENT_NOUNS,
     FREQUENCY_WORDS,
     MONTHS,
     NUMBER_WORDS,
@@ -69,6 +70,7 @@ _COUNTED = wordset(
     "people persons person guests adults children kids seats tickets items times copies pieces "
     "rooms beds players members participants attendees of"
 )
+_ARTICLES = wordset("the a an my our his her their")
 _PERIOD_WORDS = wordset("day week month year hour morning night evening weekday weekend")
 
 
@@ -327,6 +329,9 @@ def _tag_at(words: list[str], i: int, found: list[TimeSlot]) -> int:
     if word in {"past", "last"} and nxt in {"hour", "minute", "hours", "minutes"}:
         found.append(("time", i, i + 2))
         return i + 2
+    # "the morning meeting", "my evening class": the part of day is part of the event's name.
+    if word in TIME_OF_DAY and i > 0 and words[i - 1] in _ARTICLES and nxt in EVENT_NOUNS:
+        return i + 1
     if word in TIME_OF_DAY:
         after_day = bool(found) and found[-1][0] == "date" and found[-1][2] == i
         kind = "time" if word == "night" and after_day else "timeofday"

@@ -44,6 +44,10 @@ class TestPeopleRules:
         """ "when the meeting starts" names no person."""
         assert not kinds("alert me when the meeting starts", "person")
 
+    def test_a_name_after_a_contact_detail(self) -> None:
+        """ "the phone number of lisa" names Lisa."""
+        assert kinds("give me the mobile number of tariq", "person") == ["tariq"]
+
     def test_a_mail_folder_is_no_person(self) -> None:
         """ "from junk" is a folder."""
         assert not kinds("show the emails from junk", "person")
@@ -184,6 +188,12 @@ class TestEventRules:
         """ "the conference room" names a place, not a conference."""
         assert kinds("meeting at 10 in the conference room", "event_name") == ["meeting"]
         assert "conference" not in kinds("book the conference room at noon", "event_name")
+
+    def test_a_part_of_day_naming_an_event_is_in_its_title(self) -> None:
+        """ "the morning standup" is one title; "for the morning" is still a part of day."""
+        assert kinds("when is the morning standup", "event_name") == ["morning standup"]
+        assert not kinds("when is the morning standup", "timeofday")
+        assert kinds("set an alarm for the morning", "timeofday") == ["morning"]
 
     def test_the_task_may_follow_the_time(self) -> None:
         """ "remind me at 4 to water the lawn" keeps the task."""
