@@ -324,9 +324,9 @@ def _act_after_and(words: list[str], i: int) -> Act | None:
 
 
 def _wrote_to_me(words: list[str]) -> bool:
-    """ "did anyone write to me", "who wrote me": mail received."""
+    """ "did anyone write to me", "who wrote me", "did the bank write back": mail received."""
     return any(
-        w in {"write", "wrote", "written", "sent"} and "me" in words[i + 1 : i + 3]
+        w in {"write", "wrote", "written", "sent"} and bool({"me", "back"} & set(words[i + 1 : i + 3]))
         for i, w in enumerate(words)
     )
 
@@ -426,7 +426,7 @@ def read_cues(words: list[str]) -> Cues:
     email = (
         bool(wset & EMAIL_NOUNS)
         or messages
-        or (bool(wset & {"reply", "respond", "compose"}) and not wset & _NEGATIONS)
+        or (bool(wset & {"reply", "respond", "compose", "replied", "responded"}) and not wset & _NEGATIONS)
         or _wrote_to_me(words)
         or _what_they_said(words)
         or "e mail" in bigrams

@@ -64,7 +64,7 @@ _NOT_A_NAME = (
     )
     # "has john replied": a verb in the past after a name is what the person did.
     | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
-    | wordset("starts begins ends finishes opens closes happens")
+    | wordset("starts begins ends finishes opens closes happens already yet still ever finally")
     | wordset("inbox spam junk drafts outbox trash")
 )
 # Verbs are not names, except those that are also common first names.
@@ -170,6 +170,14 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                     (i > 0 and words[i - 1] in {"did", "has", "have"})
                     or words[i + 2 : i + 3] in (["me"], ["us"])
                 )
+            )
+            # "when did bob last email me"
+            or (
+                i > 0
+                and words[i - 1] in {"did", "has", "have"}
+                and words[i + 1 : i + 2] in (["last"], ["ever"], ["already"], ["just"])
+                and words[i + 2 : i + 3] != []
+                and words[i + 2] in _SENDING_VERBS
             )
         )
         if (

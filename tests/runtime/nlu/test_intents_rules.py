@@ -31,6 +31,11 @@ class TestPeopleRules:
         assert kinds("has priya answered my mail", "person") == ["priya"]
         assert kinds("did omar write back", "person") == ["omar"]
 
+    def test_an_adverb_between_name_and_verb(self) -> None:
+        """ "when did bob last email me" names Bob, not "bob last"."""
+        assert kinds("when did bob last email me", "person") == ["bob"]
+        assert kinds("has marco already replied", "person") == ["marco"]
+
     def test_a_name_joined_to_me(self) -> None:
         """ "between me and carol" names Carol."""
         assert kinds("book a call between me and priya on monday", "person") == ["priya"]
@@ -98,6 +103,8 @@ class TestIntentRules:
             ("block off thursday morning", "calendar_set"),
             ("shift my 10 o'clock to 11", "calendar_set"),
             ("see whether lena wrote me", "email_query"),
+            ("did the council write back", "email_query"),
+            ("has marco already replied", "email_query"),
             ("store this number under grace", "email_addcontact"),
             ("i want to see the optician next tuesday at ten", "calendar_set"),
             ("we'll be visiting the grandparents on sunday", "calendar_set"),
