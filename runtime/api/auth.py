@@ -19,8 +19,10 @@ class BearerAuth:
     def __init__(self, token: str) -> None:
         self._token = token.encode()
 
-    def __call__(self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_scheme)]) -> None:
-        """Check the request's bearer token."""
+    async def __call__(
+        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_scheme)]
+    ) -> None:
+        """Check the request's bearer token (async: a sync dependency would cost a thread hop)."""
         given = credentials.credentials.encode() if credentials is not None else b""
         # compare_digest takes as long whatever the prefix matched; a missing token is compared too.
         if not hmac.compare_digest(given, self._token) or credentials is None:

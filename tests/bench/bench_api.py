@@ -1,0 +1,209 @@
+"""Task submissions over HTTP: 2,000 requests from 50 concurrent clients to `automate serve`.
+
+    python tests/bench/bench_api.py [--requests 2000] [--clients 50] [--no-wait] [--limit 300]
+
+Starts `automate serve` on a loopback port with the embedded defaults (local
+calendar, Maildir, lists and reminders under a temporary data directory),
+then 50 client tasks share one queue of requests — adding items to lists and
+setting reminders — each a `POST /api/tasks`. By default each asks to `wait`,
+so a request's latency is its whole run; with --no-wait it is the time to a
+202, and the bench then waits for the runs to end. Afterwards the run store
+is read: every answered run id must be a finished run there, and the store
+must hold exactly as many runs as requests. Bounded in count and in time
+(--limit seconds), loopback only. The last line is
+``requests=… errors=… per_s=… p50_ms=… p99_ms=… recorded=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from runtime.store import RunStatus, SqliteRunStore  # noqa: E402
+from tests.runtime.api.harness import free_port  # noqa: E402
+
+TOKEN = "bench-token-0123456789abcdef"
+
+
+def label(n: int) -> str:
+    """A unique word for request `n` made of letters (a number would be read as a date or time)."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if n == 0:
+            return "q" + letters
+
+
+def texts(count: int) -> list[str]:
+    """Requests that each become one run on the embedded defaults (a list item or a reminder)."""
+    found = []
+    for n in range(count):
+        if n % 2:
+            found.append(f"remind me to water the {label(n)} plant tomorrow at 6pm")
+        else:
+            found.append(f"add {label(n)} to my shopping list")
+    return found
+
+
+def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+    """`automate serve` on 127.0.0.1:`port` with the shipped configuration."""
+    env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_API_TOKEN": TOKEN}
+    env.pop("AUTOMATE_CONFIG", None)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def ready(url: str, limit: float = 30.0) -> None:
+    """Wait (bounded) until the server answers /health."""
+    async with httpx.AsyncClient() as client, asyncio.timeout(limit):
+        while True:
+            try:
+                if (await client.get(f"{url}/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+
+
+class Tally:
+    """What the clients saw: latencies, errors and the run ids they were given."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.run_ids: set[str] = set()
+
+
+async def client_loop(client: httpx.AsyncClient, queue: asyncio.Queue[str], wait: bool, tally: Tally) -> None:
+    """One client: take the next request, send it, note the outcome, until the queue is empty."""
+    while True:
+        try:
+            text = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return
+        started = time.perf_counter()
+        try:
+            response = await client.post("/api/tasks", json={"text": text, "wait": wait})
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            tally.errors.append(f"{text!r}: {type(exc).__name__}: {exc}")
+            continue
+        tally.latencies.append(time.perf_counter() - started)
+        expected = 200 if wait else 202
+        if (
+            response.status_code != expected
+            or (wait and body.get("status") != "done")
+            or not body.get("run_id")
+        ):
+            tally.errors.append(f"{text!r}: {response.status_code} {str(body)[:200]}")
+            continue
+        tally.run_ids.add(body["run_id"])
+
+
+async def drive(url: str, count: int, clients: int, wait: bool) -> tuple[Tally, float]:
+    """Send `count` requests from `clients` concurrent clients; the tally and the elapsed seconds."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for text in texts(count):
+        queue.put_nowait(text)
+    tally = Tally()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60.0) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client, queue, wait, tally) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+        if not wait:  # the runs go on after their 202s: wait until the server carries none
+            async with asyncio.timeout(120):
+                while (await client.get("/health")).json()["runs_in_flight"]:  # noqa: ASYNC110 (another process)
+                    await asyncio.sleep(0.05)
+    return tally, elapsed
+
+
+def recorded(home: Path, run_ids: set[str]) -> tuple[int, int]:
+    """(answered runs found finished in the store, all runs in the store)."""
+    store = SqliteRunStore(home / "runs.sqlite3", retention_days=None)
+    try:
+        finished = 0
+        for run_id in run_ids:
+            record = store.get_run(run_id)
+            if record is not None and record.status is RunStatus.DONE:
+                finished += 1
+        total = len(store.list_runs(len(run_ids) + 1000))
+    finally:
+        store.close()
+    return finished, total
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The `fraction` quantile of `values` (nearest rank), in milliseconds."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index] * 1000
+
+
+def main() -> int:
+    """Run the bench; exit 1 if any request failed or any run is missing."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument(
+        "--no-wait", action="store_true", help="measure the time to a 202, not to the run's end"
+    )
+    parser.add_argument("--limit", type=float, default=300.0, help="give up after this many seconds")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as folder:
+        home = Path(folder)
+        port = free_port()
+        server = start_server(home, port)
+        url = f"http://127.0.0.1:{port}"
+        try:
+
+            async def go() -> tuple[Tally, float]:
+                await ready(url)
+                async with asyncio.timeout(args.limit):
+                    return await drive(url, args.requests, args.clients, not args.no_wait)
+
+            tally, elapsed = asyncio.run(go())
+        finally:
+            server.terminate()
+            server.wait(30)
+        finished, total = recorded(home, tally.run_ids)
+    for error in tally.errors[:10]:
+        print(f"error: {error}")
+    lost = args.requests - finished
+    mode = "to the 202" if args.no_wait else "to the run's end (wait)"
+    print(f"{args.requests} requests from {args.clients} clients in {elapsed:.2f} s, latency {mode}")
+    p50, p99 = percentile(tally.latencies, 0.5), percentile(tally.latencies, 0.99)
+    mean, slowest = statistics.fmean(tally.latencies or [0.0]) * 1000, max(tally.latencies, default=0) * 1000
+    print(f"mean {mean:.1f} ms, p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {slowest:.1f} ms")
+    print(f"runs in the store: {total}; answered runs found done: {finished}; missing: {lost}")
+    print(
+        f"requests={args.requests} errors={len(tally.errors)} per_s={args.requests / elapsed:.1f}"
+        f" p50_ms={p50:.1f} p99_ms={p99:.1f}"
+        f" recorded={finished}"
+    )
+    ok = not tally.errors and finished == args.requests and total == args.requests
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
