@@ -22,6 +22,13 @@ _PATTERN = (
 # Lower-cased text keeps its offsets almost always; the case-blind pattern covers the rest.
 _LOWER = re.compile(_PATTERN)
 _ANY_CASE = re.compile(_PATTERN, re.IGNORECASE)
+# The same alternatives without groups: `findall` then yields plain strings, and a token's
+# kind follows from its text alone (the alternatives never overlap), so the categories of a
+# token text are looked up once and kept.
+_FLAT = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _PATTERN))
+_CATS: dict[str, tuple[tuple[str, object], ...]] = {}
+# Past this many distinct token texts the table starts afresh (bounds memory).
+_MAX_CATS = 20_000
 
 
 class Token(NamedTuple):
@@ -33,32 +40,53 @@ class Token(NamedTuple):
     cats: tuple[tuple[str, object], ...]
 
 
+def _categories(raw: str, kind: str | None) -> tuple[tuple[str, object], ...]:
+    if kind == "word":
+        return categories(raw)
+    if kind == "num":
+        # Longer digit runs (phone and account numbers) are never times.
+        return (("num", (int(raw), len(raw))),) if len(raw) <= 6 else ()
+    if kind == "mer":
+        return _AM if raw[0] == "a" else _PM
+    return _punct(raw)
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text`; each carries the categories the lexicon gives it."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return _tokenize_any_case(text)
     tokens: list[Token] = []
     new = tuple.__new__
-    lower = text.lower()
-    pattern = _LOWER
-    if len(lower) != len(text):
-        lower, pattern = text, _ANY_CASE
-    for match in pattern.finditer(lower):
-        kind = match.lastgroup
+    known = _CATS.get
+    find = lower.find
+    end = 0
+    for raw in _FLAT.findall(lower):
+        # Only white space lies between tokens, so the next occurrence is this token.
+        start = find(raw, end)
+        end = start + len(raw)
+        cats = known(raw)
+        if cats is None:
+            if len(raw) > MAX_TOKEN_CHARS:
+                continue
+            if len(_CATS) >= _MAX_CATS:
+                _CATS.clear()
+            match = _LOWER.match(raw)
+            cats = _CATS[raw] = _categories(raw, match.lastgroup if match else None)
+        tokens.append(new(Token, (raw, start, end, cats)))
+    return tokens
+
+
+def _tokenize_any_case(text: str) -> list[Token]:
+    """Text whose lower-casing changes its length: match case-blind, keep the offsets."""
+    tokens: list[Token] = []
+    for match in _ANY_CASE.finditer(text):
         raw = match.group()
         if len(raw) > MAX_TOKEN_CHARS:
             continue
-        if pattern is _ANY_CASE:
-            raw = raw.lower()
-        if kind == "word":
-            cats = categories(raw)
-        elif kind == "num":
-            # Longer digit runs (phone and account numbers) are never times.
-            cats = (("num", (int(raw), len(raw))),) if len(raw) <= 6 else ()
-        elif kind == "mer":
-            cats = _AM if raw[0] == "a" else _PM
-        else:
-            cats = _punct(raw)
+        raw = raw.lower()
         start, end = match.span()
-        tokens.append(new(Token, (raw, start, end, cats)))
+        tokens.append(Token(raw, start, end, _categories(raw, match.lastgroup)))
     return tokens
 
 
