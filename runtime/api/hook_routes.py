@@ -61,9 +61,11 @@ def hooks_router(state: ServerState) -> APIRouter:
         data = _json_object(body)
         run_id = delivery_run_id(name, delivery) if delivery is not None else new_run_id()
         workflow = hook.workflow
-        if state.launcher.pending(run_id) or state.runtime.store.get_run(run_id) is not None:
+        earlier = state.runtime.store.get_run(run_id)
+        if earlier is not None or state.launcher.pending(run_id):
             response.status_code = status.HTTP_200_OK
-            return HookAccepted(**_accepted(run_id), workflow=workflow.name, duplicate=True)
+            seen = _accepted(run_id) | {"status": earlier.status.value if earlier else "running"}
+            return HookAccepted(**seen, workflow=workflow.name, duplicate=True)
         coerce_inputs(workflow, {})  # required inputs cannot come from a hook: say so now
         trigger = {
             "kind": "webhook",

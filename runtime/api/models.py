@@ -75,9 +75,12 @@ class RunAccepted(BaseModel):
         return cls(run_id=run_id, links=RunLinks(run=base, events=f"{base}/events"))
 
 
-class HookAccepted(RunAccepted):
-    """A webhook delivery started a run, or repeated one already received."""
+class HookAccepted(BaseModel):
+    """A webhook delivery started a run, or repeated one already received (then: that run's status)."""
 
+    run_id: str
+    status: str = "running"
+    links: RunLinks
     workflow: str
     duplicate: bool = False
 
