@@ -18,7 +18,6 @@ from prompt_toolkit.output import Output
 from runtime.followup import answer
 from runtime.plan import Plan, Routing
 from runtime.result import TaskResult, TaskStatus
-from runtime.router.base import RouteContext
 from runtime.runtime import Runtime
 
 __all__ = ["Chat"]
@@ -76,7 +75,7 @@ class Chat:
             return True
         if line.startswith("/"):
             return self._command(line)
-        routing = self._understand(line)
+        routing = await self._understand(line)
         if isinstance(routing, Plan) and self.confirm and self._changes_things(routing):
             preview = await self.runtime.execute(routing, dry_run=True)
             self.echo(preview.message.replace("Plan (dry run, nothing changed):", "I will:"))
@@ -90,16 +89,10 @@ class Chat:
         self.pending = result if result.status is TaskStatus.NEEDS_CLARIFICATION else None
         return True
 
-    def _understand(self, line: str) -> Routing:
+    async def _understand(self, line: str) -> Routing:
         if self.pending is None:
-            return self.runtime.plan(line)
-        settings = self.runtime.config.settings
-        context = RouteContext(
-            now=self.runtime.now(),
-            timezone=settings.tzinfo,
-            default_duration_minutes=settings.scheduler.default_duration_minutes,
-        )
-        return answer(self.pending, line, self.runtime.router, context)
+            return await self.runtime.aplan(line)
+        return answer(self.pending, line, self.runtime.router, self.runtime.route_context())
 
     def _changes_things(self, plan: Plan) -> bool:
         return any(self.runtime.agents[s.agent].actions[s.action].side_effect for s in plan.steps)
