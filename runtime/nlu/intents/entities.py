@@ -106,6 +106,9 @@ _SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organis
 _OBJECT_DETERMINERS = wordset("the a an my our this that some")
 _CONTACT_VERBS = wordset("add save delete remove update edit find for of")
 _CARD_DETAILS = wordset("number address phone details")
+_DWELLINGS = wordset("place house home apartment flat office")
+# Common places named by their kind: "at the office", "in the gym".
+_PLACE_NOUNS = wordset("office school gym hospital airport station church library park clinic")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -416,7 +419,7 @@ def _list_topics(words: list[str], free: list[bool], out: list[EntitySlot]) -> N
 
 
 def _list_word(word: str) -> bool:
-    return (word.isalpha() and word not in _LIST_STOP) or word in {"things", "thing"}
+    return (word.replace("-", "").isalpha() and word not in _LIST_STOP) or word in {"things", "thing"}
 
 
 def _places(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
@@ -428,12 +431,25 @@ def _places(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         if words[j] == "the":
             j += 1
         end = j
-        while end < n and end - j < 3 and free[end] and _name_like(words[end]):
+        while end < n and end - j < 3 and free[end] and _place_word(words, end, j):
             end += 1
-            if words[end - 1].endswith("'s") and end < n and words[end] == "place":
+            # "jack's place", "ana's house"
+            if words[end - 1].endswith("'s") and end < n and words[end] in _DWELLINGS:
                 end += 1
         if end > j and (word in {"at", "in"} or words[i + 1] == "the"):
             out.append(("place_name", j, end))
+
+
+def _place_word(words: list[str], k: int, start: int) -> bool:
+    """Whether word `k` can be part of a place's name that starts at `start`."""
+    word = words[k]
+    nxt = words[k + 1] if k + 1 < len(words) else ""
+    if _name_like(word) or word in _PLACE_NOUNS:
+        return True
+    if k == start and word == "new" and _name_like(nxt):
+        return True  # "new york", "new delhi"
+    # "the conference room", "the meeting room"
+    return (word in EVENT_NOUNS and nxt in _ROOMS) or (word in _ROOMS and k > start)
 
 
 def _misc(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:

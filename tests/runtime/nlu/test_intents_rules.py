@@ -202,6 +202,19 @@ class TestEventRules:
         assert not kinds("when is the morning standup", "timeofday")
         assert kinds("set an alarm for the morning", "timeofday") == ["morning"]
 
+    @pytest.mark.parametrize(
+        ("text", "place"),
+        [
+            ("meeting in the board room at 2", "board room"),
+            ("book a catch-up at the office on monday", "office"),
+            ("party at maya's house on saturday", "maya's house"),
+            ("conference in new delhi next week", "new delhi"),
+        ],
+    )
+    def test_places_named_by_kind_owner_or_two_words(self, text: str, place: str) -> None:
+        """Rooms, common places, someone's house and "new ..." cities are place names."""
+        assert place in kinds(text, "place_name")
+
     def test_the_task_may_follow_the_time(self) -> None:
         """ "remind me at 4 to water the lawn" keeps the task."""
         assert kinds("remind me at 4 to water the lawn", "event_name") == ["water the lawn"]
@@ -260,6 +273,12 @@ class TestListRules:
         """ "to groceries", "off my errands" name the list without the word list."""
         assert kinds("add flour to groceries", "list_name") == ["groceries"]
         assert kinds("take stamps off my errands", "list_name") == ["errands"]
+
+    def test_hyphenated_words_are_one_word(self) -> None:
+        """ "to-do", "e-mail", "catch-up" are read whole."""
+        assert kinds("add oats to my to-do list", "list_name") == ["to-do"]
+        assert analyze("send an e-mail to bob").label == "email_sendemail"
+        assert kinds("book a catch-up with ines on monday", "event_name") == ["catch-up"]
 
     def test_a_list_of_things_to_do(self) -> None:
         """ "films to watch" keeps its purpose."""
