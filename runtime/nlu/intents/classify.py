@@ -41,7 +41,16 @@ _OWN_TIME_QUESTIONS = (
     ("who", "am", "i"),
 )
 # "when is my next appointment": a time asked about something of one's own.
-_WHEN_MINE = (("when", "is", "my"), ("when's", "my"), ("when", "are", "my"), ("when", "will", "my"))
+_WHEN_MINE = (
+    ("when", "is", "my"),
+    ("when's", "my"),
+    ("when", "are", "my"),
+    ("when", "will", "my"),
+    ("when", "do", "i"),
+    ("what", "time", "do", "i"),
+    ("when", "do", "we"),
+    ("what", "time", "do", "we"),
+)
 _OBLIGATIONS = (
     ("i", "have", "to"),
     ("i", "need", "to", "be"),
@@ -65,6 +74,7 @@ _THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
 # Nouns naming a calendar entry for sure, whatever else the request mentions.
 _NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "appointments"})
 _SHOPPING_VERBS = frozenset({"buy", "order", "pick", "get", "grab"})
+_OWN_RECORDS = frozenset({"schedule", "agenda", "diary", "planner", "plans"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -234,6 +244,11 @@ def _shops_for(words: list[str]) -> bool:
     return bool(_SHOPPING_VERBS & set(words)) and bool(GROCERIES & set(words)) and not OFF_TOPIC & set(words)
 
 
+def _my_calendar(words: list[str]) -> bool:
+    """ "my schedule", "our agenda": one's own calendar, whatever else the request mentions."""
+    return any(a in {"my", "our"} and b in _OWN_RECORDS for a, b in zip(words, words[1:], strict=False))
+
+
 def _why_not(words: list[str]) -> str:
     """Why a request is declined, naming its topic when a word gives it away."""
     for word in words:
@@ -267,7 +282,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return "email_send", ""
     if cues.list_topic and not cues.calendar:
         return _lists(cues), ""
-    if cues.calendar and not (cues.off_topic and not _NAMED_CALENDAR & set(words)):
+    if cues.calendar and not (
+        cues.off_topic and not _NAMED_CALENDAR & set(words) and not _my_calendar(words)
+    ):
         return _calendar(cues, has_time), ""
     # "do I have anything tomorrow": a question about one's own time is about the calendar.
     if not cues.off_topic and (

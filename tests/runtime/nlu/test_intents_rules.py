@@ -133,6 +133,9 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("what time do i collect the kids", "calendar_query"),
+            ("when do we leave for the wedding", "calendar_query"),
+            ("what's on my agenda at the festival", "calendar_query"),
             ("give me a reminder at half past four", "calendar_set"),
             ("make a note that the boiler service is on monday", "calendar_set"),
             ("keep reminding me every hour", "calendar_set"),
@@ -165,6 +168,7 @@ class TestIntentRules:
             "what did you say",
             "what did the forecast say about rain",
             "where should i eat tonight",
+            "check the train schedule",
             "the weather tomorrow",
         ],
     )
