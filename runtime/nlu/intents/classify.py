@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from runtime.nlu.intents.cues import Act, Cues, read_cues
 from runtime.nlu.intents.lexicon import (
     EMAIL_NOUNS,
@@ -246,7 +248,7 @@ def _shops_for(words: list[str]) -> bool:
 
 def _my_calendar(words: list[str]) -> bool:
     """ "my schedule", "our agenda": one's own calendar, whatever else the request mentions."""
-    return any(a in {"my", "our"} and b in _OWN_RECORDS for a, b in zip(words, words[1:], strict=False))
+    return any(a in {"my", "our"} and b in _OWN_RECORDS for a, b in itertools.pairwise(words))
 
 
 def _why_not(words: list[str]) -> str:
