@@ -4,7 +4,8 @@ The log is the only source of what is sent: a stream reads
 ``store.events(run_id, after=cursor)`` and moves the cursor to the last
 event it sent, so a client that reconnects with ``Last-Event-ID`` gets every
 later event once. The store's in-process subscription only says *when* to
-read again; a periodic re-read covers runs written by other processes.
+read again; a re-read every `poll` seconds covers runs that another process
+(`automate run`, a second server) is writing.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def sse_frame(event: RunEvent) -> str:
 class RunFeed:
     """Wakes the streams watching a run when the store appends events for it."""
 
-    def __init__(self, store: RunStore, launcher: Launcher, *, heartbeat: float = 15.0) -> None:
+    def __init__(
+        self, store: RunStore, launcher: Launcher, *, heartbeat: float = 15.0, poll: float = 1.0
+    ) -> None:
         self.store = store
         self.launcher = launcher
         self.heartbeat = heartbeat
+        self.poll = min(poll, heartbeat)
+        self.stopping = False
         self._watchers: dict[str, set[asyncio.Event]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: int | None = None
@@ -57,6 +62,13 @@ class RunFeed:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+    def stop(self) -> None:
+        """End every open stream now (the server is stopping; clients reconnect and resume)."""
+        self.stopping = True
+        for watchers in self._watchers.values():
+            for waiter in watchers:
+                waiter.set()
 
     def _notify(self, event: RunEvent) -> None:
         watchers = self._watchers.get(event.run_id)
@@ -75,7 +87,8 @@ class RunFeed:
         self._watchers.setdefault(run_id, set()).add(waiter)
         try:
             yield "retry: 1000\n\n"
-            while True:
+            quiet = 0.0
+            while not self.stopping:
                 waiter.clear()  # before reading: an append during the read sets it again
                 ended = self._ended(run_id)  # before reading: if so, this read sees the last event
                 events = self.store.events(run_id, after=after, limit=BATCH)
@@ -89,10 +102,14 @@ class RunFeed:
                     if ended and failure is not None and self.store.get_run(run_id) is None:
                         yield f"event: error\ndata: {json.dumps({'run_id': run_id, 'error': failure})}\n\n"
                     return
+                quiet = 0.0 if events else quiet
                 try:
-                    await asyncio.wait_for(waiter.wait(), timeout=self.heartbeat)
+                    await asyncio.wait_for(waiter.wait(), timeout=self.poll)
                 except TimeoutError:
-                    yield ": keep-alive\n\n"
+                    quiet += self.poll
+                    if quiet >= self.heartbeat:  # a comment now and then keeps proxies from closing us
+                        quiet = 0.0
+                        yield ": keep-alive\n\n"
         finally:
             watchers = self._watchers.get(run_id)
             if watchers is not None:

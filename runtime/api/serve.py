@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-__all__ = ["serve"]
+__all__ = ["make_server", "serve"]
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -40,7 +40,7 @@ def serve(config_dir: Path | None, host: str | None = None, port: int | None = N
         timeout_graceful_shutdown=3,
         lifespan="on",
     )
-    server = _server_class(uvicorn.Server)(config)
+    server = make_server(config)
 
     async def go() -> None:
         try:
@@ -55,15 +55,24 @@ def serve(config_dir: Path | None, host: str | None = None, port: int | None = N
     return 0 if server.started else 1
 
 
-def _server_class(base: Any) -> Any:
-    """uvicorn's Server, except that a stop signal ends `serve()` normally.
+def make_server(config: Any) -> Any:
+    """A uvicorn server for `config` that stops the way `automate serve` should.
 
-    uvicorn re-raises the signal that stopped it once it has shut down, which
-    would kill the process before the runtime closes its adapters and store.
-    Here that re-raised signal lands on a handler that ignores it.
+    On shutdown it first ends the app's open event streams (clients reconnect
+    and resume), so a stop does not wait on them. And uvicorn re-raises the
+    signal that stopped it once it has shut down, which would kill the process
+    before the runtime closes its adapters and store: here that re-raised
+    signal lands on a handler that ignores it.
     """
+    import uvicorn
 
-    class Server(base):  # type: ignore[misc]
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            state = getattr(getattr(self.config.app, "state", None), "automate", None)
+            if state is not None:
+                state.feed.stop()
+            await super().shutdown(sockets)
+
         @contextmanager
         def capture_signals(self) -> Iterator[None]:
             if threading.current_thread() is not threading.main_thread():
@@ -78,7 +87,7 @@ def _server_class(base: Any) -> Any:
                 for sig, handler in originals.items():
                     signal.signal(sig, handler)
 
-    return Server
+    return Server(config)
 
 
 def _ignore(_signum: int, _frame: FrameType | None) -> None:

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from agents.base import ActionContext, Agent, action
+from runtime.api.serve import make_server
 
 TOKEN = "api-test-token-0123456789"
 HOOK_SECRET = "hook-secret-0123456789abcdef"
@@ -153,6 +154,7 @@ class LiveServer:
 
     app: FastAPI
     url: str
+    server: uvicorn.Server
 
     def client(self, token: str | None = TOKEN, **options: Any) -> httpx.AsyncClient:
         """An HTTP client for the server (with the bearer token unless `token` is None)."""
@@ -168,9 +170,9 @@ async def live_server(app: FastAPI) -> AsyncIterator[LiveServer]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1, access_log=False
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5, access_log=False
     )
-    server = uvicorn.Server(config)
+    server = make_server(config)
     task = asyncio.ensure_future(server.serve(sockets=[sock]))
     try:
         async with asyncio.timeout(10):
@@ -178,7 +180,7 @@ async def live_server(app: FastAPI) -> AsyncIterator[LiveServer]:
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.01)
-        yield LiveServer(app, f"http://127.0.0.1:{port}")
+        yield LiveServer(app, f"http://127.0.0.1:{port}", server)
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 15)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import httpx
+from fastapi import FastAPI
 
 from runtime.runtime import Runtime
-from tests.runtime.api.harness import GATES, FrameReader, LiveServer, read_frames, wait_for
+from tests.runtime.api.harness import GATES, FrameReader, LiveServer, live_server, read_frames, wait_for
 
 
 async def start_gated(client: httpx.AsyncClient) -> str:
@@ -155,3 +159,52 @@ class TestRunEvents:
             response = await client.get(f"/api/runs/{body['run_id']}/events", headers={"Last-Event-ID": "-3"})
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["header", "Last-Event-ID"]
+
+
+class TestStreamEdges:
+    async def test_a_run_another_process_writes_is_streamed_by_polling(
+        self, server: LiveServer, api_runtime: Runtime
+    ) -> None:
+        """Events a second store connection appends (no in-process wake-up) still reach the stream."""
+        from runtime.store import open_store
+        from runtime.workflows import run_workflow
+
+        other_store = open_store(api_runtime.config.home)
+        agents = [type(agent) for agent in api_runtime.agents.values()]
+        other = Runtime(api_runtime.config, agents=agents, store=other_store)
+        workflow = server.app.state.automate.catalog.workflows["gated"]
+        try:
+            running = asyncio.ensure_future(run_workflow(other, workflow, run_id="00aa11bb22cc33dd"))
+            await wait_for(lambda: api_runtime.store.get_run("00aa11bb22cc33dd") is not None)
+            async with (
+                server.client() as client,
+                client.stream("GET", "/api/runs/00aa11bb22cc33dd/events") as stream,
+            ):
+                reader = FrameReader(stream)
+                first = await reader.read(until="step_started")
+                GATES.open("one", "two", "three")
+                rest = await reader.read()
+            await running
+        finally:
+            await other.aclose()
+            other_store.close()
+        assert [f.id for f in first + rest] == [e.seq for e in api_runtime.store.events("00aa11bb22cc33dd")]
+        assert rest[-1].event == "run_completed"
+
+    async def test_stopping_the_server_ends_open_streams_at_once(
+        self, app: FastAPI, api_runtime: Runtime
+    ) -> None:
+        """A stream on an unfinished run ends cleanly when the server stops, without the graceful wait."""
+        async with live_server(app) as served, served.client() as client:
+            run_id = await start_gated(client)
+            await wait_for(lambda: api_runtime.store.get_run(run_id) is not None)
+            async with client.stream("GET", f"/api/runs/{run_id}/events") as stream:
+                reader = FrameReader(stream)
+                await reader.read(until="step_started")
+                served.server.should_exit = True  # graceful stop: uvicorn would wait 5 s for open responses
+                started = time.monotonic()
+                rest = await reader.read(limit=3)
+                took = time.monotonic() - started
+        assert rest == [] and took < 2.0
+        record = api_runtime.store.get_run(run_id)
+        assert record is not None and record.status.value == "running"  # (resumable on the next start)
