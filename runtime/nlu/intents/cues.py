@@ -95,6 +95,7 @@ _WANTING = frozenset(
 _WANTING_MORE = frozenset({"need more", "need some", "out of", "we need", "i need", "buy more", "get more"})
 _CALLS_FOR_NOTICE = wordset("remind alert notify wake tell ping")
 _NOTICES = wordset("reminder alert notification alarm heads-up")
+_PREPOSITIONS = wordset("for about of on at until till before after to")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -132,7 +133,7 @@ _YES_NO = wordset("is are will would")
 # Verbs that turn a polite yes/no question into a request ("is it possible to book ...").
 _REQUEST_VERBS = wordset(
     "schedule book add create remind cancel delete remove move reschedule postpone send email "
-    "arrange organize organise"
+    "arrange organize organise put set make plan invite"
 )
 _PHRASAL_REMOVE = wordset("turn take cross strike knock tick scratch switch call")
 _QUESTION_WORDS = wordset("what what's when when's which who how whats")
@@ -294,10 +295,12 @@ def _first_act(words: list[str]) -> Act | None:
             for i in range(start + 1, len(words))
         ):
             return Act.CREATE
-        if words[start] in _YES_NO:
+        # "do you think you could book ..." asks for the booking; "do i need to ..." asks a question.
+        if words[start] in _YES_NO or words[start : start + 2] == ["do", "you"]:
             for i in range(start + 1, len(words)):
-                if words[i] in _REQUEST_VERBS:
-                    return _word_act(words, i, start)
+                # "are there any reminders set": a participle asks about what exists
+                if words[i] in _REQUEST_VERBS and (act := _word_act(words, i, start)) is not None:
+                    return act
         return Act.QUERY
     # "let me know the alarm time" asks; "let me know of the meeting" asks to be told later.
     if start >= 2 and words[start - 2 : start + 1] == ["let", "me", "know"] and start + 1 < len(words):
@@ -470,7 +473,11 @@ def read_cues(words: list[str]) -> Cues:
         availability=bool(wset & _AVAILABILITY),
         schedules=bool(wset & _SCHEDULING),
         addressed=_addressed(words),
-        asks=bool(wset & _QUESTION_WORDS),
+        # "a reminder for when the plumber comes": after a preposition a question word asks nothing.
+        asks=any(
+            w in _QUESTION_WORDS and (i == 0 or words[i - 1] not in _PREPOSITIONS)
+            for i, w in enumerate(words)
+        ),
         wants_more=bool(_WANTING_MORE & bigrams),
         no_longer=bool(wset & {"anymore"})
         or bool({"any more", "no longer", "don't need", "dont need", "no need"} & bigrams),
