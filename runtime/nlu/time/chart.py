@@ -74,9 +74,10 @@ def _reads_ctx(prod: Production) -> bool:
     return False
 
 
-# A rule, the categories before its last item, and their set (checked against what the
-# chart holds before any matching).
-_Entry = tuple[Rule, tuple[str, ...], frozenset[str]]
+# A rule as the parser reads it: production, output category, name, cost, the categories
+# before its last item, and their set (checked against what the chart holds before any
+# matching; None for two-item rules, whose one earlier category is always there).
+_Entry = tuple[Production, str, str, int, tuple[str, ...], frozenset[str] | None]
 
 
 def _compose(inner: Transform | None, outer: Transform | None) -> Transform | None:
@@ -123,6 +124,7 @@ class Grammar:
     # last category -> category before it ("" for one-item rules) -> entries
     _index: dict[str, dict[str, list[_Entry]]] = field(default_factory=dict)
     _closures: dict[object, tuple[Node, ...]] = field(default_factory=dict)
+    _pure: set[_Entry] = field(default_factory=set)  # one-item rules that ignore `ctx`
 
     def alias(self, name: str, sources: dict[str, Transform | None]) -> None:
         """Let pattern category `name` match nodes of the source categories, each value
@@ -161,11 +163,15 @@ class Grammar:
         by_prev = self._index.setdefault(item.pattern[-1], {})
         if not left:
             # One-item rules: "" holds all, "!" the impure ones (rerun on lexical nodes).
-            by_prev.setdefault("", []).append((item, left, frozenset()))
+            entry: _Entry = (item.prod, item.out, item.name, item.cost, left, None)
+            by_prev.setdefault("", []).append(entry)
             if not item.pure:
-                by_prev.setdefault("!", []).append((item, left, frozenset()))
+                by_prev.setdefault("!", []).append(entry)
+            else:
+                self._pure.add(entry)
             return
-        by_prev.setdefault(left[-1], []).append((item, left, frozenset(left)))
+        need = None if len(left) == 1 else frozenset(left)
+        by_prev.setdefault(left[-1], []).append((item.prod, item.out, item.name, item.cost, left, need))
 
     def _closure(self, tok: Token, ctx: Ctx) -> tuple[Node, ...]:
         """A token's lexical nodes and all it derives alone through pure one-item rules
@@ -184,9 +190,9 @@ class Grammar:
                 continue
             seen.add((node.cat, node.value))
             made.append(node)
-            for rule, _left, _need in self._index.get(node.cat, {}).get("", ()):
-                if rule.pure:
-                    child = _apply(rule, ctx, (node,))
+            for entry in self._index.get(node.cat, {}).get("", ()):
+                if entry in self._pure:
+                    child = _apply(entry, ctx, (node,))
                     if child is not None:
                         queue.append(child._replace(closed=True))
         if len(self._closures) > 20_000:
@@ -231,59 +237,51 @@ class Grammar:
             here = by_end[end]
             while queue and len(nodes) < MAX_NODES:
                 node = queue.pop()
-                start, cat = node.start, node.cat
-                if not node.closed:
+                start, _end, cat, value, _rule, cost, closed = node
+                if not closed:
                     # Lexical nodes are distinct by construction; derived ones may repeat.
-                    key = (start, end, cat, node.value)
+                    key = (start, end, cat, value)
                     if key in seen:
                         continue
                     seen.add(key)
                 nodes.append(node)
-                if cat in here:
-                    here[cat].append(node)
-                else:
+                same = here.get(cat)
+                if same is None:
                     here[cat] = [node]
+                else:
+                    same.append(node)
                 present.add(cat)
                 by_prev = index.get(cat)
                 if not by_prev:
                     continue
-                for rule, _left, _need in by_prev.get("!" if node.closed else "", ()):
-                    made = _apply(rule, ctx, (node,))
-                    if made is not None:
-                        queue.append(made)
+                ones = by_prev.get("!" if closed else "")
+                if ones:
+                    for prod, out, name, extra, _left, _need in ones:
+                        try:
+                            got = prod(ctx, value)
+                        except (ValueError, OverflowError):
+                            continue
+                        if got is not None:
+                            queue.append(new(Node, (start, end, out, got, name, extra + cost, False)))
                 before = by_end[start]
-                value = node.value
                 for prev in before:
                     entries = by_prev.get(prev)
                     if not entries:
                         continue
                     memo: dict[tuple[str, ...], list[tuple[Node, ...]]] | None = None
-                    for rule, left, need in entries:
-                        if not need <= present:
-                            continue
-                        if len(left) == 1:
+                    for prod, out, name, extra, left, need in entries:
+                        if need is None:
                             # The common two-item rule, inlined: no intermediate tuples.
-                            prod = rule.prod
                             for other in before[prev]:
                                 try:
                                     got = prod(ctx, other.value, value)
                                 except (ValueError, OverflowError):
                                     continue
                                 if got is not None:
-                                    queue.append(
-                                        new(
-                                            Node,
-                                            (
-                                                other.start,
-                                                end,
-                                                rule.out,
-                                                got,
-                                                rule.name,
-                                                rule.cost + other.cost + node.cost,
-                                                False,
-                                            ),
-                                        )
-                                    )
+                                    total = extra + other.cost + cost
+                                    queue.append(new(Node, (other.start, end, out, got, name, total, False)))
+                            continue
+                        if not need <= present:
                             continue
                         if memo is None:
                             memo = {}
@@ -291,24 +289,30 @@ class Grammar:
                         if lefts is None:
                             lefts = memo[left] = _lefts(by_end, left, start)
                         for kids in lefts:
-                            made = _apply(rule, ctx, (*kids, node))
-                            if made is not None:
-                                queue.append(made)
+                            try:
+                                got = prod(ctx, *[kid.value for kid in kids], value)
+                            except (ValueError, OverflowError):
+                                continue
+                            if got is not None:
+                                total = extra + cost
+                                for kid in kids:
+                                    total += kid.cost
+                                queue.append(new(Node, (kids[0].start, end, out, got, name, total, False)))
         return nodes
 
 
-def _apply(rule: Rule, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
+def _apply(entry: _Entry, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
     """Run a rule's production on its children; a node, or None when it does not apply."""
+    prod, out, name, cost, _left, _need = entry
     try:
-        value = rule.prod(ctx, *[k.value for k in kids])
+        value = prod(ctx, *[k.value for k in kids])
     except (ValueError, OverflowError):
         return None
     if value is None:
         return None
-    cost = rule.cost
     for kid in kids:
         cost += kid.cost
-    return tuple.__new__(Node, (kids[0].start, kids[-1].end, rule.out, value, rule.name, cost, False))
+    return tuple.__new__(Node, (kids[0].start, kids[-1].end, out, value, name, cost, False))
 
 
 def _lefts(by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int) -> list[tuple[Node, ...]]:
