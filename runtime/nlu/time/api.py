@@ -69,17 +69,24 @@ _VOCAB = _vocabulary()
 
 
 _PREPARED: list[bool] = []
+# Spellings of am/pm (each a single token) prepared with the vocabulary.
+_MERIDIEMS = ("am", "pm", "a.m.", "p.m.", "a.m", "p.m", "am.", "pm.")
 
 
 def _prepare() -> None:
-    """On first use, derive once what every lexicon word, one- or two-digit number and
-    common year yields alone (kept out of import time)."""
+    """On first use, derive once what every word the lexicon, the rules or a holiday name
+    use, every one- or two-digit number and common year yields alone (kept out of import
+    time), so that parsing a phrase looks its words up instead of deriving them."""
     from .lexicon import WORDS
 
     _PREPARED.append(True)
     numbers = [str(n) for n in range(100)] + [f"{n:02d}" for n in range(10)]
     numbers += [str(year) for year in range(1950, 2051)]  # the years people name most
-    GRAMMAR.prepare(tokenize(" ".join([*WORDS, *numbers])), Ctx(datetime(2000, 1, 1, tzinfo=UTC)))
+    # Words and punctuation the rules name (`w:at`, `p:/`), one per line so that
+    # punctuation stays a token of its own.
+    named = sorted(cat[2:] for cat in _VOCAB if cat[:2] in ("w:", "p:"))
+    vocabulary = [*WORDS, *numbers, *named, *sorted(_NAME_WORDS), *_MERIDIEMS]
+    GRAMMAR.prepare(tokenize("\n".join(vocabulary)), Ctx(datetime(2000, 1, 1, tzinfo=UTC)))
 
 
 _NAME_WORDS = holiday_words()
