@@ -102,7 +102,12 @@ def create_app(
     from runtime.api.limits import BodyLimit
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(api_router(state), prefix="/api", dependencies=[Depends(BearerAuth(secret))])
+    app.include_router(
+        api_router(state),
+        prefix="/api",
+        dependencies=[Depends(BearerAuth(secret))],
+        responses={401: {"description": "missing or wrong bearer token"}},
+    )
     app.include_router(hooks_router(state))
     _add_health_and_page(app, state)
     _add_error_handlers(app)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, status
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from integrations.errors import InvalidRequest
 from integrations.redaction import redact
@@ -32,6 +34,7 @@ from runtime.workflows import coerce_inputs, run_workflow
 __all__ = ["RUN_ID", "api_router"]
 
 RUN_ID = r"^[0-9a-f]{8,64}$"
+Route = Callable[..., Any]
 MAX_OFFSET = 10_000
 RunId = Annotated[str, Path(pattern=RUN_ID, description="a run id (hex)")]
 _SSE: dict[int | str, dict[str, Any]] = {
@@ -44,12 +47,8 @@ def api_router(state: ServerState) -> APIRouter:
     router = APIRouter()
     runtime = state.runtime
 
-    @router.post(
-        "/tasks",
-        status_code=status.HTTP_202_ACCEPTED,
-        response_model=RunAccepted | TaskResult,
-        responses={200: {"model": TaskResult, "description": "planned, declined, a question, or waited"}},
-        summary="Plan or run a request in plain words",
+    @_starts(
+        router, "/tasks", TaskResult, "planned, declined, a question, or waited for", "Plan or run a request"
     )
     async def submit_task(body: TaskRequest, response: Response) -> RunAccepted | TaskResult:
         """Starts the run and answers 202 with where to watch it; 200 with the result for a dry run,
@@ -63,11 +62,8 @@ def api_router(state: ServerState) -> APIRouter:
         task = state.launcher.start(
             run_id, runtime.execute(routing, run_id=run_id), kind="task", name=body.text
         )
-        if not body.wait:
-            return RunAccepted.of(run_id)
-        response.status_code = status.HTTP_200_OK
-        result: TaskResult = await asyncio.shield(task)
-        return _masked(result)
+        answer = await _answer(run_id, task, body.wait, response)
+        return answer if isinstance(answer, RunAccepted) else _masked(answer)
 
     @router.get("/workflows", response_model=WorkflowList, summary="The workflows that can be started")
     async def list_workflows() -> WorkflowList:
@@ -84,17 +80,11 @@ def api_router(state: ServerState) -> APIRouter:
         ]
         return WorkflowList(workflows=infos, errors=[str(e) for e in state.catalog.errors])
 
-    @router.post(
-        "/workflows/{name}/runs",
-        status_code=status.HTTP_202_ACCEPTED,
-        response_model=RunAccepted | RunView,
-        responses={200: {"model": RunView, "description": "the ended run (with `wait`)"}},
-        summary="Start a workflow",
-    )
+    @_starts(router, "/workflows/{name}/runs", RunView, "the ended run (with `wait`)", "Start a workflow")
     async def start_workflow(
         name: Annotated[str, Path(max_length=64)], body: WorkflowRunRequest, response: Response
     ) -> RunAccepted | RunView:
-        """Starts a run of workflow `name` with `inputs` (checked against its declared types)."""
+        """Starts a run of workflow `name` with `inputs` (checked against their declared types)."""
         workflow = state.catalog.workflows.get(name)
         if workflow is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no workflow {name!r}")
@@ -106,10 +96,8 @@ def api_router(state: ServerState) -> APIRouter:
         run_id = new_run_id()
         work = run_workflow(runtime, workflow, body.inputs, run_id=run_id)
         task = state.launcher.start(run_id, work, kind="workflow", name=workflow.name)
-        if not body.wait:
-            return RunAccepted.of(run_id)
-        response.status_code = status.HTTP_200_OK
-        return run_view(await asyncio.shield(task), detail=True)
+        answer = await _answer(run_id, task, body.wait, response)
+        return answer if isinstance(answer, RunAccepted) else run_view(answer, detail=True)
 
     @router.get("/runs", response_model=RunPage, summary="Runs, newest first")
     async def list_runs(
@@ -166,6 +154,30 @@ def api_router(state: ServerState) -> APIRouter:
         return AgentsView(agents=runtime.describe(), unavailable=dict(runtime.unavailable))
 
     return router
+
+
+def _starts(
+    router: APIRouter, path: str, waited: type[BaseModel], description: str, summary: str
+) -> Callable[[Route], Route]:
+    """The decorator of a route that starts a run: 202 with its links, or 200 with `waited`."""
+    return router.post(
+        path,
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=RunAccepted | waited,
+        responses={
+            200: {"model": waited, "description": description},
+            413: {"description": "the body is larger than `server.max_body_bytes`"},
+        },
+        summary=summary,
+    )
+
+
+async def _answer(run_id: str, task: asyncio.Task[Any], wait: bool, response: Response) -> Any:
+    """Where to follow the run just started, or (with `wait`) what it came to."""
+    if not wait:
+        return RunAccepted.of(run_id)
+    response.status_code = status.HTTP_200_OK
+    return await asyncio.shield(task)  # a client that hangs up does not cancel the run
 
 
 def _masked(result: TaskResult) -> TaskResult:

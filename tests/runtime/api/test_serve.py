@@ -12,17 +12,9 @@ from pathlib import Path
 import httpx
 
 from tests.runtime.api.harness import ROOT, TOKEN, start_serve
+from tests.test_startup import PROBE
 
 WEB = ("fastapi", "uvicorn", "starlette")
-PROBE = """
-import json, sys
-import main
-try:
-    main.main(sys.argv[1:])
-except SystemExit:
-    pass
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {roots})))
-"""
 
 
 def run_main(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -44,7 +36,7 @@ def run_main(home: Path, *args: str, env: dict[str, str] | None = None) -> subpr
 class TestServeCommand:
     def test_help_and_a_local_task_import_no_web_framework(self, home: Path) -> None:
         """`automate --help` and a task on the embedded defaults load neither FastAPI nor uvicorn."""
-        code = PROBE.replace("{roots}", repr(set(WEB)))
+        code = PROBE.replace("{heavy}", repr(set(WEB)))
         for args in (["--help"], ["add milk to my shopping list"]):
             done = run_main(home, "-c", code, *args)
             assert json.loads(done.stdout.strip().splitlines()[-1]) == [], args
