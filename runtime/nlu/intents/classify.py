@@ -72,6 +72,7 @@ _OBLIGATIONS = (
 # "i want to see the dentist on monday", "i'll be visiting grandma on sunday": a person's own
 # plan to see someone or go somewhere, at a time, is a calendar entry.
 _DETAIL_WORDS = frozenset({"details", "information", "info", "know", "more", "tell"})
+_ABOUT = frozenset({"about", "on", "regarding", "for"})
 _THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
 # Nouns naming a calendar entry for sure, whatever else the request mentions.
 _NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "appointments"})
@@ -189,11 +190,14 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
 
 
 def _about_the_event(words: list[str]) -> bool:
-    """ "about the <event>", asked for details, information or more."""
+    """ "about the <event>", "info on the <event>", asked for details, information or more;
+    "how long is the <event>"."""
+    if words[:2] == ["how", "long"]:
+        return any(w in EVENT_NOUNS for w in words[2:6])
     if not _DETAIL_WORDS & set(words):
         return False
     for i, word in enumerate(words[:-2]):
-        if word == "about" and words[i + 1] in _THE_OR_MINE:
+        if word in _ABOUT and words[i + 1] in _THE_OR_MINE:
             return any(w in EVENT_NOUNS for w in words[i + 2 : i + 4])
     return False
 
@@ -321,6 +325,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     # "john's retirement party": a short request that only names one event is one to note down.
     if cues.act is None and cues.one_event and not cues.asks and not cues.off_topic and len(words) <= 4:
         return "event_create", ""
+    # "details for the wedding", "how long is the concert": asking what is known of an event.
+    if cues.event_noun and not cues.off_topic and cues.act in {None, Act.QUERY} and _about_the_event(words):
+        return "event_list", ""
     if _about_events(cues, words, has_time):
         return _calendar(cues, has_time), ""
     return NONE, _why_not(words)

@@ -133,6 +133,8 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("info on the seminar tomorrow", "calendar_query"),
+            ("how long is the ceremony", "calendar_query"),
             ("i need a reminder for when the courier comes", "calendar_set"),
             ("are you able to put a session in for tuesday", "calendar_set"),
             ("do you think you could plan a call with lee", "calendar_set"),
@@ -174,6 +176,7 @@ class TestIntentRules:
             "what did the forecast say about rain",
             "where should i eat tonight",
             "check the train schedule",
+            "how long is the drive to boston",
             "the weather tomorrow",
         ],
     )
