@@ -37,9 +37,10 @@ from runtime.workflows import Catalog, targets_for, workflow_dirs
 if TYPE_CHECKING:
     from runtime.schedule import Scheduler
 
-__all__ = ["PAGE_HEADERS", "STATIC_DIR", "create_app"]
+__all__ = ["MIN_TOKEN_CHARS", "PAGE_HEADERS", "STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+MIN_TOKEN_CHARS = 16
 log = structlog.get_logger("automate.api")
 PAGE_HEADERS = {
     "Cache-Control": "no-cache",
@@ -73,6 +74,10 @@ def create_app(
     if not secret:
         raise ConfigError(
             "settings.yaml", "server.token", "no API token: set AUTOMATE_API_TOKEN (see docs/api.md)"
+        )
+    if len(secret) < MIN_TOKEN_CHARS:
+        raise ConfigError(
+            "settings.yaml", "server.token", f"the API token needs at least {MIN_TOKEN_CHARS} characters"
         )
     if catalog is None:
         agents = [type(agent) for agent in runtime.agents.values()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from typing import Annotated
 
@@ -17,17 +18,22 @@ class BearerAuth:
     """A FastAPI dependency: 401 unless `Authorization: Bearer <token>` carries the token."""
 
     def __init__(self, token: str) -> None:
-        self._token = token.encode()
+        self._digest = _digest(token.encode())
 
     async def __call__(
         self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_scheme)]
     ) -> None:
         """Check the request's bearer token (async: a sync dependency would cost a thread hop)."""
         given = credentials.credentials.encode() if credentials is not None else b""
-        # compare_digest takes as long whatever the prefix matched; a missing token is compared too.
-        if not hmac.compare_digest(given, self._token) or credentials is None:
+        # Digests first, so the comparison is of equal lengths and says nothing of the token's length;
+        # compare_digest then takes as long whatever the prefix matched. A missing token is compared too.
+        if not hmac.compare_digest(_digest(given), self._digest) or credentials is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "missing or wrong bearer token",
                 headers={"WWW-Authenticate": "Bearer"},
             )
+
+
+def _digest(value: bytes) -> bytes:
+    return hashlib.sha256(value).digest()

@@ -153,8 +153,12 @@ class TestHookConfig:
             with pytest.raises(ConfigError, match=problem):
                 hooks_from_settings({"h": settings}, catalog.workflows)
 
-    def test_the_server_refuses_to_start_without_a_token(self, api_config_dir: Path, home: Path) -> None:
-        """With AUTOMATE_API_TOKEN unset, create_app raises a ConfigError saying what to set."""
+    def test_the_server_refuses_to_start_without_a_token_or_with_a_short_one(
+        self, api_config_dir: Path, home: Path
+    ) -> None:
+        """With AUTOMATE_API_TOKEN unset or under 16 characters, create_app raises a ConfigError."""
         config = load_config(api_config_dir, env={"HOOK_SECRET": HOOK_SECRET}, home=home)
         with pytest.raises(ConfigError, match="AUTOMATE_API_TOKEN"):
             create_app(Runtime(config), scheduler=False)
+        with pytest.raises(ConfigError, match="at least 16 characters"):
+            create_app(Runtime(config), token="short-token", scheduler=False)
