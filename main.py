@@ -50,6 +50,7 @@ commands:
   resume [RUN_ID]         carry on unfinished runs (after a crash), without repeating done steps
   serve                   the HTTP API, webhooks, scheduler and live page (--host, --port)
   mcp                     serve every agent action as an MCP tool over stdio (for assistants, IDEs)
+  worker                  carry out runs for a Temporal executor (executor.kind: temporal)
 
 exit status: 0 done, 1 failed, 2 usage or config error, 3 needs clarification,
 4 declined (no agent can do that).
@@ -58,7 +59,7 @@ config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
 
 COMMANDS = (
     "chat", "agents", "integrations", "auth",
-    "run", "workflows", "scheduler", "history", "show", "resume", "serve", "mcp",
+    "run", "workflows", "scheduler", "history", "show", "resume", "serve", "mcp", "worker",
 )
 
 
@@ -142,6 +143,8 @@ def _run_parsers(sub: Any) -> None:
     _common(serve)
     mcp = sub.add_parser("mcp", help="serve every agent action as an MCP tool over stdio")
     _common(mcp)
+    worker = sub.add_parser("worker", help="carry out runs submitted to Temporal (SIGTERM stops it)")
+    _common(worker)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "auth": _run_auth,
         "serve": _run_serve,
         "mcp": _run_mcp,
+        "worker": _run_worker,
         **dict.fromkeys(("run", "workflows", "scheduler", "history", "show", "resume"), _run_runs),
     }
     return _guarded(handlers[getattr(args, "command", None)], args)
@@ -282,6 +286,12 @@ def _run_serve(args: argparse.Namespace) -> int:
     from runtime.api.serve import serve
 
     return serve(args.config, args.host, args.port)
+
+
+def _run_worker(args: argparse.Namespace) -> int:
+    from runtime.temporal.worker import main as worker_main
+
+    worker_main(args.config)
 
 
 def _run_runs(args: argparse.Namespace) -> int:

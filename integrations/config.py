@@ -34,6 +34,7 @@ from integrations.errors import ConfigError
 __all__ = [
     "AppConfig",
     "BreakerConfig",
+    "ExecutorSettings",
     "IntegrationsConfig",
     "RateLimitConfig",
     "RetryConfig",
@@ -182,6 +183,21 @@ class RunSettings(StrictModel):
     retention_days: float | None = Field(30.0, gt=0)
 
 
+class ExecutorSettings(StrictModel):
+    """Where runs execute: in this process (`local`) or as Temporal workflows on workers (`temporal`)."""
+
+    kind: Literal["local", "temporal"] = "local"
+    address: str = Field("127.0.0.1:7233", min_length=3, max_length=255)
+    namespace: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+    task_queue_prefix: str = Field("automate", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    tls: bool = False
+    tls_server_ca: Path | None = None
+    tls_client_cert: Path | None = None
+    tls_client_key: Path | None = None
+    api_key: SecretStr | None = None
+    heartbeat_seconds: float = Field(10.0, gt=0, le=3600)
+
+
 class Settings(StrictModel):
     """The person's preferences and the runtime's behaviour."""
 
@@ -194,6 +210,7 @@ class Settings(StrictModel):
         False, description="Ask Claude even while only planning (--dry-run); off: the rules plan."
     )
     server: ServerSettings = ServerSettings()
+    executor: ExecutorSettings = ExecutorSettings()
 
     @field_validator("timezone")
     @classmethod

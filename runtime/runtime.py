@@ -127,9 +127,15 @@ class Runtime:
 
     @property
     def executor(self) -> Executor:
-        """The executor that runs every plan and workflow as a durable run."""
+        """The executor that runs every plan and workflow as a durable run (`executor.kind` picks it)."""
         if self._executor is None:
-            self._executor = Executor(self.store, self, clock=self.pool.clock)
+            settings = self.config.settings.executor
+            if settings.kind == "temporal":
+                from runtime.temporal.executor import TemporalExecutor
+
+                self._executor = TemporalExecutor(self.store, self, settings)
+            else:
+                self._executor = Executor(self.store, self, clock=self.pool.clock)
         return self._executor
 
     def side_effect(self, target: str) -> bool:
