@@ -88,7 +88,22 @@ def clock(
 
 def concrete(start: datetime, grain: Grain, interval: bool = False, end: datetime | None = None) -> Form:
     """A form fixed to one span."""
-    return Form(span=Span(start, end or add_grain(start, grain), grain), interval=interval)
+    if end is None:
+        end = start + _FIXED[grain] if grain in _FIXED else add_grain(start, grain)
+    return tuple.__new__(Form, (*_UNSET, Span(start, end, grain), None, None, interval, *_PLAIN))
+
+
+# A form's fields before `span` (year ... pod), and the flags after `interval`, all unset.
+_UNSET = (*(None,) * 8, False, None)
+_PLAIN = (False, False, False, None)
+assert Form(span=None)[:10] == _UNSET and Form()[14:] == _PLAIN, "Form fields changed; update concrete()"
+_FIXED = {
+    "second": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+}
 
 
 def unit_span(ctx: Ctx, unit: Grain, offset: int) -> Form:
@@ -99,7 +114,11 @@ def unit_span(ctx: Ctx, unit: Grain, offset: int) -> Form:
 
 def day_span(ctx: Ctx, offset: int) -> Form:
     """The day `offset` days from the reference day."""
-    return concrete(truncate(ctx.ref, "day") + timedelta(days=offset), "day")
+    ref = ctx.ref
+    start = ref.replace(hour=0, minute=0, second=0, microsecond=0)
+    if offset:
+        start += timedelta(days=offset)
+    return concrete(start, "day")
 
 
 def recurring_name(t: Form) -> bool:

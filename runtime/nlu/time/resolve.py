@@ -23,6 +23,13 @@ _STEP = {
 }
 
 
+# Year, quarter, month, day, weekday, hour and minute all unset.
+_NO_FIELDS = (None,) * 7
+_NO_DATE = (None,) * 4  # year, quarter, month, day
+_NO_CLOCK = (None,) * 3  # hour, minute, second
+_ONE_DAY = timedelta(days=1)
+
+
 class Resolved(NamedTuple):
     """A concrete reading of a form: its span and whether it reads as an interval."""
 
@@ -158,6 +165,32 @@ def _next_clock(form: Form, ref: datetime) -> Resolved | None:
     return _finish(found[:2], form)
 
 
+def _only_weekday_fields(form: Form) -> bool:
+    """A weekday and nothing else that picks the day (no anchor, zone or time of day)."""
+    return (
+        form[:4] == _NO_DATE
+        and form[5:8] == _NO_CLOCK
+        and form.span is None
+        and form.pod is None
+        and form.holiday is None
+        and form.tz is None
+    )
+
+
+def _weekday_day(weekday: int, ref: datetime, not_immediate: bool, past: bool) -> Resolved:
+    """The day of a weekday: the next one from today (from tomorrow when `not_immediate`),
+    or, going back, the last one before that day (what the general search finds, directly)."""
+    today = ref.date()
+    if not_immediate:
+        today += _ONE_DAY
+    if past:
+        day = today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+    else:
+        day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    start = datetime.combine(day, _MIDNIGHT, tzinfo=ref.tzinfo)
+    return Resolved(Span(start, start + _ONE_DAY, "day"), False)
+
+
 def _dated_weekday(form: Form) -> bool:
     """A weekday with a month and day but no year and no anchor."""
     return (
@@ -253,6 +286,11 @@ def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
 
 def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) -> Resolved | None:
     """The first span fitting `form` (from `ref`, inside its anchor, after `not_before`)."""
+    if form[:7] == _NO_FIELDS and form.span is not None and form.pod is None and form.holiday is None:
+        # Just an anchor ("tomorrow", "next week"): the commonest form, and already a span.
+        return Resolved(form.span, form.interval)
+    if not_before is None and form.weekday is not None and _only_weekday_fields(form):
+        return _weekday_day(form.weekday, ref, form.not_immediate, form.past)
     if form.tz is not None:
         ref = ref.astimezone(form.tz)
         if not_before is not None:
