@@ -400,6 +400,10 @@ def _wants_groceries(words: list[str], wset: set[str], bigrams: set[str]) -> boo
     return bool(_WANTING & bigrams) or bool(wset & REMOVE_VERBS)
 
 
+def _names_event(words: list[str]) -> bool:
+    return any(w in EVENT_NOUNS or w in CALENDAR_NOUNS for w in words)
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -420,8 +424,18 @@ def read_cues(words: list[str]) -> Cues:
     # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
     alerting = "alert me" in bigrams and not calendar_named
     alarm = bool(wset & ALARM_NOUNS) or bool(_WAKING & bigrams) or alerting or _gets_me_up(words)
+    # "where does bob live": where someone lives is on their contact card.
+    card = words[:2] == ["where", "does"] and "live" in words
+    # "the number for the plumber", "an address for sarah" (not "the address for the event")
+    card = card or any(
+        w in {"number", "address"}
+        and words[i + 1 : i + 2] == ["for"]
+        and not _names_event(words[i + 2 : i + 4])
+        for i, w in enumerate(words)
+    )
     contact = (
-        bool(wset & CONTACT_NOUNS)
+        card
+        or bool(wset & CONTACT_NOUNS)
         or bool(_CONTACT_PHRASES & bigrams)
         or any(w.endswith("'s") and nxt in _DETAILS for w, nxt in itertools.pairwise(words))
     )

@@ -82,7 +82,9 @@ _OWNERS = wordset("my our his her their the")
 _EVENT_EXCLUDED = wordset("event events date visit deadline show")
 _LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
 # What a person has that a request may ask about: "john's phone number", "ana's email".
-_BELONGINGS = EMAIL_NOUNS | wordset("phone number address last first full name contact details info")
+_BELONGINGS = EMAIL_NOUNS | wordset(
+    "phone number address last first full name contact details info cell mobile"
+)
 _ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform forward")
 _SENDING_VERBS = wordset(
     "send sent write wrote written email emailed reply replied message messaged call called "
@@ -104,7 +106,7 @@ _ABOUT = wordset("about of")
 _NOT_OBJECTS = wordset("following date time entry details info information event events")
 _SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organise pencil")
 _OBJECT_DETERMINERS = wordset("the a an my our this that some")
-_CONTACT_VERBS = wordset("add save delete remove update edit find for of")
+_CONTACT_VERBS = wordset("add save delete remove update edit find for of up")
 _CARD_DETAILS = wordset("number address phone details")
 _DWELLINGS = wordset("place house home apartment flat office")
 # Common places named by their kind: "at the office", "in the gym".

@@ -114,6 +114,9 @@ def _clock_end(words: list[str], i: int) -> int:
         j = i + 1
     elif _is_number(words[i]):
         j = _number_run(words, i)
+        # "555 1234": digit groups with a long one are a phone number, not a time
+        if j > i + 1 and any(len(w) > 2 and w.isdigit() for w in words[i:j]):
+            return i
         # "half past two", "quarter to five", "ten after six"
         links_back = words[i] in {"half", "quarter"}
         if (

@@ -53,6 +53,19 @@ class TestPeopleRules:
         """ "the phone number of lisa" names Lisa."""
         assert kinds("give me the mobile number of tariq", "person") == ["tariq"]
 
+    def test_the_address_of_an_event_is_no_contact(self) -> None:
+        """ "the address for the party" asks about an event, not a contact card."""
+        assert analyze("what is the address for the party on friday").label != "email_querycontact"
+
+    def test_a_relation_owning_a_phone(self) -> None:
+        """ "dad's cell" names the relation."""
+        assert kinds("what's dad's cell", "relation") == ["dad's"]
+
+    def test_a_phone_number_is_no_time(self) -> None:
+        """Digit groups with a long one are a phone number."""
+        assert not kinds("change mum's number to 555 0199", "time")
+        assert kinds("set an alarm for 6 30", "time") == ["6 30"]
+
     def test_a_mail_folder_is_no_person(self) -> None:
         """ "from junk" is a folder."""
         assert not kinds("show the emails from junk", "person")
@@ -133,6 +146,8 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("where does nadia live", "email_querycontact"),
+            ("do i have a number for the electrician", "email_querycontact"),
             ("info on the seminar tomorrow", "calendar_query"),
             ("how long is the ceremony", "calendar_query"),
             ("i need a reminder for when the courier comes", "calendar_set"),
