@@ -38,8 +38,8 @@ def _trim(tokens: Sequence[Token]) -> tuple[int, int]:
     return lo, hi
 
 
-def _ranked(nodes: list[Node]) -> list[Node]:
-    return sorted(nodes, key=lambda n: n.cost)
+def _cost(node: Node) -> int:
+    return node.cost
 
 
 def parse_time(text: str, ref: datetime) -> TimeValue | None:
@@ -52,9 +52,11 @@ def parse_time(text: str, ref: datetime) -> TimeValue | None:
     if lo >= hi or hi - lo > MAX_SEGMENT * 2:
         return None
     tokens = tokens[lo:hi]
-    nodes = GRAMMAR.parse(tokens, Ctx(ref))
-    whole = [n for n in nodes if n.start == 0 and n.end == len(tokens) and n.cat in _TOP]
-    for node in _ranked(whole):
+    size = len(tokens)
+    whole = [n for n in GRAMMAR.parse(tokens, Ctx(ref)) if n.end == size and n.start == 0 and n.cat in _TOP]
+    if len(whole) > 1:
+        whole.sort(key=_cost)
+    for node in whole:
         value = to_value(node.value, ref)
         if value is not None:
             return value

@@ -91,7 +91,8 @@ def _compose(inner: Transform | None, outer: Transform | None) -> Transform | No
     return both
 
 
-def _transformed(prod: Production, moves: tuple[tuple[int, Transform], ...]) -> Production:
+def _transformed(prod: Production, moves: tuple[tuple[int, Transform], ...], size: int) -> Production:
+    """`prod` with the alias transforms applied to its arguments first (None: no match)."""
     if len(moves) == 1 and moves[0][0] == 0:
         fn = moves[0][1]
 
@@ -100,6 +101,14 @@ def _transformed(prod: Production, moves: tuple[tuple[int, Transform], ...]) -> 
             return None if got is None else prod(ctx, got, *rest)
 
         return first
+    if len(moves) == 1 and moves[0][0] == 1 and size == 2:
+        fn = moves[0][1]
+
+        def second(ctx: Ctx, left: object, value: object) -> object:
+            got = fn(value)
+            return None if got is None else prod(ctx, left, got)
+
+        return second
 
     def run(ctx: Ctx, *values: object) -> object:
         args = list(values)
@@ -150,7 +159,7 @@ class Grammar:
             for combo in itertools.product(*(self._leaves(cat) for cat in pattern)):
                 cats = tuple(cat for cat, _ in combo)
                 moves = tuple((i, fn) for i, (_, fn) in enumerate(combo) if fn is not None)
-                run = _transformed(prod, moves) if moves else prod
+                run = _transformed(prod, moves, len(cats)) if moves else prod
                 self._add(Rule(name, out, cats, run, cost, pure))
             return prod
 
