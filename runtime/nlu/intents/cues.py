@@ -22,6 +22,7 @@ from runtime.nlu.intents.lexicon import (
     MEAL_WORDS,
     MOVE_VERBS,
     OFF_TOPIC,
+    RELATIONS,
     REMINDER_WORDS,
     REMOVE_VERBS,
     wordset,
@@ -124,7 +125,7 @@ _CONTACT_PHRASES = frozenset(
 )
 # What a contact card holds: "bob's address", "ana's phone".
 _DETAILS = wordset("address phone number contact cell mobile")
-_TELLING = wordset("tell inform")
+_TELLING = wordset("tell inform notify")
 _NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
 _WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up", "i'm up", "be up"})
 _REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
@@ -361,9 +362,17 @@ def _addressed(words: list[str]) -> bool:
     """A message to someone: "write to Mary", "send this to Bob", "tell Bob I'm late"."""
     if not words or set(words) & _MESSAGING_ELSEWHERE:
         return False
+    if words[:3] in (["reach", "out", "to"], ["get", "in", "touch"]):
+        return True
+    # "let bob know i'm late": someone else is to be told.
+    if words[0] == "let" and words[2:3] == ["know"] and words[1] not in {"me", "us"}:
+        return True
     if words[0] in _SEND_VERBS:
-        # "send a note to", cut short, still names a message to someone.
-        if any(a == "to" and b not in _NOT_ADDRESSEES for a, b in itertools.pairwise([*words, ""])):
+        # "send a note to", cut short, still names a message to someone; "write to the landlord".
+        if any(
+            a == "to" and (b not in _NOT_ADDRESSEES or (b == "the" and c in RELATIONS))
+            for a, b, c in zip(words, [*words[1:], ""], [*words[2:], "", ""], strict=False)
+        ):
             return True
         # "send ana the notes": a name, then what is sent.
         return (
@@ -374,7 +383,7 @@ def _addressed(words: list[str]) -> bool:
             and words[2] in _DETERMINERS
         )
     if words[0] in _TELLING and len(words) > 2:
-        who = words[2] if words[1] in {"my", "our"} else words[1]
+        who = words[2] if words[1] in {"my", "our", "the"} else words[1]
         return who.isalpha() and who not in FUNCTION_WORDS and who not in _NOT_ADDRESSEES
     return False
 
