@@ -227,7 +227,10 @@ class Grammar:
         for i, tok in enumerate(tokens):
             j = i + 1
             queue, here = pending[j], by_end[j]
-            for _s, _e, c, v, r, k, _ in closures.get(tok.text) or closure(tok, ctx):
+            lexical = closures.get(tok.text)
+            if lexical is None:  # (an empty closure is cached too: a word no rule uses)
+                lexical = closure(tok, ctx)
+            for _s, _e, c, v, r, k, _ in lexical:
                 node = new(Node, (i, j, c, v, r, k, True))
                 if c in index:
                     queue.append(node)
