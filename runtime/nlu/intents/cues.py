@@ -127,7 +127,11 @@ _CONTACT_PHRASES = frozenset(
 _DETAILS = wordset("address phone number contact cell mobile")
 _TELLING = wordset("tell inform notify")
 _NOT_ADDRESSEES = wordset("me the a an my your this that it be do")
-_WAKING = frozenset({"wake up", "wake me", "waking up", "wake-up", "get up", "getting up", "i'm up", "be up"})
+_WAKING = frozenset(
+    {"wake up", "wake me", "waking up", "wake-up", "get up", "getting up", "i'm up", "be up", "be awake"}
+)
+# "buzz me at 6", "set an alert for 7": a sound at a time is an alarm.
+_SOUNDING = frozenset({"buzz me", "ring me", "beep me", "an alert", "alert for"})
 _REMEMBERING = frozenset({"remember me", "remember to", "me forget", "not forget", "don't forget", "ping me"})
 _NEGATIONS = wordset("not won't can't cannot don't unable never")
 _YES_NO = wordset("is are will would")
@@ -432,7 +436,14 @@ def read_cues(words: list[str]) -> Cues:
     calendar_named = bool(wset & CALENDAR_NOUNS)
     # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
     alerting = "alert me" in bigrams and not calendar_named
-    alarm = bool(wset & ALARM_NOUNS) or bool(_WAKING & bigrams) or alerting or _gets_me_up(words)
+    alarm = (
+        bool(wset & ALARM_NOUNS)
+        or bool(_WAKING & bigrams)
+        or alerting
+        or _gets_me_up(words)
+        or "wake" in wset
+        or (bool(_SOUNDING & bigrams) and not calendar_named)
+    )
     # "where does bob live": where someone lives is on their contact card.
     card = words[:2] == ["where", "does"] and "live" in words
     # "the number for the plumber", "an address for sarah" (not "the address for the event")

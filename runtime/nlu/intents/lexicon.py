@@ -84,7 +84,7 @@ CALENDAR_NOUNS = wordset(
 REMINDER_WORDS = wordset(
     "remind reminds reminded reminding reminder reminders alerts notifications remainder remainders"
 )
-ALARM_NOUNS = wordset("alarm alarms wakeup")
+ALARM_NOUNS = wordset("alarm alarms wakeup timer timers")
 EMAIL_NOUNS = wordset(
     "email emails e-mail e-mails mail mails inbox mailbox emailed emailing gmail outlook unread"
 )
