@@ -122,7 +122,9 @@ def _lists(cues: Cues) -> str:
         return "list_remove"
     if cues.off and cues.act is not Act.CREATE:
         return "list_remove"
-    if cues.act in {Act.CREATE, Act.SEND} or (cues.act is None and (cues.onto_list or cues.wants_more)):
+    if cues.act in {Act.CREATE, Act.SEND} or (
+        cues.act is None and (cues.onto_list or cues.wants_more or cues.new_list)
+    ):
         return "list_add"
     return "list_show"
 
@@ -320,7 +322,8 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return ("event_move" if cues.act is Act.MOVE else "event_cancel"), ""
     # "add toilet paper": adding a thing that is no event, at no time, puts it on a list.
     content = [w for w in words if w not in FILLERS]
-    if content[:1] == ["add"] and len(content) > 1 and not (has_time or cues.event_noun or cues.off_topic):
+    adding = content[:1] == ["add"] or content[:2] in (["put", "down"], ["jot", "down"], ["write", "down"])
+    if adding and len(content) > 1 and not (has_time or cues.event_noun or cues.off_topic):
         return "list_add", ""
     # "john's retirement party": a short request that only names one event is one to note down.
     if cues.act is None and cues.one_event and not cues.asks and not cues.off_topic and len(words) <= 4:

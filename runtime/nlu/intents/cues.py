@@ -207,6 +207,7 @@ class Cues:
     off: bool
     no_longer: bool
     wants_more: bool
+    new_list: bool
 
 
 def _content(words: list[str]) -> list[str]:
@@ -417,6 +418,16 @@ def _names_event(words: list[str]) -> bool:
     return any(w in EVENT_NOUNS or w in CALENDAR_NOUNS for w in words)
 
 
+def _asks_what_to_buy(words: list[str], wset: set[str]) -> bool:
+    """ "what do we need to buy", "what do i need from the store": the shopping list, asked."""
+    if "what" not in wset or wset & OFF_TOPIC:
+        return False
+    return any(
+        words[i : i + 2] == ["to", "buy"] or words[i : i + 3] == ["from", "the", "store"]
+        for i in range(len(words))
+    )
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -432,6 +443,8 @@ def read_cues(words: list[str]) -> Cues:
         any(_names_list_topic(words, i) for i in range(len(words)))
         or bool(wset & {"item", "items", "line", "lines"} and wset & (REMOVE_VERBS | {"add", "put"}))
         or _wants_groceries(words, wset, bigrams)
+        or _asks_what_to_buy(words, wset)
+        or any(a in {"my", "our"} and b in LIST_TOPICS for a, b in itertools.pairwise(words))
     )
     calendar_named = bool(wset & CALENDAR_NOUNS)
     # "alert me" is an alarm unless it is about an event ("alert me before my appointment").
@@ -513,6 +526,8 @@ def read_cues(words: list[str]) -> Cues:
             for i, w in enumerate(words)
         ),
         wants_more=bool(_WANTING_MORE & bigrams),
+        # "i want a list for the party": a list wanted is a list to make
+        new_list=bool({"a list", "new list", "another list"} & bigrams),
         no_longer=bool(wset & {"anymore"})
         or bool({"any more", "no longer", "don't need", "dont need", "no need"} & bigrams),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})

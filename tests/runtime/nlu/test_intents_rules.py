@@ -289,6 +289,11 @@ class TestListRules:
             ("i don't want the yogurt", "lists_remove"),
             ("remove the tissues", "lists_remove"),
             ("delete the second line", "lists_remove"),
+            ("what do we need to buy", "lists_query"),
+            ("what do i need from the store", "lists_query"),
+            ("read back my groceries", "lists_query"),
+            ("i want a list for the picnic", "lists_createoradd"),
+            ("jot down lemons", "lists_createoradd"),
         ],
     )
     def test_shopping_said_without_a_list(self, text: str, label: str) -> None:
@@ -303,6 +308,7 @@ class TestListRules:
     def test_a_shop_item_in_another_topic_is_declined(self) -> None:
         """A question about food is no list request."""
         assert analyze("how much sugar is in a banana").label == "none"
+        assert analyze("what should i buy my wife for her birthday").label == "none"
 
     def test_scratch_removes(self) -> None:
         """ "scratch X from the list" removes it."""
