@@ -149,19 +149,25 @@ def _plain_clock(form: Form) -> bool:
 def _next_clock(form: Form, ref: datetime) -> Resolved | None:
     """The next time this clock time comes round (this hour counts); both readings of an
     am/pm-less hour on the day found."""
-    grain = form_grain(form)
+    hour, minute, second = form.hour, form.minute, form.second
+    if hour is None:
+        return None
+    grain: Grain = "second" if second is not None else "minute" if minute is not None else "hour"
     step = _STEP[grain]
+    hours = (hour % 12, hour % 12 + 12) if form.h12 and hour <= 12 else (hour,)
+    clocks = [time(h, minute or 0, second or 0) for h in hours]
     lo = ref.replace(minute=0, second=0, microsecond=0)
+    tzinfo = ref.tzinfo
     found: list[Span] = []
     day = ref.date()
     for _ in range(2):
-        for clock in _clock_readings(form):
-            start = datetime.combine(day, clock, tzinfo=ref.tzinfo)
+        for clock in clocks:
+            start = datetime.combine(day, clock, tzinfo=tzinfo)
             if start >= lo:
                 found.append(Span(start, start + step, grain))
         if found:
             break
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return _finish(found[:2], form)
 
 
