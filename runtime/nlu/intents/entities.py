@@ -60,7 +60,7 @@ _NOT_A_NAME = (
         "named saying says stating asking telling because since meet meeting lunch dinner "
         "coffee drinks later soon asap early late again back right away time stamp word "
         "information info details happy phone number address name email birthday contact "
-        "house home place office work school"
+        "house home place office work school company club surprise"
     )
     # "has john replied": a verb in the past after a name is what the person did.
     | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
@@ -111,6 +111,7 @@ _CARD_DETAILS = wordset("number address phone details")
 _DWELLINGS = wordset("place house home apartment flat office")
 # Common places named by their kind: "at the office", "in the gym".
 _PLACE_NOUNS = wordset("office school gym hospital airport station church library park clinic")
+_PERSONAL_DAYS = wordset("birthday birthdays bday anniversary")
 _TIME_PREPOSITIONS = wordset("at on in by for")
 # Records whose name may follow "called": "an alarm called gym", "an event named launch".
 _NAMED_RECORDS = wordset("alarm alarms reminder reminders event events meeting appointment entry")
@@ -274,6 +275,15 @@ def _events(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
         start = i
         while start > 0 and i - start < 2 and free[start - 1] and _modifier(words[start - 1]):
             start -= 1
+        # "bola birthday", "john marriage anniversary": before a personal day, a name is its person.
+        if (
+            word in _PERSONAL_DAYS
+            and start < i
+            and _name_like(words[start])
+            and words[start] not in EVENT_NOUNS
+        ):
+            out.append(("person", start, start + 1))
+            start += 1
         out.append(("event_name", start, i + 1))
 
 

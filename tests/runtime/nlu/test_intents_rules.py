@@ -36,6 +36,11 @@ class TestPeopleRules:
         assert kinds("when did bob last email me", "person") == ["bob"]
         assert kinds("has marco already replied", "person") == ["marco"]
 
+    def test_a_name_before_a_personal_day(self) -> None:
+        """ "kemi birthday" is Kemi's birthday; "company anniversary" names no person."""
+        assert slots("add kemi birthday to my calendar") == [("person", "kemi"), ("event_name", "birthday")]
+        assert not kinds("remind me about the company anniversary", "person")
+
     def test_a_name_joined_to_me(self) -> None:
         """ "between me and carol" names Carol."""
         assert kinds("book a call between me and priya on monday", "person") == ["priya"]
