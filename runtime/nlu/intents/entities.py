@@ -168,6 +168,13 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             or (i > 0 and words[i - 1] in _CONTACT_VERBS and _contacts_named(words))
             # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
             or (i == 1 and words[0] in _ADDRESSING_VERBS and words[2:3] != ["to"])
+            # "i need to email susan", "and message tom"
+            or (
+                i > 1
+                and words[i - 1] in _ADDRESSING_VERBS
+                and words[i - 2] in {"to", "and", "then", "please"}
+                and words[i + 1 : i + 2] != ["to"]
+            )
             # "did mike send me an email", "has ana replied", "if sarah wrote me"
             or (
                 words[i + 1 : i + 2] != []
@@ -205,7 +212,18 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             end = i + 1
             if not possessive and end < n and free[end] and _name_like(words[end]):
                 end += 1
-            out.append(("person", i, end))
+            # "with mike jim and bob": two names before "and" one more are a list of first names.
+            listed = (
+                end == i + 2
+                and words[end : end + 1] == ["and"]
+                and end + 1 < n
+                and _name_like(words[end + 1])
+            )
+            if listed:
+                out.append(("person", i, i + 1))
+                out.append(("person", i + 1, end))
+            else:
+                out.append(("person", i, end))
             j = end
             # "with ana and tom": a second name joined by "and".
             while j + 1 < n and words[j] == "and" and _name_like(words[j + 1]) and free[j + 1]:

@@ -41,6 +41,15 @@ class TestPeopleRules:
         assert slots("add kemi birthday to my calendar") == [("person", "kemi"), ("event_name", "birthday")]
         assert not kinds("remind me about the company anniversary", "person")
 
+    def test_a_name_after_a_sending_verb_inside_the_request(self) -> None:
+        """ "i need to email susan" names Susan."""
+        assert kinds("i need to email grace and otto", "person") == ["grace", "otto"]
+
+    def test_three_first_names(self) -> None:
+        """ "with mike jim and bob" is three people; "with john smith" is one."""
+        assert kinds("lunch with nell tom and ravi on friday", "person") == ["nell", "tom", "ravi"]
+        assert kinds("meeting with john smith on friday", "person") == ["john smith"]
+
     def test_a_name_joined_to_me(self) -> None:
         """ "between me and carol" names Carol."""
         assert kinds("book a call between me and priya on monday", "person") == ["priya"]
