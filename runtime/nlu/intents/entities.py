@@ -263,6 +263,8 @@ def _spoken_address_end(words: list[str], i: int) -> int:
 
 
 def _trigger_ok(words: list[str], at: int) -> bool:
+    if words[at] == "with" and at > 0 and words[at - 1] in {"do", "deal", "dealing"}:
+        return False  # "having to do with budgets" is a topic
     if words[at] != "to":
         return True
     if words[0] in {"send", "forward", "email", "mail"} and words[1:2] != ["me"]:

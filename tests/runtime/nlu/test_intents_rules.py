@@ -45,6 +45,10 @@ class TestPeopleRules:
         """ "i need to email susan" names Susan."""
         assert kinds("i need to email grace and otto", "person") == ["grace", "otto"]
 
+    def test_to_do_with_is_a_topic(self) -> None:
+        """ "emails having to do with invoices" names no person invoices."""
+        assert not kinds("find emails having to do with invoices", "person")
+
     def test_three_first_names(self) -> None:
         """ "with mike jim and bob" is three people; "with john smith" is one."""
         assert kinds("lunch with nell tom and ravi on friday", "person") == ["nell", "tom", "ravi"]
