@@ -320,6 +320,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     # "push my 2 o'clock to 3", "clear out next week": moving or clearing a time is the calendar's.
     if has_time and cues.act in {Act.MOVE, Act.REMOVE} and not cues.off_topic:
         return ("event_move" if cues.act is Act.MOVE else "event_cancel"), ""
+    # "mark friday as my cheat day", "book tuesday afternoon": making something at a time.
+    if has_time and cues.act is Act.CREATE and not cues.off_topic:
+        return "event_create", ""
     # "add toilet paper": adding a thing that is no event, at no time, puts it on a list.
     content = [w for w in words if w not in FILLERS]
     adding = content[:1] == ["add"] or content[:2] in (["put", "down"], ["jot", "down"], ["write", "down"])

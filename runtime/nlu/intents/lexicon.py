@@ -155,7 +155,7 @@ OFF_TOPIC = wordset(
     "coffee kettle plug socket news headlines stock stocks shares currency exchange "
     "recipe recipes cook cooking joke jokes tweet twitter facebook instagram "
     "taxi uber lyft train trains ticket tickets traffic flight flights "
-    "restaurant restaurants takeaway delivery pizza movie movies film films tv television channel "
+    "restaurant restaurants table takeaway delivery pizza movie movies film films tv television channel "
     "money cash payment pay bill bills "
     "happening nearby local area city town festival festivals won win score scores "
     "theater theatre theaters exhibit exhibits exhibition exhibitions fair fairs venue venues "
