@@ -262,7 +262,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=256)
-def _country(code: str, year: int) -> dict[date, str]:
+def _country(code: str, year: int) -> dict[str, list[date]]:
+    """A country's holidays in a year, by name (observed days left out), each name's days
+    in order: built once per country and year, so each holiday is then one lookup."""
     import holidays  # a large package: only loaded when a holiday is named
 
     calendar: Any = holidays.country_holidays(code)
@@ -271,16 +273,18 @@ def _country(code: str, year: int) -> dict[date, str]:
         table = holidays.country_holidays(code, years=year, language="en_US", categories=cats)
     except (NotImplementedError, ValueError):  # no English names for this calendar
         table = holidays.country_holidays(code, years=year, categories=cats)
-    return dict(table.items())
+    by_name: dict[str, list[date]] = {}
+    for day, names in table.items():
+        for name in names.split("; "):
+            if "(observed)" not in name:
+                by_name.setdefault(name.replace(" (estimated)", ""), []).append(day)
+    for days in by_name.values():
+        days.sort()
+    return by_name
 
 
 def _listed(source: Listed, year: int) -> list[date]:
-    days = sorted(
-        day
-        for day, names in _country(source.country, year).items()
-        for name in names.split("; ")
-        if "(observed)" not in name and name.replace(" (estimated)", "") == source.name
-    )
+    days = _country(source.country, year).get(source.name, [])
     # A holiday kept several days in a row starts on the first of them.
     firsts = [d for i, d in enumerate(days) if i == 0 or days[i - 1] != d - timedelta(days=1)]
     return [d + timedelta(days=source.shift) for d in firsts]
