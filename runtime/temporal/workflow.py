@@ -73,7 +73,8 @@ class RunWorkflow:
                 break
             done, _ = await workflow.wait(list(running), return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                step = next(s for s in steps if s["id"] == running.pop(task))
+                step_id = running.pop(task)
+                step = next(s for s in steps if s["id"] == step_id)
                 outcome = self._outcome(task)
                 outcomes[step["id"]] = outcome
                 if outcome["status"] == "done":

