@@ -44,16 +44,29 @@ def _cost(node: Node) -> int:
 
 def parse_time(text: str, ref: datetime) -> TimeValue | None:
     """Read the whole of `text` as one time expression; None if it is not one."""
+    # The steps are written out here, not called, because this path runs for every phrase
+    # and each distinct function it enters is more code to fetch on a cold call.
     if not _PREPARED:
         _prepare()
-    ref = aware(ref)
+    if ref.tzinfo is None:
+        ref = aware(ref)
     tokens = tokenize(text[:MAX_TEXT])
-    lo, hi = _trim(tokens)
+    lo, hi = 0, len(tokens)
+    # Drop punctuation at both ends ("mon.", "on 2/15?"), but not the quote marks that
+    # mean minutes and seconds.
+    while lo < hi and not tokens[lo].text[0].isalnum() and tokens[lo].text not in "'\"":
+        lo += 1
+    while hi > lo and not tokens[hi - 1].text[0].isalnum() and tokens[hi - 1].text not in "'\"":
+        hi -= 1
     if lo >= hi or hi - lo > MAX_SEGMENT * 2:
         return None
-    tokens = tokens[lo:hi]
+    if lo or hi < len(tokens):
+        tokens = tokens[lo:hi]
     size = len(tokens)
-    whole = [n for n in GRAMMAR.parse(tokens, Ctx(ref)) if n.end == size and n.start == 0 and n.cat in _TOP]
+    whole: list[Node] = []
+    for node in GRAMMAR.parse(tokens, tuple.__new__(Ctx, (ref,))):
+        if node.end == size and node.start == 0 and node.cat in _TOP:
+            whole.append(node)
     if len(whole) > 1:
         whole.sort(key=_cost)
     for node in whole:

@@ -217,8 +217,13 @@ class Grammar:
     def parse(self, tokens: Sequence[Token], ctx: Ctx) -> list[Node]:
         """Every node derivable from the tokens."""
         size = len(tokens)
-        by_end: list[dict[str, list[Node]]] = [{} for _ in range(size + 1)]
-        pending: list[list[Node]] = [[] for _ in range(size + 1)]
+        # Per position: nodes ending there by category, and nodes waiting to be added
+        # (built by loops, not comprehensions, which would be functions of their own).
+        by_end: list[dict[str, list[Node]]] = [{}]
+        pending: list[list[Node]] = [[]]
+        for _ in tokens:
+            by_end.append({})
+            pending.append([])
         new = tuple.__new__
         closures, closure = self._closures, self._closure
         index = self._index
@@ -301,14 +306,17 @@ class Grammar:
                         if lefts is None:
                             lefts = memo[left] = _lefts(by_end, left, start)
                         for kids in lefts:
+                            args: list[object] = [ctx]
+                            total = extra + cost
+                            for kid in kids:
+                                args.append(kid.value)
+                                total += kid.cost
+                            args.append(value)
                             try:
-                                got = prod(ctx, *[kid.value for kid in kids], value)
+                                got = prod(*args)
                             except (ValueError, OverflowError):
                                 continue
                             if got is not None:
-                                total = extra + cost
-                                for kid in kids:
-                                    total += kid.cost
                                 queue.append(new(Node, (kids[0].start, end, out, got, name, total, False)))
         return nodes
 

@@ -27,12 +27,8 @@ def _instant(span: Span, interval: bool, alternatives: tuple[TimeValue, ...] = (
     return TimeValue("instant", span.start, None, span.grain, None, bool(alternatives), alternatives)
 
 
-def _form_value(form: Form, ref: datetime) -> TimeValue | None:
-    if form.latent:
-        return None
-    got = resolve_form(form, ref)
-    if got is None:
-        return None
+def _form_value(form: Form, got: Resolved, ref: datetime) -> TimeValue:
+    """A resolved form with its other readings ("next friday" said on a Thursday)."""
     if got.alternative is None and form.alt is None:
         return _instant(got.span, got.interval)
     alternatives: list[TimeValue] = []
@@ -112,17 +108,30 @@ def _recur_value(r: Recur, ref: datetime) -> TimeValue | None:
 
 def to_value(value: object, ref: datetime) -> TimeValue | None:
     """Resolve a grammar value against the reference time (None when it has no reading)."""
-    handler = _HANDLERS.get(type(value))
-    if handler is None:
-        return None
+    if ref.tzinfo is None:
+        ref = aware(ref)
     try:
-        return handler(value, aware(ref))
+        if type(value) is Form:
+            # The commonest case, one instant or interval, resolved here without the
+            # handler table (each function entered is more code to fetch on a cold call).
+            if value.latent:
+                return None
+            got = resolve_form(value, ref)
+            if got is None:
+                return None
+            if got.alternative is None and value.alt is None:
+                span = got.span
+                if got.interval:
+                    return TimeValue("interval", span.start, span.end, span.grain, None, False, ())
+                return TimeValue("instant", span.start, None, span.grain, None, False, ())
+            return _form_value(value, got, ref)
+        handler = _HANDLERS.get(type(value))
+        return None if handler is None else handler(value, ref)
     except (OverflowError, ValueError):
         return None
 
 
 _HANDLERS: dict[type, Callable[[Any, datetime], TimeValue | None]] = {
-    Form: _form_value,
     Range: _range_value,
     Open: _open_value,
     Recur: _recur_value,

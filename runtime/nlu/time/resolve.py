@@ -26,6 +26,7 @@ _STEP = {
 # Year, quarter, month, day, weekday, hour and minute all unset.
 _NO_FIELDS = (None,) * 7
 _NO_DATE = (None,) * 4  # year, quarter, month, day
+_NO_DATE_FIELDS = (None,) * 5  # and weekday
 _NO_CLOCK = (None,) * 3  # hour, minute, second
 _ONE_DAY = timedelta(days=1)
 
@@ -133,17 +134,6 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
                 day = date(year, month, dom)
                 if weekday is None or day.weekday() == weekday:
                     yield day
-
-
-def _plain_clock(form: Form) -> bool:
-    """A time of day and nothing else (the commonest form, resolved directly)."""
-    return (
-        form.hour is not None
-        and form.span is None
-        and form.pod is None
-        and not form.past
-        and not form.has_date
-    )
 
 
 def _next_clock(form: Form, ref: datetime) -> Resolved | None:
@@ -302,7 +292,16 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
         if not_before is not None:
             not_before = not_before.astimezone(form.tz)
     tzinfo = ref.tzinfo
-    if not_before is None and _plain_clock(form):
+    if (
+        not_before is None
+        and form.hour is not None
+        and form[:5] == _NO_DATE_FIELDS
+        and form.holiday is None
+        and form.span is None
+        and form.pod is None
+        and not form.past
+    ):
+        # A time of day and nothing else (the commonest form, checked inline).
         return _next_clock(form, ref)
     if _dated_weekday(form):
         # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
