@@ -328,6 +328,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     adding = content[:1] == ["add"] or content[:2] in (["put", "down"], ["jot", "down"], ["write", "down"])
     if adding and len(content) > 1 and not (has_time or cues.event_noun or cues.off_topic):
         return "list_add", ""
+    # "i'm not going to the party anymore": an event called off is one to cancel.
+    if cues.event_noun and cues.no_longer and not cues.off_topic and cues.act in {None, Act.REMOVE}:
+        return "event_cancel", ""
     # "john's retirement party": a short request that only names one event is one to note down.
     if cues.act is None and cues.one_event and not cues.asks and not cues.off_topic and len(words) <= 4:
         return "event_create", ""

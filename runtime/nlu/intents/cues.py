@@ -97,6 +97,28 @@ _WANTING_MORE = frozenset({"need more", "need some", "out of", "we need", "i nee
 _CALLS_FOR_NOTICE = wordset("remind alert notify wake tell ping")
 _NOTICES = wordset("reminder alert notification alarm heads-up")
 _PREPOSITIONS = wordset("for about of on at until till before after to")
+# "the meeting is off", "i won't be attending", "don't remind me": it is not to happen.
+_CALLED_OFF = frozenset(
+    {
+        "any more",
+        "no longer",
+        "don't need",
+        "dont need",
+        "no need",
+        "is off",
+        "are off",
+        "won't be",
+        "can't make",
+        "cannot make",
+        "won't make",
+        "not going",
+        "can't attend",
+        "won't attend",
+        "not attending",
+        "don't remind",
+        "dont remind",
+    }
+)
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -529,7 +551,8 @@ def read_cues(words: list[str]) -> Cues:
         # "i want a list for the party": a list wanted is a list to make
         new_list=bool({"a list", "new list", "another list"} & bigrams),
         no_longer=bool(wset & {"anymore"})
-        or bool({"any more", "no longer", "don't need", "dont need", "no need"} & bigrams),
+        or bool(_CALLED_OFF & bigrams)
+        or ("forget" in wset and not _REMEMBERING & bigrams),
         off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),
     )
