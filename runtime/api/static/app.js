@@ -8,6 +8,7 @@ const MARKS = { done: "✓", failed: "✗", needs_clarification: "?", skipped: "
 let token = localStorage.getItem("automate.token") || "";
 let watching = null;       // AbortController of the run being followed
 let historyOffset = 0;
+let historyGeneration = 0;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -237,11 +238,12 @@ async function readStream(runId, after, signal, onEvent) {
 // ---- history --------------------------------------------------------------------------------
 
 async function loadHistory(reset) {
-  if (reset) {
-    historyOffset = 0;
-    $("history-rows").replaceChildren();
-  }
-  const { body } = await api(`/api/runs?limit=20&offset=${historyOffset}`);
+  // Two loads can overlap (a run ends while the person pages): only the latest one draws.
+  const generation = ++historyGeneration;
+  const offset = reset ? 0 : historyOffset;
+  const { body } = await api(`/api/runs?limit=20&offset=${offset}`);
+  if (generation !== historyGeneration) return;
+  if (reset) $("history-rows").replaceChildren();
   for (const run of body.runs) {
     const what = run.steps.length === 1 ? run.steps[0].target : `${run.steps.length} steps`;
     const row = el("tr", { "data-run": run.run_id },
@@ -252,7 +254,7 @@ async function loadHistory(reset) {
     row.addEventListener("click", () => follow(run.run_id));
     $("history-rows").append(row);
   }
-  historyOffset = body.next_offset ?? historyOffset;
+  historyOffset = body.next_offset ?? offset + body.runs.length;
   $("history-more").hidden = body.next_offset == null;
 }
 
