@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runtime.runtime import Runtime
 from runtime.store import RunStatus
-from tests.runtime.api.harness import LiveServer, read_frames, wait_for
+from tests.runtime.api.harness import LiveServer, read_frames
 
 
 class TestTasks:
@@ -100,5 +100,4 @@ class TestTasks:
             )
         assert declared.status_code == 413 and streamed.status_code == 413
         assert "larger than 4096 bytes" in declared.json()["detail"]
-        await wait_for(lambda: True)
         assert api_runtime.store.list_runs() == []
