@@ -187,17 +187,6 @@ def _weekday_day(weekday: int, ref: datetime, not_immediate: bool, past: bool) -
     return Resolved(Span(start, start + _ONE_DAY, "day"), False)
 
 
-def _dated_weekday(form: Form) -> bool:
-    """A weekday with a month and day but no year and no anchor."""
-    return (
-        form.weekday is not None
-        and form.month is not None
-        and form.day is not None
-        and form.year is None
-        and form.span is None
-    )
-
-
 def _nearest_year(month: int, day: int, weekday: int, today: date) -> int | None:
     """The year nearest `today` in which month/day falls on the weekday."""
     best: tuple[int, int] | None = None
@@ -253,16 +242,6 @@ def _fits_day(form: Form, day: date) -> bool:
     )
 
 
-def _clock_readings(form: Form) -> list[time]:
-    """Times of day a form allows, earliest first (both readings of an am/pm-less hour)."""
-    if form.hour is None:
-        return []
-    hours = [form.hour]
-    if form.h12 and form.hour <= 12:
-        hours = sorted({form.hour % 12, form.hour % 12 + 12})
-    return [time(h, form.minute or 0, form.second or 0) for h in hours]
-
-
 def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
     if clock is not None:
         start = datetime.combine(day, clock, tzinfo=tzinfo)  # type: ignore[arg-type]
@@ -284,7 +263,7 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     """The first span fitting `form` (from `ref`, inside its anchor, after `not_before`)."""
     if form[:7] == _NO_FIELDS and form.span is not None and form.pod is None and form.holiday is None:
         # Just an anchor ("tomorrow", "next week"): the commonest form, and already a span.
-        return Resolved(form.span, form.interval)
+        return tuple.__new__(Resolved, (form.span, form.interval, None))
     if not_before is None and form.weekday is not None and _only_weekday_fields(form):
         return _weekday_day(form.weekday, ref, form.not_immediate, form.past)
     if form.tz is not None:
@@ -303,15 +282,34 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     ):
         # A time of day and nothing else (the commonest form, checked inline).
         return _next_clock(form, ref)
-    if _dated_weekday(form):
-        # "Sunday, Feb 10": the weekday tells the year; take the nearest that fits.
-        year = _nearest_year(form.month, form.day, form.weekday, ref.date())  # type: ignore[arg-type]
+    if (
+        form.weekday is not None
+        and form.month is not None
+        and form.day is not None
+        and form.year is None
+        and form.span is None
+    ):
+        # A weekday with a month and day but no year and no anchor ("Sunday, Feb 10"):
+        # the weekday tells the year; take the nearest that fits.
+        year = _nearest_year(form.month, form.day, form.weekday, ref.date())
         return None if year is None else resolve_form(form.evolve(year=year), ref, not_before)
-    dgrain = _date_grain(form)
-    timed = form.has_time
+    # The grain of the date fields and whether a time of day is set, written out (this
+    # runs for most phrases; see _date_grain and Form.has_time).
+    dgrain: Grain | None
+    if form.day is not None or form.weekday is not None or form.holiday is not None:
+        dgrain = "day"
+    elif form.month is not None:
+        dgrain = "month"
+    elif form.quarter is not None:
+        dgrain = "quarter"
+    elif form.year is not None:
+        dgrain = "year"
+    else:
+        dgrain = None
+    timed = form.hour is not None or form.minute is not None or form.pod is not None
     anchor = form.span
     if anchor is not None and not timed and dgrain is None:
-        return Resolved(anchor, form.interval)
+        return tuple.__new__(Resolved, (anchor, form.interval, None))
     if anchor is not None and form.tz is not None:
         anchor = Span(anchor.start.astimezone(form.tz), anchor.end.astimezone(form.tz), anchor.grain)
 
@@ -322,7 +320,7 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     else:
         hi = None
         if timed:
-            lo = truncate(ref, "hour")
+            lo = ref.replace(minute=0, second=0, microsecond=0)
             first_day = ref.date()
         else:
             lo = truncate(ref, dgrain or "day")
@@ -338,7 +336,16 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     if not_before is not None and not_before > lo:
         lo = not_before if timed else truncate(not_before, dgrain or "day")
 
-    clocks: list[time | None] = list(_clock_readings(form)) or [None]
+    clocks: list[time | None] = [None]
+    hour = form.hour
+    if hour is not None:
+        # The times of day the form allows: both readings of an am/pm-less hour,
+        # earliest first.
+        minute, second = form.minute or 0, form.second or 0
+        if form.h12 and hour <= 12:
+            clocks = [time(hour % 12, minute, second), time(hour % 12 + 12, minute, second)]
+        else:
+            clocks = [time(hour, minute, second)]
     if form.past:
         clocks.reverse()
     found: list[Span] = []
