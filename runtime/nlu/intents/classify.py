@@ -78,6 +78,7 @@ _THE_OR_MINE = frozenset({"the", "my", "our", "this", "that"})
 _NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "appointments"})
 _SHOPPING_VERBS = frozenset({"buy", "order", "pick", "get", "grab"})
 _OWN_RECORDS = frozenset({"schedule", "agenda", "diary", "planner", "plans"})
+_ARRIVALS = frozenset({"visiting", "coming", "arriving", "due", "staying"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -314,6 +315,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         and cues.event_noun
         and words[:2] in (["how", "about"], ["what", "about"])
     ):
+        return "event_create", ""
+    # "my parents are visiting next weekend", "the plumber is coming at 10": a visit, stated.
+    if has_time and not cues.off_topic and not cues.asks and _ARRIVALS & set(words) and cues.act is None:
         return "event_create", ""
     if has_time and not cues.off_topic and _plans(words):
         return "event_create", ""

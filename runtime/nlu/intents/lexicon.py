@@ -149,6 +149,7 @@ RELATIONS = wordset(
 # (calendar, alarm, email, list, remind) says otherwise.
 OFF_TOPIC = wordset(
     "weather rain raining rained rainy snow snowing sunny temperature forecast umbrella "
+    "storm storms hurricane windy foggy "
     "wear wearing jacket coat shorts gloves layers sunblock sunscreen "
     "play playing song songs music playlist radio podcast podcasts audiobook album artist "
     "volume louder quieter mute lights light lamp bulb brightness thermostat vacuum "
