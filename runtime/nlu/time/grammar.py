@@ -90,7 +90,8 @@ def concrete(start: datetime, grain: Grain, interval: bool = False, end: datetim
     """A form fixed to one span."""
     if end is None:
         end = start + _FIXED[grain] if grain in _FIXED else add_grain(start, grain)
-    return tuple.__new__(Form, (*_UNSET, Span(start, end, grain), None, None, interval, *_PLAIN))
+    span = tuple.__new__(Span, (start, end, grain))
+    return tuple.__new__(Form, (*_UNSET, span, None, None, interval, *_PLAIN))
 
 
 # A form's fields before `span` (year ... pod), and the flags after `interval`, all unset.

@@ -23,6 +23,9 @@ _STEP = {
 }
 
 
+# Records are built with tuple.__new__ on the paths every phrase takes: a NamedTuple's own
+# constructor is one more Python function call.
+_new = tuple.__new__
 # Year, quarter, month, day, weekday, hour and minute all unset.
 _NO_FIELDS = (None,) * 7
 _NO_DATE = (None,) * 4  # year, quarter, month, day
@@ -154,7 +157,7 @@ def _next_clock(form: Form, ref: datetime) -> Resolved | None:
         for clock in clocks:
             start = datetime.combine(day, clock, tzinfo=tzinfo)
             if start >= lo:
-                found.append(Span(start, start + step, grain))
+                found.append(_new(Span, (start, start + step, grain)))
         if found:
             break
         day += _ONE_DAY
@@ -184,7 +187,7 @@ def _weekday_day(weekday: int, ref: datetime, not_immediate: bool, past: bool) -
     else:
         day = today + timedelta(days=(weekday - today.weekday()) % 7)
     start = datetime.combine(day, _MIDNIGHT, tzinfo=ref.tzinfo)
-    return Resolved(Span(start, start + _ONE_DAY, "day"), False)
+    return _new(Resolved, (_new(Span, (start, start + _ONE_DAY, "day")), False, None))
 
 
 def _nearest_year(month: int, day: int, weekday: int, today: date) -> int | None:
@@ -246,7 +249,7 @@ def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
     if clock is not None:
         start = datetime.combine(day, clock, tzinfo=tzinfo)  # type: ignore[arg-type]
         grain = form_grain(form)
-        return Span(start, start + _STEP[grain], grain)
+        return _new(Span, (start, start + _STEP[grain], grain))
     base = datetime.combine(day, _MIDNIGHT, tzinfo=tzinfo)  # type: ignore[arg-type]
     if form.pod is not None:
         start = base + timedelta(hours=form.pod[0])
@@ -255,8 +258,8 @@ def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
     if form.holiday is not None:
         for first, end in holiday_dates.spans(form.holiday, day.year):
             if first == day:
-                return Span(base, base + (end - first), "day")
-    return Span(base, add_grain(base, grain), grain)
+                return _new(Span, (base, base + (end - first), "day"))
+    return _new(Span, (base, add_grain(base, grain), grain))
 
 
 def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) -> Resolved | None:
@@ -311,7 +314,7 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     if anchor is not None and not timed and dgrain is None:
         return tuple.__new__(Resolved, (anchor, form.interval, None))
     if anchor is not None and form.tz is not None:
-        anchor = Span(anchor.start.astimezone(form.tz), anchor.end.astimezone(form.tz), anchor.grain)
+        anchor = _new(Span, (anchor.start.astimezone(form.tz), anchor.end.astimezone(form.tz), anchor.grain))
 
     # Where the search starts and what a candidate must not precede.
     if anchor is not None:
@@ -385,7 +388,7 @@ def _finish(found: list[Span], form: Form) -> Resolved | None:
         form.holiday is not None and span.end - span.start > timedelta(days=1)
     )
     alt = found[1] if len(found) > 1 and found[1].start.date() == found[0].start.date() else None
-    return Resolved(found[0], interval, alt)
+    return _new(Resolved, (found[0], interval, alt))
 
 
 def _day_walk(first: date, hi: datetime | None, past: bool) -> Iterator[date]:
