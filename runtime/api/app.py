@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,6 +96,10 @@ def create_app(
         state.scheduler = Scheduler(runtime, catalog.workflows)
     elif scheduler is not False:
         state.scheduler = scheduler
+    if state.scheduler is not None and any(
+        w.spec.trigger.kind == "event" for w in catalog.workflows.values()
+    ):
+        launcher.on_end = _chain_now(state)
 
     app = FastAPI(
         title="automate",
@@ -154,6 +158,31 @@ async def _keep_scheduling(state: ServerState) -> None:
         except Exception as exc:
             log.warning("scheduler_crashed", error=type(exc).__name__, message=str(redact(str(exc))))
             await asyncio.sleep(5.0)
+
+
+def _chain_now(state: ServerState) -> Callable[[], None]:
+    """A tick as soon as a run started here ends, so the workflows it triggers start now, not within a minute.
+
+    The scheduler's own loop sleeps until the next cron time (up to a minute)
+    and reads the event log when it wakes; an extra tick reads it at once.
+    Ticks are idempotent: each follower's run id comes from its trigger's run.
+    """
+    assert state.scheduler is not None
+    scheduler = state.scheduler
+    pending: set[asyncio.Task[Any]] = set()
+
+    async def guarded() -> None:
+        try:
+            await scheduler.tick()
+        except Exception as exc:  # the loop's own next tick tries again
+            log.warning("chain_tick_failed", error=type(exc).__name__, message=str(redact(str(exc))))
+
+    def tick() -> None:
+        task = asyncio.ensure_future(guarded())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    return tick
 
 
 def _add_health_and_page(app: FastAPI, state: ServerState) -> None:

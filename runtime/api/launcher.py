@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,8 @@ class Launched:
 class Launcher:
     """Starts runs as tasks, knows which are in flight, and why one died unrecorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_end: Callable[[], None] | None = None) -> None:
+        self.on_end = on_end  # called after each run started here ends (the server chains workflows)
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._launched: dict[str, Launched] = {}
         self._failures: dict[str, str] = {}
@@ -61,6 +62,8 @@ class Launcher:
         def done(_: asyncio.Task[Any]) -> None:
             self._tasks.pop(run_id, None)
             self._launched.pop(run_id, None)
+            if self.on_end is not None:
+                self.on_end()
 
         task.add_done_callback(done)
         return task

@@ -71,3 +71,42 @@ class TestSchedulerInServer:
         assert run["steps"][0]["params"]["item"] == "tick 2026-11-24T10:01:00+00:00"
         assert health["scheduler"] is True
         assert [r.run_id for r in api_runtime.store.list_runs()] == [run_id]
+
+
+AFTER_GREET = """\
+name: after_greet
+trigger: {kind: event, event: {workflow: greet}}
+steps:
+  - id: note
+    uses: lists.add_item
+    params: {list: followups, item: "after {trigger.data.run_id}"}
+"""
+
+
+class TestChainingInServer:
+    async def test_a_workflow_started_over_http_triggers_its_follower_at_once(
+        self, api_runtime: Runtime, api_config_dir: Path, tmp_path: Path
+    ) -> None:
+        """When `greet` ends, `after_greet` (event trigger) starts within seconds, not at the next minute."""
+        folder = tmp_path / "chain"
+        folder.mkdir()
+        (folder / "after_greet.yaml").write_text(AFTER_GREET)
+        agents = [type(agent) for agent in api_runtime.agents.values()]
+        catalog = Catalog.scan(
+            [api_config_dir / "workflows", folder], targets_for(api_runtime.config, agents)
+        )
+        app = create_app(api_runtime, catalog=catalog, shutdown_grace=0.5)  # the real scheduler
+
+        def follower_done() -> bool:
+            return any(r.name == "after_greet" and r.status.finished for r in api_runtime.store.list_runs())
+
+        async with live_server(app) as server, server.client() as client:
+            greet = await client.post(
+                "/api/workflows/greet/runs", json={"inputs": {"who": "ana@example.com"}, "wait": True}
+            )
+            await wait_for(follower_done, limit=5.0)
+        greet_id = greet.json()["run_id"]
+        follower = next(r for r in api_runtime.store.list_runs() if r.name == "after_greet")
+        assert follower.status.value == "done"
+        assert follower.step("note").params == {"list": "followups", "item": f"after {greet_id}"}
+        assert [r.name for r in api_runtime.store.list_runs()].count("after_greet") == 1
