@@ -79,20 +79,32 @@ def _candidates(token: Token) -> list[tuple[tuple[str, ...], str]]:
 
 
 def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
-    starts = _starts()
+    table = _start_table()
     found: list[tuple[int, int, str, object]] = []
     norms: list[str] | None = None
+    size = len(tokens)
     for start, token in enumerate(tokens):
-        if token.text not in starts:
+        candidates = table.get(token.text)
+        if candidates is None:
             continue
-        if norms is None:
-            norms = [norm_word(t.text) for t in tokens]
-        for words, key in _candidates(token):
+        for words, key in candidates:
+            if len(words) > size - start:
+                continue  # too few tokens left for the name (cheap, and the usual case)
+            if norms is None:
+                norms = [norm_word(t.text) for t in tokens]
             end = _match(tokens, norms, start, words)
             if end > 0:
                 found.append((start, end, "time", Form(holiday=key)))
                 break
     return found
+
+
+@lru_cache(maxsize=1)
+def _start_table() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Names that may begin at each token text (the scanner's one lookup per token)."""
+    from ..lexicon import categories
+
+    return {text: _candidates(Token(text, 0, 0, categories(text))) for text in _starts()}
 
 
 @lru_cache(maxsize=1)
