@@ -338,8 +338,15 @@ def _apply(entry: _Entry, ctx: Ctx, kids: tuple[Node, ...]) -> Node | None:
 def _lefts(by_end: list[dict[str, list[Node]]], cats: tuple[str, ...], end: int) -> list[tuple[Node, ...]]:
     """Sequences of nodes with categories `cats` ending at token `end`."""
     found = by_end[end].get(cats[-1])
+    got: list[tuple[Node, ...]] = []
     if not found:
-        return []
+        return got
     if len(cats) == 1:
-        return [(n,) for n in found]
-    return [(*rest, n) for n in found for rest in _lefts(by_end, cats[:-1], n.start)]
+        for node in found:
+            got.append((node,))
+        return got
+    head = cats[:-1]
+    for node in found:
+        for rest in _lefts(by_end, head, node.start):
+            got.append((*rest, node))
+    return got

@@ -254,7 +254,15 @@ def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
     if form.pod is not None:
         start = base + timedelta(hours=form.pod[0])
         return Span(start, base + timedelta(hours=form.pod[1]), "hour")
-    grain = _date_grain(form) or "day"
+    grain = "day"
+    if form.day is None and form.weekday is None and form.holiday is None:
+        # The date grain (see _date_grain), written out: this runs once per day tried.
+        if form.month is not None:
+            grain = "month"
+        elif form.quarter is not None:
+            grain = "quarter"
+        elif form.year is not None:
+            grain = "year"
     if form.holiday is not None:
         for first, end in holiday_dates.spans(form.holiday, day.year):
             if first == day:
@@ -326,7 +334,10 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
             lo = ref.replace(minute=0, second=0, microsecond=0)
             first_day = ref.date()
         else:
-            lo = truncate(ref, dgrain or "day")
+            if dgrain is None or dgrain == "day":
+                lo = ref.replace(hour=0, minute=0, second=0, microsecond=0)
+            else:
+                lo = truncate(ref, dgrain)
             if form.not_immediate:
                 lo = add_grain(lo, dgrain or "day")
             first_day = lo.date()

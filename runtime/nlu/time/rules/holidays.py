@@ -91,7 +91,9 @@ def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
             if len(words) > size - start:
                 continue  # too few tokens left for the name (cheap, and the usual case)
             if norms is None:
-                norms = [norm_word(t.text) for t in tokens]
+                norms = []
+                for other in tokens:
+                    norms.append(norm_word(other.text))
             end = _match(tokens, norms, start, words)
             if end > 0:
                 found.append((start, end, "time", Form(holiday=key)))
