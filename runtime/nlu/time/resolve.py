@@ -83,11 +83,19 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
     if form.weekday is not None and _only_weekday(form):
         yield from _weekdays(form.weekday, anchor, past)
         return
-    if _one_a_year(form, grain):
-        # A month, or a day of a month: one candidate a year, no scanning.
-        month, dom = form.month or 1, form.day or 1
+    month = form.month
+    if (
+        month is not None
+        and form.holiday is None
+        and form.quarter is None
+        and (form.day is not None or grain == "month")
+    ):
+        # A month, or a day of a month, without holiday or quarter: one candidate a
+        # year, no scanning.
+        dom = form.day or 1
+        short = dom > 28  # only then can the month be too short for the day
         for year in _years(form, anchor.year, past):
-            if dom <= month_days(year, month):
+            if not short or dom <= month_days(year, month):
                 found = date(year, month, dom)
                 if form.weekday is None or found.weekday() == form.weekday:
                     yield found
@@ -202,16 +210,6 @@ def _nearest_year(month: int, day: int, weekday: int, today: date) -> int | None
             if best is None or distance < best[0]:
                 best = (distance, year)
     return best[1] if best else None
-
-
-def _one_a_year(form: Form, grain: Grain) -> bool:
-    """A month, or a day of a month, without holiday or quarter."""
-    return (
-        form.month is not None
-        and form.holiday is None
-        and form.quarter is None
-        and (form.day is not None or grain == "month")
-    )
 
 
 def _only_weekday(form: Form) -> bool:
