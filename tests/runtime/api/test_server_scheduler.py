@@ -41,18 +41,21 @@ class FakeTime:
         await asyncio.Event().wait()  # cancelled when the server stops
 
 
+def with_workflow(runtime: Runtime, config_dir: Path, tmp_path: Path, text: str) -> Catalog:
+    """The test workflows plus one more, written from `text`."""
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    (folder / "extra.yaml").write_text(text)
+    agents = [type(agent) for agent in runtime.agents.values()]
+    return Catalog.scan([config_dir / "workflows", folder], targets_for(runtime.config, agents))
+
+
 class TestSchedulerInServer:
     async def test_a_cron_tick_fires_a_run_the_api_then_shows(
         self, api_runtime: Runtime, api_config_dir: Path, tmp_path: Path
     ) -> None:
         """The server's scheduler fires the 10:01 tick once; GET /api/runs/{id} shows it done."""
-        folder = tmp_path / "cron"
-        folder.mkdir()
-        (folder / "ticker.yaml").write_text(TICKER)
-        agents = [type(agent) for agent in api_runtime.agents.values()]
-        catalog = Catalog.scan(
-            [api_config_dir / "workflows", folder], targets_for(api_runtime.config, agents)
-        )
+        catalog = with_workflow(api_runtime, api_config_dir, tmp_path, TICKER)
         clock = FakeTime()
         scheduler = Scheduler(api_runtime, catalog.workflows, now=clock.now, sleep=clock.sleep)
         app = create_app(api_runtime, catalog=catalog, scheduler=scheduler, shutdown_grace=0.5)
@@ -88,13 +91,7 @@ class TestChainingInServer:
         self, api_runtime: Runtime, api_config_dir: Path, tmp_path: Path
     ) -> None:
         """When `greet` ends, `after_greet` (event trigger) starts within seconds, not at the next minute."""
-        folder = tmp_path / "chain"
-        folder.mkdir()
-        (folder / "after_greet.yaml").write_text(AFTER_GREET)
-        agents = [type(agent) for agent in api_runtime.agents.values()]
-        catalog = Catalog.scan(
-            [api_config_dir / "workflows", folder], targets_for(api_runtime.config, agents)
-        )
+        catalog = with_workflow(api_runtime, api_config_dir, tmp_path, AFTER_GREET)
         app = create_app(api_runtime, catalog=catalog, shutdown_grace=0.5)  # the real scheduler
 
         def follower_done() -> bool:
