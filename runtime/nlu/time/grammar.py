@@ -83,7 +83,9 @@ def clock(
         return None
     if hour == 24:
         hour = 0
-    return Form(hour=hour, minute=minute, second=second, h12=1 <= hour <= 12, latent=latent)
+    # Built by position (as concrete() does): a keyword call fills defaults in Python.
+    fields = (*_NO_DATE, hour, minute, second, 1 <= hour <= 12, None, None, None, None, False, latent)
+    return tuple.__new__(Form, (*fields, *_PLAIN[1:]))
 
 
 def concrete(start: datetime, grain: Grain, interval: bool = False, end: datetime | None = None) -> Form:
@@ -97,6 +99,7 @@ def concrete(start: datetime, grain: Grain, interval: bool = False, end: datetim
 # A form's fields before `span` (year ... pod), and the flags after `interval`, all unset.
 _UNSET = (*(None,) * 8, False, None)
 _PLAIN = (False, False, False, None)
+_NO_DATE = (None,) * 5  # year, quarter, month, day, weekday
 assert Form(span=None)[:10] == _UNSET and Form()[14:] == _PLAIN, "Form fields changed; update concrete()"
 _FIXED = {
     "second": timedelta(seconds=1),

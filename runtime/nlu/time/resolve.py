@@ -265,7 +265,8 @@ def _span_at(day: date, form: Form, tzinfo: object, clock: time | None) -> Span:
         for first, end in holiday_dates.spans(form.holiday, day.year):
             if first == day:
                 return _new(Span, (base, base + (end - first), "day"))
-    return _new(Span, (base, add_grain(base, grain), grain))
+    end = base + _ONE_DAY if grain == "day" else add_grain(base, grain)
+    return _new(Span, (base, end, grain))
 
 
 def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) -> Resolved | None:
