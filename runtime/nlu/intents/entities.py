@@ -80,7 +80,16 @@ _SENDING = wordset(
 )
 _OWNERS = wordset("my our his her their the")
 _EVENT_EXCLUDED = wordset("event events date visit deadline show")
-_LIST_STOP = FUNCTION_WORDS | DATE_WORDS | WEEKDAYS | VERBS | NUMBER_WORDS | ORDINALS
+# "this specific list", "the whole list": words that pick a list out rather than name it.
+_LIST_STOP = (
+    FUNCTION_WORDS
+    | DATE_WORDS
+    | WEEKDAYS
+    | VERBS
+    | NUMBER_WORDS
+    | ORDINALS
+    | wordset("specific particular certain whole entire current existing")
+)
 # What a person has that a request may ask about: "john's phone number", "ana's email".
 _BELONGINGS = EMAIL_NOUNS | wordset(
     "phone number address last first full name contact details info cell mobile"
@@ -422,19 +431,25 @@ def _list_names(words: list[str], free: list[bool], out: list[EntitySlot]) -> No
             continue
         j = i + 1
         if j < n and words[j] in {"of", "titled", "called", "named", "for"}:
-            end = j + 1
+            # "a list of my pending bills", "a list of monthly groceries": the name starts after
+            # an owner or a frequency.
+            first = j + 1
+            while first < n and (words[first] in {"my", "our"} or not free[first]):
+                first += 1
+            end = first
             while (
                 end < n
-                and end - j <= 3
+                and end - first < 3
                 and free[end]
                 # "things to do", "books to read": a plural noun and what it is for
                 and (_list_word(words[end]) or (words[end] == "to" and words[end - 1].endswith("s")))
             ):
                 end += 1
             if words[end - 1] == "to":
-                end += 1 if end < n else 0
-            if end > j + 1:
-                out.append(("list_name", j + 1, end))
+                # "things to do" keeps its verb; "groceries to be bought" is no name
+                end += 1 if end < n and words[end] not in {"be", "the", "a", "an", "my"} else -1
+            if end > first:
+                out.append(("list_name", first, end))
 
 
 def _list_topics(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:

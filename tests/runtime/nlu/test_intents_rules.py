@@ -359,6 +359,12 @@ class TestListRules:
         assert analyze("send an e-mail to bob").label == "email_sendemail"
         assert kinds("book a catch-up with ines on monday", "event_name") == ["catch-up"]
 
+    def test_a_list_name_after_an_owner_or_a_frequency(self) -> None:
+        """ "a list of weekly chores to be done" is named chores; "this specific list" is unnamed."""
+        assert kinds("make a list of weekly chores to be done", "list_name") == ["chores"]
+        assert kinds("create a list of our camping gear", "list_name") == ["camping gear"]
+        assert not kinds("what is on this specific list", "list_name")
+
     def test_a_list_of_things_to_do(self) -> None:
         """ "films to watch" keeps its purpose."""
         assert kinds("start a list called films to watch", "list_name") == ["films to watch"]
