@@ -300,6 +300,24 @@ class Grammar:
                             continue
                         if not need <= present:
                             continue
+                        if len(left) == 2:
+                            # Three-item rules, the commonest longer ones, also inlined.
+                            head = left[0]
+                            for other in before[prev]:
+                                firsts = by_end[other.start].get(head)
+                                if not firsts:
+                                    continue
+                                for kid in firsts:
+                                    try:
+                                        got = prod(ctx, kid.value, other.value, value)
+                                    except (ValueError, OverflowError):
+                                        continue
+                                    if got is not None:
+                                        total = extra + kid.cost + other.cost + cost
+                                        queue.append(
+                                            new(Node, (kid.start, end, out, got, name, total, False))
+                                        )
+                            continue
                         if memo is None:
                             memo = {}
                         lefts = memo.get(left)

@@ -169,7 +169,12 @@ def _next_clock(form: Form, ref: datetime) -> Resolved | None:
         if found:
             break
         day += _ONE_DAY
-    return _finish(found[:2], form)
+    if not found:
+        return None
+    # What _finish makes of it, written out: a plain clock time is never an interval.
+    first = found[0]
+    alt = found[1] if len(found) > 1 and found[1].start.date() == first.start.date() else None
+    return _new(Resolved, (first, False, alt))
 
 
 def _only_weekday_fields(form: Form) -> bool:
