@@ -22,7 +22,8 @@ def _year(n: Num) -> int | None:
 
 
 def _date(year: int | None, month: int, day: int) -> Form | None:
-    if not 1 <= month <= 12 or not 1 <= day <= month_days(year or 2000, month):
+    # Every month has 28 days: only later days need the month's length.
+    if not 1 <= month <= 12 or day < 1 or (day > 28 and day > month_days(year or 2000, month)):
         return None
     return Form(year=year, month=month, day=day)
 
