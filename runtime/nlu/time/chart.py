@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import opcode
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
@@ -27,6 +27,9 @@ Transform = Callable[[Any], Any]
 P = TypeVar("P", bound=Production)
 # A scanner finds multi-token lexical items (holiday names): (start, end, cat, value).
 Scanner = Callable[[Sequence[Token]], list[tuple[int, int, str, object]]]
+# What a scanner's items may start with (token texts), loaded on first use: a phrase with
+# none of them is not scanned.
+Triggers = Callable[[], Container[str]]
 
 
 class Ctx(NamedTuple):
@@ -127,7 +130,7 @@ class Grammar:
     """A set of rules indexed by the category of their last item and the one before it."""
 
     rules: list[Rule] = field(default_factory=list)
-    scanners: list[Scanner] = field(default_factory=list)
+    scanners: list[tuple[Scanner, Triggers]] = field(default_factory=list)
     vocab: set[str] = field(default_factory=set)  # categories some pattern uses
     aliases: dict[str, dict[str, Transform | None]] = field(default_factory=dict)
     # last category -> category before it ("" for one-item rules) -> entries
@@ -244,7 +247,13 @@ class Grammar:
                     nodes.append(node)
                     here.setdefault(c, []).append(node)
                     present.add(c)
-        for scan in self.scanners:
+        for scan, triggers in self.scanners:
+            starts = triggers()
+            for tok in tokens:
+                if tok.text in starts:
+                    break
+            else:
+                continue
             for s, e, cat, value in scan(tokens):
                 pending[e].append(Node(s, e, cat, value, "scan", 0))
         seen: set[tuple[int, int, str, object]] = set()

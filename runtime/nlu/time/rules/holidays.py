@@ -147,4 +147,4 @@ def _weekday_word(word: str) -> int | None:
     return None
 
 
-G.scanners.append(_scan)
+G.scanners.append((_scan, _start_table))
