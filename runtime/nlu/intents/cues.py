@@ -11,6 +11,7 @@ from runtime.nlu.intents.lexicon import (
     CALENDAR_NOUNS,
     CONTACT_NOUNS,
     CREATE_VERBS,
+    DETAIL_KINDS,
     EMAIL_NOUNS,
     EVENT_NOUNS,
     FILLERS,
@@ -492,7 +493,11 @@ def read_cues(words: list[str]) -> Cues:
         card
         or bool(wset & CONTACT_NOUNS)
         or bool(_CONTACT_PHRASES & bigrams)
-        or any(w.endswith("'s") and nxt in _DETAILS for w, nxt in itertools.pairwise(words))
+        # "bob's phone", "my sister's new address"
+        or any(
+            w.endswith("'s") and (nxt in _DETAILS or (nxt in DETAIL_KINDS and after in _DETAILS))
+            for w, nxt, after in zip(words, [*words[1:], ""], [*words[2:], "", ""], strict=False)
+        )
     )
     messages = bool(wset & {"message", "messages"}) and not wset & _MESSAGING_ELSEWHERE
     email = (

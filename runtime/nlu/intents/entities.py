@@ -12,6 +12,7 @@ from runtime.nlu.intents.lexicon import (
     CALENDAR_NOUNS,
     CONTACT_NOUNS,
     DATE_WORDS,
+    DETAIL_KINDS,
     EMAIL_NOUNS,
     EVENT_NOUNS,
     FUNCTION_WORDS,
@@ -242,11 +243,13 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
 
 def _owns_thing(words: list[str], i: int) -> bool:
     """ "ana's party", "bob's email": a possessive before an event or a detail."""
-    return (
-        words[i].endswith("'s")
-        and i + 1 < len(words)
-        and (words[i + 1] in EVENT_NOUNS or words[i + 1] in _BELONGINGS)
-    )
+    if not words[i].endswith("'s") or i + 1 >= len(words):
+        return False
+    nxt = words[i + 1]
+    # "dad's work number", "ana's new address": a kind of detail may come between
+    if nxt in DETAIL_KINDS and words[i + 2 : i + 3] and words[i + 2] in _BELONGINGS:
+        return True
+    return nxt in EVENT_NOUNS or nxt in _BELONGINGS
 
 
 def _contacts_named(words: list[str]) -> bool:

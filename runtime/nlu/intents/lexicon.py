@@ -13,6 +13,7 @@ __all__ = [
     "CONTACT_NOUNS",
     "CREATE_VERBS",
     "DATE_WORDS",
+    "DETAIL_KINDS",
     "EMAIL_NOUNS",
     "EVENT_NOUNS",
     "FILLERS",
@@ -92,6 +93,8 @@ CONTACT_NOUNS = wordset("contact contacts addressbook")
 LIST_NOUNS = wordset("list lists todo todos to-do to-dos checklist checklists task tasks")
 # What lists are for, when a request names the list by it ("take milk off the groceries").
 LIST_TOPICS = wordset("grocery groceries shopping todo to-do todos chores errands")
+# Kinds of a contact detail said between its owner and it ("dad's work number").
+DETAIL_KINDS = wordset("new old current home work mobile cell office personal")
 # Everyday things bought in a shop: wanting, needing or no longer needing them is a list's business.
 GROCERIES = wordset(
     "milk eggs egg bread butter cheese yogurt yoghurt cereal flour sugar salt pepper rice pasta "

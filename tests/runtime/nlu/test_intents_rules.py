@@ -79,6 +79,11 @@ class TestPeopleRules:
         """ "dad's cell" names the relation."""
         assert kinds("what's dad's cell", "relation") == ["dad's"]
 
+    def test_a_kind_of_detail_between_owner_and_detail(self) -> None:
+        """ "dad's work number" and "my sister's new address" are contact details of a relation."""
+        assert kinds("what's dad's work number", "relation") == ["dad's"]
+        assert analyze("remember my sister's new address").label == "email_addcontact"
+
     def test_a_phone_number_is_no_time(self) -> None:
         """Digit groups with a long one are a phone number."""
         assert not kinds("change mum's number to 555 0199", "time")
