@@ -46,6 +46,8 @@ def _combine(a: Form, b: Form) -> Form | None:
 
 @G.rule("time", "clocky", "clocky", cost=2)
 def _adjacent(ctx: Ctx, a: Form, b: Form) -> Form | None:
+    if not (a.latent or b.latent):
+        return intersect(a, b)  # what _combine comes to, without its checks
     return _combine(a, b)
 
 
