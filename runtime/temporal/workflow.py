@@ -1,6 +1,6 @@
 """The run workflow: it only orchestrates, so it replays deterministically.
 
-It asks the `begin_run` activity for the run's steps (their order, needs and
+It asks the `begin_run` (local) activity for the run's steps (their order, needs and
 the activity options of each step's service), starts every step whose needs
 are met as a `run_step` activity on that service's task queue, and hands the
 outcomes to `finish_run`. Everything that touches the world — rendering
@@ -49,10 +49,8 @@ class RunWorkflow:
     @workflow.run
     async def run(self, run: dict[str, Any]) -> dict[str, Any]:
         """Run every step that may run; return the finished run record as JSON."""
-        queue = workflow.info().task_queue
-        plan = await workflow.execute_activity(
-            "begin_run", run, task_queue=queue, start_to_close_timeout=_BOOKKEEPING
-        )
+        # Bookkeeping runs as local activities: in this worker, without a trip through a queue.
+        plan = await workflow.execute_local_activity("begin_run", run, start_to_close_timeout=_BOOKKEEPING)
         steps: list[dict[str, Any]] = plan["steps"]
         outcomes: dict[str, dict[str, Any]] = {s["id"]: dict(plan["done"].get(s["id"], {})) for s in steps}
         for step in steps:
@@ -81,11 +79,8 @@ class RunWorkflow:
                     scope[step["id"]] = outcome
                 elif self._stops(step, outcome):
                     halted = True
-        result: dict[str, Any] = await workflow.execute_activity(
-            "finish_run",
-            {"run": run, "outcomes": outcomes},
-            task_queue=queue,
-            start_to_close_timeout=_BOOKKEEPING,
+        result: dict[str, Any] = await workflow.execute_local_activity(
+            "finish_run", {"run": run, "outcomes": outcomes}, start_to_close_timeout=_BOOKKEEPING
         )
         return result
 
