@@ -79,6 +79,8 @@ _NAMED_CALENDAR = frozenset({"calendar", "meeting", "meetings", "appointment", "
 _SHOPPING_VERBS = frozenset({"buy", "order", "pick", "get", "grab"})
 _OWN_RECORDS = frozenset({"schedule", "agenda", "diary", "planner", "plans"})
 _ARRIVALS = frozenset({"visiting", "coming", "arriving", "due", "staying"})
+# Event nouns that are also verbs when they open a request.
+_EVENT_VERBS = frozenset({"call", "meet", "visit", "show", "test", "review", "practice", "shift", "play"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -336,7 +338,15 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     if cues.event_noun and cues.no_longer and not cues.off_topic and cues.act in {None, Act.REMOVE}:
         return "event_cancel", ""
     # "john's retirement party": a short request that only names one event is one to note down.
-    if cues.act is None and cues.one_event and not cues.asks and not cues.off_topic and len(words) <= 4:
+    # ("call mom" opens with a verb: a phone call asked for, not an entry)
+    if (
+        cues.act is None
+        and cues.one_event
+        and not cues.asks
+        and not cues.off_topic
+        and len(words) <= 4
+        and words[0] not in _EVENT_VERBS
+    ):
         return "event_create", ""
     # "details for the wedding", "how long is the concert": asking what is known of an event.
     if cues.event_noun and not cues.off_topic and cues.act in {None, Act.QUERY} and _about_the_event(words):

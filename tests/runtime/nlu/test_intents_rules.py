@@ -241,6 +241,7 @@ class TestIntentRules:
             "set the thermostat to 70 at 5pm",
             "book a table for two at 8",
             "a storm is coming tomorrow",
+            "call mom",
             "when is the parcel coming",
             "how long is the drive to boston",
             "the weather tomorrow",
