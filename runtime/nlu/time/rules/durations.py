@@ -19,7 +19,7 @@ Num = tuple[int, int]
 
 @G.rule("dur", "int", "unit")
 def _n_units(ctx: Ctx, n: Num, unit: Grain) -> Duration | None:
-    return Duration(n[0], unit) if n[0] <= 10000 else None
+    return tuple.__new__(Duration, (n[0], unit)) if n[0] <= 10000 else None
 
 
 @G.rule("dur", "a", "unit")

@@ -53,7 +53,8 @@ def _range(lo: Form, hi: Form, latent_ok: bool = False) -> Range | None:
     )
     if lo.latent and backwards and not last.has_date:
         return None
-    return Range(first, last)
+    # Built by position, as on every path a phrase takes (no constructor call).
+    return tuple.__new__(Range, (first, last, False))
 
 
 @G.rule("range", "clocky", "p:-", "clocky")
@@ -188,7 +189,7 @@ def _about_range(ctx: Ctx, _a: str, r: Range) -> Range:
 def _open(t: Form, after: bool) -> Open | None:
     if t.latent and t.hour is None and t.pod is None:
         return None
-    return Open(t.evolve(latent=False), after=after)
+    return tuple.__new__(Open, (t.evolve(latent=False), after, False))
 
 
 @G.rule("open", "bound", "clocky")
