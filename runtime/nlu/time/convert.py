@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,6 +107,19 @@ def _recur_value(r: Recur, ref: datetime) -> TimeValue | None:
     return TimeValue("recurrence", min(found), None, form_grain(pattern), rrule=_rrule(r, pattern))
 
 
+_blank = object.__new__
+# The fields _blank'ed values must get, in order (checked against the dataclass).
+assert [f.name for f in fields(TimeValue)] == [
+    "kind",
+    "start",
+    "end",
+    "grain",
+    "rrule",
+    "ambiguous",
+    "alternatives",
+], "TimeValue fields changed; update to_value()"
+
+
 def to_value(value: object, ref: datetime) -> TimeValue | None:
     """Resolve a grammar value against the reference time (None when it has no reading)."""
     if ref.tzinfo is None:
@@ -121,9 +135,19 @@ def to_value(value: object, ref: datetime) -> TimeValue | None:
                 return None
             if got.alternative is None and value.alt is None:
                 span = got.span
-                if got.interval:
-                    return TimeValue("interval", span.start, span.end, span.grain, None, False, ())
-                return TimeValue("instant", span.start, None, span.grain, None, False, ())
+                # Filled in as the dataclass's own __init__ does (object.__setattr__ on a
+                # frozen instance), minus the Python call: this is every phrase's result.
+                made = _blank(TimeValue)
+                made.__dict__.update(
+                    kind="interval" if got.interval else "instant",
+                    start=span.start,
+                    end=span.end if got.interval else None,
+                    grain=span.grain,
+                    rrule=None,
+                    ambiguous=False,
+                    alternatives=(),
+                )
+                return made
             return _form_value(value, got, ref)
         handler = _HANDLERS.get(type(value))
         return None if handler is None else handler(value, ref)

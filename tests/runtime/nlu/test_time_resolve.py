@@ -1,12 +1,16 @@
-"""resolve_form's direct answers agree with a plain walk over the calendar."""
+"""resolve_form's direct answers agree with a plain walk over the calendar; to_value's
+values are ordinary TimeValues."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from runtime.nlu.time import TimeValue
+from runtime.nlu.time.convert import to_value
 from runtime.nlu.time.forms import Form, Span
 from runtime.nlu.time.resolve import resolve_form
 
@@ -54,3 +58,19 @@ class TestWeekdays:
         assert got is not None
         assert got.span.start == datetime(2013, 2, 15, 15, tzinfo=UTC)
         assert got.span.grain == "hour"
+
+
+class TestToValue:
+    """Values built on the fast path are ordinary TimeValues."""
+
+    def test_equal_hashable_and_replaceable_like_constructed_ones(self) -> None:
+        """A resolved instant equals, hashes like and is replaced like the same value
+        built with the constructor, and stays frozen."""
+        ref = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
+        got = to_value(Form(weekday=4), ref)
+        start = datetime(2013, 2, 15, tzinfo=UTC)
+        built = TimeValue("instant", start, None, "day")
+        assert got == built and hash(got) == hash(built) and repr(got) == repr(built)
+        assert dataclasses.replace(got, grain="week") == dataclasses.replace(built, grain="week")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            got.grain = "week"  # type: ignore[misc]
