@@ -120,6 +120,7 @@ _CALLED_OFF = frozenset(
         "dont remind",
     }
 )
+_ASKING_LEADS = wordset("me us and know tell see check find show wonder wondering ask so")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -451,6 +452,20 @@ def _asks_what_to_buy(words: list[str], wset: set[str]) -> bool:
     )
 
 
+def _asks_at(words: list[str], i: int) -> bool:
+    """Whether word `i` asks a question: not after a preposition ("a reminder for when"), and
+    "which"/"who" after a noun open a relative clause ("my son, who is visiting")."""
+    word = words[i]
+    if word not in _QUESTION_WORDS:
+        return False
+    if i == 0:
+        return True
+    before = words[i - 1]
+    if before in _PREPOSITIONS:
+        return False
+    return word not in {"which", "who"} or before in _ASKING_LEADS
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
@@ -548,10 +563,7 @@ def read_cues(words: list[str]) -> Cues:
         schedules=bool(wset & _SCHEDULING),
         addressed=_addressed(words),
         # "a reminder for when the plumber comes": after a preposition a question word asks nothing.
-        asks=any(
-            w in _QUESTION_WORDS and (i == 0 or words[i - 1] not in _PREPOSITIONS)
-            for i, w in enumerate(words)
-        ),
+        asks=any(_asks_at(words, i) for i in range(len(words))),
         wants_more=bool(_WANTING_MORE & bigrams),
         # "i want a list for the party": a list wanted is a list to make
         new_list=bool({"a list", "new list", "another list"} & bigrams),

@@ -66,6 +66,7 @@ _NOT_A_NAME = (
     # "has john replied": a verb in the past after a name is what the person did.
     | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
     | wordset("starts begins ends finishes opens closes happens already yet still ever finally")
+    | wordset("whatever whenever whoever wherever whichever")
     | wordset("inbox spam junk drafts outbox trash")
 )
 # Verbs are not names, except those that are also common first names.

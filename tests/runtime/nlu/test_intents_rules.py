@@ -49,6 +49,11 @@ class TestPeopleRules:
         """ "emails having to do with invoices" names no person invoices."""
         assert not kinds("find emails having to do with invoices", "person")
 
+    def test_question_words_are_no_names(self) -> None:
+        """ "with whoever is free", "sam, whenever works" name no one but Sam."""
+        assert not kinds("set a meeting with whoever is free", "person")
+        assert kinds("lunch with sam whenever works on friday", "person") == ["sam"]
+
     def test_three_first_names(self) -> None:
         """ "with mike jim and bob" is three people; "with john smith" is one."""
         assert kinds("lunch with nell tom and ravi on friday", "person") == ["nell", "tom", "ravi"]
@@ -174,6 +179,9 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("birthday party for my son which is on saturday", "calendar_set"),
+            ("dinner with the hendersons who are visiting on friday", "calendar_set"),
+            ("tell me which meetings i have today", "calendar_query"),
             ("my cousins are visiting next weekend", "calendar_set"),
             ("the electrician is coming tomorrow at 10", "calendar_set"),
             ("i'm not going to the recital anymore", "calendar_remove"),
