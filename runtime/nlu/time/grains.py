@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .values import GRAINS, Grain
@@ -43,27 +42,29 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def _to_day(m: datetime) -> datetime:
-    return m.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-_TRUNCATE: dict[str, Callable[[datetime], datetime]] = {
-    "second": lambda m: m.replace(microsecond=0),
-    "minute": lambda m: m.replace(second=0, microsecond=0),
-    "hour": lambda m: m.replace(minute=0, second=0, microsecond=0),
-    "day": _to_day,
-    "week": lambda m: _to_day(m) - timedelta(days=m.weekday()),
-    "month": lambda m: m.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
-    "quarter": lambda m: m.replace(
-        month=(m.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
-    ),
-    "year": lambda m: m.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0),
-}
-
-
 def truncate(moment: datetime, grain: Grain) -> datetime:
     """The start of the grain-sized unit that contains `moment` (weeks start on Monday)."""
-    return _TRUNCATE[grain](moment)
+    # One function with the cases in line (it runs for most phrases; a table of small
+    # functions costs a call more each time).
+    if grain == "second":
+        return moment.replace(microsecond=0)
+    if grain == "minute":
+        return moment.replace(second=0, microsecond=0)
+    if grain == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    if grain == "day":
+        return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if grain == "week":
+        day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        return day - timedelta(days=moment.weekday())
+    if grain == "month":
+        return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if grain == "quarter":
+        month = (moment.month - 1) // 3 * 3 + 1
+        return moment.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    if grain == "year":
+        return moment.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    raise KeyError(grain)
 
 
 _FIXED = {
