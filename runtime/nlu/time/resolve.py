@@ -171,7 +171,7 @@ def _next_clock(form: Form, ref: datetime) -> Resolved | None:
         day += _ONE_DAY
     if not found:
         return None
-    # What _finish makes of it, written out: a plain clock time is never an interval.
+    # A plain clock time is never an interval; its other reading counts on the same day.
     first = found[0]
     alt = found[1] if len(found) > 1 and found[1].start.date() == first.start.date() else None
     return _new(Resolved, (first, False, alt))
@@ -372,6 +372,7 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
     else:
         start_day = hi.date() if form.past and hi is not None else first_day
         days = _units(form, dgrain, start_day, form.past)
+    done = False
     for checked, day in enumerate(days):
         if checked > 4000:
             break
@@ -384,26 +385,26 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
                     continue
             else:
                 if hi is not None and span.start >= hi:
-                    return _finish(found, form)
+                    done = True
+                    break
                 if span.start < lo:
                     continue
             found.append(span)
             if len(found) == 2 or not (form.h12 and clock is not None):
-                return _finish(found, form)
-        if found:
-            return _finish(found, form)
-    return _finish(found, form)
-
-
-def _finish(found: list[Span], form: Form) -> Resolved | None:
+                done = True
+                break
+        if done or found:
+            break
     if not found:
         return None
-    span = found[0]
+    # The first span found: an interval for a part of day or a holiday of several days,
+    # with a second reading when one falls on the same day.
+    first = found[0]
     interval = (form.pod is not None and form.hour is None) or (
-        form.holiday is not None and span.end - span.start > timedelta(days=1)
+        form.holiday is not None and first.end - first.start > _ONE_DAY
     )
-    alt = found[1] if len(found) > 1 and found[1].start.date() == found[0].start.date() else None
-    return _new(Resolved, (found[0], interval, alt))
+    alt = found[1] if len(found) > 1 and found[1].start.date() == first.start.date() else None
+    return _new(Resolved, (first, interval, alt))
 
 
 def _day_walk(first: date, hi: datetime | None, past: bool) -> Iterator[date]:
