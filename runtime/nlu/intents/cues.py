@@ -121,6 +121,8 @@ _CALLED_OFF = frozenset(
     }
 )
 _ASKING_LEADS = wordset("me us and know tell see check find show wonder wondering ask so")
+# Having bought something takes it off the shopping list.
+_BOUGHT = wordset("bought purchased enough")
 _PERFECT = wordset("have has had did do")
 _CREATE_CUES = wordset("remind remember wake new alert notify meet invite")
 _OTHER_RECORDS = CALENDAR_NOUNS | EMAIL_NOUNS | ALARM_NOUNS | REMINDER_WORDS | CONTACT_NOUNS
@@ -432,10 +434,16 @@ def _off_topic_words(words: list[str], wset: set[str], act: Act | None, event_no
 
 
 def _wants_groceries(words: list[str], wset: set[str], bigrams: set[str]) -> bool:
-    """ "we need more milk", "i don't want eggs", "out of bread": shopping said without a list."""
+    """ "we need more milk", "i don't want eggs", "out of bread", "i bought the milk", "cross off
+    the eggs": shopping said without a list."""
     if not wset & GROCERIES or wset & OFF_TOPIC:
         return False
-    return bool(_WANTING & bigrams) or bool(wset & REMOVE_VERBS)
+    return (
+        bool(_WANTING & bigrams)
+        or bool(wset & REMOVE_VERBS)
+        or bool(wset & _BOUGHT)
+        or ("off" in wset and bool(wset & _PHRASAL_REMOVE))
+    )
 
 
 def _names_event(words: list[str]) -> bool:
@@ -570,6 +578,6 @@ def read_cues(words: list[str]) -> Cues:
         no_longer=bool(wset & {"anymore"})
         or bool(_CALLED_OFF & bigrams)
         or ("forget" in wset and not _REMEMBERING & bigrams),
-        off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"})
+        off=bool(wset & {"off", "anymore", "not", "don't", "dont", "shouldn't"} | wset & _BOUGHT)
         or bool({"don't want", "dont want", "any more", "no longer"} & bigrams),
     )

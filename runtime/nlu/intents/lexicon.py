@@ -127,7 +127,7 @@ CREATE_VERBS = wordset(
 ADD_VERBS = wordset("add put include insert append enter write")
 REMOVE_VERBS = wordset(
     "cancel cancels delete deletes remove removes clear erase drop wipe unset scrap discard "
-    "empty blank stop disable deactivate silence dismiss scratch unschedule"
+    "empty blank stop disable deactivate silence dismiss scratch strike unschedule"
 )
 MOVE_VERBS = wordset("move reschedule postpone push shift change moved delay bring modify alter edit adjust")
 SEND_VERBS = wordset("send write compose draft reply respond forward answer shoot drop mail email message")
