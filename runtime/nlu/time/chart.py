@@ -255,7 +255,7 @@ class Grammar:
             else:
                 continue
             for s, e, cat, value in scan(tokens):
-                pending[e].append(Node(s, e, cat, value, "scan", 0))
+                pending[e].append(new(Node, (s, e, cat, value, "scan", 0, False)))
         seen: set[tuple[int, int, str, object]] = set()
         for end in range(1, size + 1):
             queue = pending[end]

@@ -21,11 +21,17 @@ def _year(n: Num) -> int | None:
     return None
 
 
+# A form's fields after `day`, all unset.
+_UNSET_AFTER_DAY = Form()[4:]
+
+
 def _date(year: int | None, month: int, day: int) -> Form | None:
     # Every month has 28 days: only later days need the month's length.
     if not 1 <= month <= 12 or day < 1 or (day > 28 and day > month_days(year or 2000, month)):
         return None
-    return Form(year=year, month=month, day=day)
+    # Built by position (a keyword call fills the defaults in Python; this runs for most
+    # written dates).
+    return tuple.__new__(Form, (year, None, month, day, *_UNSET_AFTER_DAY))
 
 
 # --- day of month --------------------------------------------------------------------
@@ -44,7 +50,7 @@ def _dom_the_num(ctx: Ctx, _t: str, n: Num) -> int | None:
 @G.rule("time", "dom")
 def _dom_alone(ctx: Ctx, n: int) -> Form:
     """ "the 1st": the next such day of a month."""
-    return Form(day=n)
+    return tuple.__new__(Form, (None, None, None, n, *_UNSET_AFTER_DAY))
 
 
 # --- names ---------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from ..tokens import Token
 
 __all__ = ["holiday_words", "norm_word"]
 
+# A form with nothing set, to build holiday forms by position (`holiday` is field 12).
+_UNSET = Form()
+assert Form._fields[12] == "holiday", "Form fields changed; update _scan()"
 # Punctuation that may sit inside a name ("eid al-fitr", "st. patrick's day").
 _INNER = {"-", "."}
 
@@ -96,7 +99,7 @@ def _scan(tokens: Sequence[Token]) -> list[tuple[int, int, str, object]]:
                     norms.append(norm_word(other.text))
             end = _match(tokens, norms, start, words)
             if end > 0:
-                found.append((start, end, "time", Form(holiday=key)))
+                found.append((start, end, "time", tuple.__new__(Form, (*_UNSET[:12], key, *_UNSET[13:]))))
                 break
     return found
 
