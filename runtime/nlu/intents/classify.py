@@ -38,6 +38,8 @@ _OWN_TIME_QUESTIONS = (
     ("what's", "next"),
     ("what", "is", "next"),
     ("have", "i", "got"),
+    ("what", "did", "i", "do"),
+    ("what", "did", "we", "do"),
     ("have", "we", "got"),
     ("whom", "am", "i"),
     ("who", "am", "i"),
@@ -182,7 +184,7 @@ def _about_events(cues: Cues, words: list[str], has_time: bool) -> bool:
     if cues.act is Act.QUERY:
         # "at what time is my haircut": a preposition may lead the question.
         asked = words[1:] if words[0] in {"at", "and", "so", "but"} else words
-        if asked and (asked[0] in _OWN_EVENT_QUESTIONS or asked[:2] == ["what", "time"]):
+        if asked and (asked[0] in _OWN_EVENT_QUESTIONS or asked[:2] in (["what", "time"], ["how", "many"])):
             return True
         # "what's the date of the conference", "which day is the interview": when it is.
         # A yearly day ("what day is my birthday") is a question about the calendar of the year.

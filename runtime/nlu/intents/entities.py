@@ -67,6 +67,7 @@ _NOT_A_NAME = (
     | wordset("replied sent wrote emailed texted messaged called said asked answered responded forwarded")
     | wordset("starts begins ends finishes opens closes happens already yet still ever finally")
     | wordset("whatever whenever whoever wherever whichever")
+    | wordset("online virtual remote over cancelled canceled postponed join joins joining attending")
     | wordset("inbox spam junk drafts outbox trash")
 )
 # Verbs are not names, except those that are also common first names.
@@ -194,6 +195,13 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
                     (i > 0 and words[i - 1] in {"did", "has", "have"})
                     or words[i + 2 : i + 3] in (["me"], ["us"])
                 )
+            )
+            # "is sarah coming to the meeting", "will tom join us"
+            or (
+                i > 0
+                and words[i - 1] in {"is", "are", "will", "was"}
+                and words[i + 1 : i + 2]
+                in (["coming"], ["attending"], ["going"], ["joining"], ["join"], ["come"])
             )
             # "when did bob last email me"
             or (

@@ -54,6 +54,12 @@ class TestPeopleRules:
         assert not kinds("set a meeting with whoever is free", "person")
         assert kinds("lunch with sam whenever works on friday", "person") == ["sam"]
 
+    def test_a_name_that_comes_or_joins(self) -> None:
+        """ "is sarah coming", "will tom join" name the person alone; "the meeting online" no one."""
+        assert kinds("is sarah coming to the meeting", "person") == ["sarah"]
+        assert kinds("will tom join the call", "person") == ["tom"]
+        assert not kinds("is the meeting online", "person")
+
     def test_three_first_names(self) -> None:
         """ "with mike jim and bob" is three people; "with john smith" is one."""
         assert kinds("lunch with nell tom and ravi on friday", "person") == ["nell", "tom", "ravi"]
@@ -179,6 +185,8 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("how many people are coming to the barbecue", "calendar_query"),
+            ("what did i do last weekend", "calendar_query"),
             ("birthday party for my son which is on saturday", "calendar_set"),
             ("dinner with the hendersons who are visiting on friday", "calendar_set"),
             ("tell me which meetings i have today", "calendar_query"),
@@ -250,6 +258,7 @@ class TestIntentRules:
             "book a table for two at 8",
             "a storm is coming tomorrow",
             "call mom",
+            "how many people live in china",
             "when is the parcel coming",
             "how long is the drive to boston",
             "the weather tomorrow",
