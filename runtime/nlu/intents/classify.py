@@ -83,6 +83,7 @@ _OWN_RECORDS = frozenset({"schedule", "agenda", "diary", "planner", "plans"})
 _ARRIVALS = frozenset({"visiting", "coming", "arriving", "due", "staying"})
 # Event nouns that are also verbs when they open a request.
 _EVENT_VERBS = frozenset({"call", "meet", "visit", "show", "test", "review", "practice", "shift", "play"})
+_SENDING_FIRST = frozenset({"send", "forward", "email", "mail", "share"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -285,6 +286,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return _calendar(cues, has_time), ""
     if cues.hard_off_topic and "calendar" not in words:
         return NONE, _why_not(words)
+    # "send john's number to mary": a contact card sent to someone is a message.
+    if cues.contact and words[0] in _SENDING_FIRST and ("to" in words[1:] or cues.addressed):
+        return "email_send", ""
     if cues.contact:
         return _contacts(cues), ""
     if cues.lists:
