@@ -13,6 +13,7 @@ import asyncio
 import os
 import signal
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -71,6 +72,8 @@ def build_workers(client: object, runtime: Runtime, config: AppConfig) -> list[W
                 task_queue=service_queue(settings, name),
                 activities=[acts.run_step],
                 max_task_queue_activities_per_second=service.rate_limit.rate,
+                # On shutdown a step in flight gets this long to finish before it is cancelled.
+                graceful_shutdown_timeout=timedelta(seconds=settings.heartbeat_seconds),
             )
         )
     return workers

@@ -1,9 +1,12 @@
-"""A local calendar that stalls once after inserting: the window in which a test kills its worker.
+"""Local calendars that misbehave once, for the Temporal tests.
 
-The first insert writes the event, then records the worker's pid in the
-`stall_marker` file and sleeps, as a worker whose process dies after the side
-effect but before reporting it. Every later insert (the marker exists) runs
-straight through, so the retry on another worker completes.
+`StallingCalendarAdapter`: the first insert writes the event, then records the
+worker's pid in the `stall_marker` file and sleeps, as a worker whose process
+dies after the side effect but before reporting it (the window in which a
+test kills it). Every later insert (the marker exists) runs straight through.
+
+`RateLimitedOnceCalendarAdapter`: the first insert is refused as rate limited
+with a retry-after of `retry_after` seconds; later ones succeed.
 """
 
 from __future__ import annotations
@@ -15,10 +18,31 @@ from pathlib import Path
 from integrations.adapter import CallContext
 from integrations.calendar.local import LocalCalendarAdapter, LocalCalendarConfig
 from integrations.calendar.models import CalendarEvent, EventDraft
+from integrations.errors import RateLimited
 
-__all__ = ["ADAPTER", "StallingCalendarAdapter", "StallingCalendarConfig"]
+__all__ = [
+    "RATE_LIMITED",
+    "STALLING",
+    "RateLimitedOnceCalendarAdapter",
+    "RateLimitedOnceConfig",
+    "StallingCalendarAdapter",
+    "StallingCalendarConfig",
+    "first_time",
+]
 
-ADAPTER = "stalling_calendar"
+STALLING = "stalling_calendar"
+RATE_LIMITED = "rate_limited_once_calendar"
+
+
+def first_time(marker: Path) -> bool:
+    """Create `marker` holding this process's pid; False if it already existed."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    return True
 
 
 class StallingCalendarConfig(LocalCalendarConfig):
@@ -35,12 +59,26 @@ class StallingCalendarAdapter(LocalCalendarAdapter):
     async def insert_event(self, params: EventDraft, ctx: CallContext) -> CalendarEvent:
         """Insert as the local calendar does; stall after the first insert ever."""
         event = await super().insert_event(params, ctx)
-        marker = self.config.stall_marker  # type: ignore[attr-defined]
-        try:
-            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            return event
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        await asyncio.sleep(60)
+        if first_time(self.config.stall_marker):  # type: ignore[attr-defined]
+            await asyncio.sleep(60)
         return event
+
+
+class RateLimitedOnceConfig(LocalCalendarConfig):
+    """The local calendar's settings, the marker of the refused insert and the retry-after it gives."""
+
+    refused_marker: Path
+    retry_after: float = 0.5
+
+
+class RateLimitedOnceCalendarAdapter(LocalCalendarAdapter):
+    """Refuses the first insert ever as rate limited (with a retry-after), then inserts."""
+
+    config_model = RateLimitedOnceConfig  # type: ignore[assignment]
+
+    async def insert_event(self, params: EventDraft, ctx: CallContext) -> CalendarEvent:
+        """Rate limited the first time; the local calendar's insert after that."""
+        config = self.config
+        if first_time(config.refused_marker):  # type: ignore[attr-defined]
+            raise RateLimited("slow down", retry_after=config.retry_after)  # type: ignore[attr-defined]
+        return await super().insert_event(params, ctx)

@@ -18,8 +18,8 @@ from runtime.store import open_store
 from runtime.store.models import EventType
 from tests.conftest import NOW
 from tests.peers.temporal import TemporalPeer
+from tests.runtime.temporal.calendars import STALLING as ADAPTER
 from tests.runtime.temporal.conftest import Workers, write_config
-from tests.runtime.temporal.stalling import ADAPTER
 
 AT = (NOW + timedelta(days=1)).replace(hour=15)
 DAY = AT.replace(hour=0)
@@ -80,7 +80,7 @@ class TestWorkerKilled:
         self, temporal_server: TemporalPeer, workers: Workers, tmp_path: Path
     ) -> None:
         """SIGKILL the worker inside the booking: the run ends done, with one event and one mail."""
-        register_adapter(ADAPTER, "tests.runtime.temporal.stalling:StallingCalendarAdapter")
+        register_adapter(ADAPTER, "tests.runtime.temporal.calendars:StallingCalendarAdapter")
         marker = tmp_path / "stalled.pid"
         config_dir = write_config(workers.config_dir, temporal_server.address, "killed", calendar(marker))
         workers.start(2)

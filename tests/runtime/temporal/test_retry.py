@@ -1,0 +1,78 @@
+"""A service's retry policy is the step activity's: a retry-after is waited out before the retry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from integrations.config import load_config
+from integrations.registry import register_adapter
+from runtime.plan import Plan, Step
+from runtime.result import TaskStatus
+from runtime.runtime import Runtime
+from runtime.store import open_store
+from runtime.store.models import EventType
+from tests.conftest import NOW
+from tests.peers.temporal import TemporalPeer
+from tests.runtime.temporal.calendars import RATE_LIMITED
+from tests.runtime.temporal.conftest import Workers, write_config
+
+AT = (NOW + timedelta(days=1)).replace(hour=15)
+
+
+def calendar(marker: Path) -> str:
+    """A calendar whose first insert is rate limited with a retry-after of 0.6 s (backoff: 0.05 s)."""
+    return f"""\
+  calendar:
+    adapter: {RATE_LIMITED}
+    retry: {{attempts: 3, initial_backoff: 0.05, max_backoff: 0.05, multiplier: 1, deadline: 30}}
+    timeout: 10
+    settings:
+      path: calendar.sqlite3
+      refused_marker: {marker}
+      retry_after: 0.6
+"""
+
+
+class TestRetryAfter:
+    async def test_rate_limited_step_is_retried_after_the_retry_after(
+        self, temporal_server: TemporalPeer, workers: Workers, tmp_path: Path
+    ) -> None:
+        """The refused booking is retried once, no sooner than the service asked, and succeeds."""
+        register_adapter(RATE_LIMITED, "tests.runtime.temporal.calendars:RateLimitedOnceCalendarAdapter")
+        config_dir = write_config(
+            workers.config_dir, temporal_server.address, "retry", calendar(tmp_path / "refused")
+        )
+        workers.start(1)
+        book = Plan(
+            text="book",
+            steps=[
+                Step(
+                    id="s1",
+                    agent="scheduler",
+                    action="create_event",
+                    params={"title": "Sync", "start": AT.isoformat()},
+                )
+            ],
+        )
+        async with Runtime(load_config(config_dir, env={}, home=workers.home)) as runtime:
+            result = await runtime.execute(book)
+        assert result.status is TaskStatus.DONE, result.message
+
+        store = open_store(workers.home)
+        try:
+            events = store.events(result.run_id)
+        finally:
+            store.close()
+        kinds = [e.type for e in events]
+        assert kinds == [
+            EventType.RUN_STARTED,
+            EventType.STEP_STARTED,
+            EventType.STEP_RETRYING,
+            EventType.STEP_STARTED,
+            EventType.STEP_COMPLETED,
+            EventType.RUN_COMPLETED,
+        ]
+        retrying, again = events[2], events[3]
+        assert retrying.data is not None and retrying.data["delay"] == 0.6
+        assert again.at - retrying.at >= 0.55  # the backoff alone would be 0.05 s
