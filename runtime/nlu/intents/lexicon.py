@@ -80,7 +80,7 @@ MEAL_WORDS = wordset("breakfast lunch dinner supper")
 # Domain anchors: a request names at least one of these or is declined.
 CALENDAR_NOUNS = wordset(
     "calendar calender calendars schedule schedules scheduled agenda diary planner plan plans planned "
-    "event events appointment appointments appt meeting meetings meetup"
+    "event events appointment appointments appt appts meeting meetings mtg mtgs meetup cal"
 )
 REMINDER_WORDS = wordset(
     "remind reminds reminded reminding reminder reminders alerts notifications remainder remainders"

@@ -185,6 +185,8 @@ class TestIntentRules:
             ("look at my calendar for monday and book a haircut", "calendar_set"),
             ("alter my dentist appointment to 4pm", "calendar_set"),
             ("where should i be at noon on friday", "calendar_query"),
+            ("check my cal for tomorrow", "calendar_query"),
+            ("any mtgs today", "calendar_query"),
             ("how many people are coming to the barbecue", "calendar_query"),
             ("what did i do last weekend", "calendar_query"),
             ("birthday party for my son which is on saturday", "calendar_set"),
