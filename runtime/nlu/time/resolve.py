@@ -68,21 +68,20 @@ def _date_grain(form: Form) -> Grain | None:
     return None
 
 
-def _years(form: Form, first: int, past: bool) -> range:
-    """The years to search: the one said, or from `first` on (or back) for a while."""
-    if form.year is not None:
-        return range(form.year, form.year + 1)
-    if past:
-        return range(first, max(first - _HORIZON, 0), -1)
-    return range(first, min(first + _HORIZON, 10000))
-
-
 def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]:
     """Starts of calendar units (days, months, quarters, years) fitting the date fields,
     in time order from the unit containing `anchor` (backwards when `past`)."""
     if form.weekday is not None and _only_weekday(form):
         yield from _weekdays(form.weekday, anchor, past)
         return
+    # The years to search: the one said, or from the anchor's on (or back) for a while.
+    start = anchor.year
+    if form.year is not None:
+        years = range(form.year, form.year + 1)
+    elif past:
+        years = range(start, max(start - _HORIZON, 0), -1)
+    else:
+        years = range(start, min(start + _HORIZON, 10000))
     month = form.month
     if (
         month is not None
@@ -94,13 +93,13 @@ def _units(form: Form, grain: Grain, anchor: date, past: bool) -> Iterator[date]
         # year, no scanning.
         dom = form.day or 1
         short = dom > 28  # only then can the month be too short for the day
-        for year in _years(form, anchor.year, past):
+        for year in years:
             if not short or dom <= month_days(year, month):
                 found = date(year, month, dom)
                 if form.weekday is None or found.weekday() == form.weekday:
                     yield found
         return
-    for year in _years(form, anchor.year, past):
+    for year in years:
         if form.holiday is not None:
             for day in sorted(holiday_dates.dates(form.holiday, year), reverse=past):
                 if _fits_day(form, day):
