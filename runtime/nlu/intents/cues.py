@@ -52,7 +52,7 @@ _LOOK_VERBS = wordset(
     "show list tell read check give display find search look view see pull bring lookup "
     "review upcoming pending browse provide"
 )
-_SEND_VERBS = wordset("send compose reply respond forward write draft shoot")
+_SEND_VERBS = wordset("send compose reply respond forward write draft shoot answer")
 # Lead-ins that carry no act ("can you", "i want to", "i'd like to").
 _LEADINS = wordset(
     "can could would will you u i i'd i'm we want wanna need like love to go ahead "
@@ -283,7 +283,7 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
         return Act.REMOVE
     if word in MOVE_VERBS:
         return Act.MOVE
-    if word in _SEND_VERBS or (word in {"email", "mail", "e-mail"} and i == start):
+    if word in _SEND_VERBS or (word in {"email", "mail", "e-mail", "message"} and i == start):
         return Act.SEND
     if word == "make" and after in {"sure", "certain", "blank", "clear", "empty"}:
         return None
@@ -389,6 +389,14 @@ def _what_they_said(words: list[str]) -> bool:
     )
 
 
+def _after_leadins(words: list[str]) -> list[str]:
+    """The words after "can you", "i need to", "please" and the like."""
+    start = 0
+    while start < len(words) - 1 and words[start] in _LEADINS:
+        start += 1
+    return words[start:]
+
+
 def _addressed(words: list[str]) -> bool:
     """A message to someone: "write to Mary", "send this to Bob", "tell Bob I'm late"."""
     if not words or set(words) & _MESSAGING_ELSEWHERE:
@@ -401,7 +409,7 @@ def _addressed(words: list[str]) -> bool:
     if words[0] in _SEND_VERBS:
         # "send a note to", cut short, still names a message to someone; "write to the landlord".
         if any(
-            a == "to" and (b not in _NOT_ADDRESSEES or (b == "the" and c in RELATIONS))
+            a == "to" and (b not in _NOT_ADDRESSEES or (b in {"the", "my", "our"} and c in RELATIONS))
             for a, b, c in zip(words, [*words[1:], ""], [*words[2:], "", ""], strict=False)
         ):
             return True
@@ -569,7 +577,7 @@ def read_cues(words: list[str]) -> Cues:
         free=bool(wset & _AVAILABILITY) and busy,
         availability=bool(wset & _AVAILABILITY),
         schedules=bool(wset & _SCHEDULING),
-        addressed=_addressed(words),
+        addressed=_addressed(_after_leadins(words)),
         # "a reminder for when the plumber comes": after a preposition a question word asks nothing.
         asks=any(_asks_at(words, i) for i in range(len(words))),
         wants_more=bool(_WANTING_MORE & bigrams),
