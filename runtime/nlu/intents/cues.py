@@ -577,7 +577,7 @@ def read_cues(words: list[str]) -> Cues:
         free=bool(wset & _AVAILABILITY) and busy,
         availability=bool(wset & _AVAILABILITY),
         schedules=bool(wset & _SCHEDULING),
-        addressed=_addressed(_after_leadins(words)),
+        addressed=_addressed(words) or _addressed(_after_leadins(words)),
         # "a reminder for when the plumber comes": after a preposition a question word asks nothing.
         asks=any(_asks_at(words, i) for i in range(len(words))),
         wants_more=bool(_WANTING_MORE & bigrams),
