@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from integrations.config import ExecutorSettings
+from integrations.errors import TransientError
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -38,4 +39,10 @@ async def connect(settings: ExecutorSettings) -> Client:
     elif settings.tls or settings.api_key is not None:
         tls = True
     api_key = settings.api_key.get_secret_value() if settings.api_key is not None else None
-    return await Client.connect(settings.address, namespace=settings.namespace, tls=tls, api_key=api_key)
+    try:
+        return await Client.connect(settings.address, namespace=settings.namespace, tls=tls, api_key=api_key)
+    except RuntimeError as exc:  # the SDK's connection failures carry no finer type
+        raise TransientError(
+            f"cannot reach Temporal at {settings.address} (namespace {settings.namespace}): {exc}",
+            service="temporal",
+        ) from exc
