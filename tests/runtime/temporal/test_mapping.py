@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from integrations.config import AppConfig, ExecutorSettings
+import pytest
+
+from integrations.config import AppConfig, ExecutorSettings, load_config
+from integrations.errors import ConfigError
 from runtime.executor import FlowStep
 from runtime.runtime import Runtime
 from runtime.store.models import RunRecord, RunStatus, StepRecord, StepStatus
@@ -74,3 +78,21 @@ class TestRecords:
             steps=[StepRecord("r1", "s1", 0, "scheduler.create_event", status=StepStatus.DONE, attempts=2)],
         )
         assert record_from_json(record_to_json(record)) == record
+
+
+class TestExecutorSettings:
+    def test_api_key_must_be_an_env_reference(self, tmp_path: Path) -> None:
+        """A literal Temporal API key in settings.yaml is refused; a reference is resolved."""
+        (tmp_path / "settings.yaml").write_text("executor:\n  kind: temporal\n  api_key: abc123\n")
+        with pytest.raises(ConfigError, match=r"executor\.api_key"):
+            load_config(tmp_path, env={})
+        (tmp_path / "settings.yaml").write_text("executor:\n  kind: temporal\n  api_key: ${TEMPORAL_KEY}\n")
+        executor = load_config(tmp_path, env={"TEMPORAL_KEY": "k-1"}).settings.executor
+        assert executor.kind == "temporal" and executor.api_key is not None
+        assert executor.api_key.get_secret_value() == "k-1"
+
+    def test_bad_queue_prefix_is_refused(self, tmp_path: Path) -> None:
+        """A task queue prefix with spaces is a config error naming the key."""
+        (tmp_path / "settings.yaml").write_text("executor:\n  task_queue_prefix: 'a b'\n")
+        with pytest.raises(ConfigError, match=r"executor\.task_queue_prefix"):
+            load_config(tmp_path, env={})
