@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from integrations.config import Settings
 from integrations.errors import InvalidRequest
 from integrations.manager import IntegrationManager
+from integrations.model import Model
 
 __all__ = [
     "ActionContext",
@@ -69,7 +70,7 @@ class ActionSpec:
     side_effect: bool
 
 
-class ActionInfo(BaseModel):
+class ActionInfo(Model):
     """An action as described to people, routers and LLMs."""
 
     name: str
@@ -79,7 +80,7 @@ class ActionInfo(BaseModel):
     output_schema: dict[str, Any]
 
 
-class AgentInfo(BaseModel):
+class AgentInfo(Model):
     """An agent as described to people, routers and LLMs."""
 
     name: str

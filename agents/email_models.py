@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
+
+from integrations.model import Model
 
 __all__ = ["FindContactParams", "ReadEmailParams", "SearchEmailParams", "SendEmailParams"]
 
 
-class SendEmailParams(BaseModel):
+class SendEmailParams(Model):
     """A message to send. Recipients are addresses, contact names or relations."""
 
     to: list[str] = Field(min_length=1, max_length=100)
@@ -19,7 +21,7 @@ class SendEmailParams(BaseModel):
     attachments: list[Path] = Field(default_factory=list, max_length=20)
 
 
-class SearchEmailParams(BaseModel):
+class SearchEmailParams(Model):
     """Which messages to find; every criterion given must hold."""
 
     sender: str | None = Field(None, max_length=320, description="An address or a contact's name.")
@@ -32,7 +34,7 @@ class SearchEmailParams(BaseModel):
     limit: int = Field(20, ge=1, le=500)
 
 
-class ReadEmailParams(BaseModel):
+class ReadEmailParams(Model):
     """Which message to read: its id, or the newest one matching a search."""
 
     id: str | None = None
@@ -41,7 +43,7 @@ class ReadEmailParams(BaseModel):
     mark_read: bool = True
 
 
-class FindContactParams(BaseModel):
+class FindContactParams(Model):
     """A name, address or relation to look up."""
 
     query: str = Field(min_length=1, max_length=200)

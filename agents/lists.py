@@ -27,6 +27,7 @@ from integrations.lists.models import (
     RemovedItem,
     item_key,
 )
+from integrations.model import Model
 
 __all__ = [
     "AddItemParams",
@@ -44,20 +45,20 @@ Outcome = Literal[
 ]
 
 
-class AddItemParams(BaseModel):
+class AddItemParams(Model):
     """An item to put on a list; without an item, the list itself is created."""
 
     list: ListName = Field(description="The list's name, e.g. 'grocery'.")
     item: ItemText | None = None
 
 
-class ShowListParams(BaseModel):
+class ShowListParams(Model):
     """Which list to show; without one, every list with its item count."""
 
     list: ListName | None = None
 
 
-class RemoveItemParams(BaseModel):
+class RemoveItemParams(Model):
     """What to remove: an item (from the list given, or whichever holds it), or a whole list."""
 
     list: ListName | None = None
@@ -70,7 +71,7 @@ class RemoveItemParams(BaseModel):
         return self
 
 
-class ListChange(BaseModel):
+class ListChange(Model):
     """What a change did: the outcome, the list, the item, and the list's item count after it.
 
     For a deleted list, `count` is how many items it held.
@@ -82,7 +83,7 @@ class ListChange(BaseModel):
     count: int = Field(ge=0)
 
 
-class ListView(BaseModel):
+class ListView(Model):
     """Lists with their counts, and the items of the one list asked for (if any)."""
 
     name: str | None = Field(None, description="The list shown, when one was asked for.")

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from agents.base import ActionContext, Agent, action
 from agents.wording import moment
 from integrations.errors import ActionError, NeedsClarification, NotFound
+from integrations.model import Model
 from integrations.reminders.models import (
     DeletedReminder,
     Reminder,
@@ -32,7 +33,7 @@ SERVICE = "reminders"
 MAX_CHOICES = 10
 
 
-class SetReminderParams(BaseModel):
+class SetReminderParams(Model):
     """A reminder to set: when (`at`), how it repeats (`rrule`), or both."""
 
     text: ReminderText = Field(description="What to be reminded of.")
@@ -50,7 +51,7 @@ class SetReminderParams(BaseModel):
         return self
 
 
-class ListRemindersParams(BaseModel):
+class ListRemindersParams(Model):
     """Which reminders to list: those firing in [start, end); from now on by default."""
 
     start: AwareDatetime | None = None
@@ -63,7 +64,7 @@ class ListRemindersParams(BaseModel):
         return self
 
 
-class CancelReminderParams(BaseModel):
+class CancelReminderParams(Model):
     """Which reminder to cancel: its id, or words of its text and/or the time it fires."""
 
     id: str | None = Field(None, min_length=1, max_length=255)
@@ -77,7 +78,7 @@ class CancelReminderParams(BaseModel):
         return self
 
 
-class CancelledReminder(BaseModel):
+class CancelledReminder(Model):
     """The reminder that was cancelled."""
 
     reminder: Reminder

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from integrations.calendar.models import CalendarEvent, TimeRange
+from integrations.model import Model
 
 __all__ = [
     "CancelledEvent",
@@ -17,7 +18,7 @@ __all__ = [
 ]
 
 
-class CreateEventParams(BaseModel):
+class CreateEventParams(Model):
     """A meeting to book. Attendees are names, relations ("my sister") or addresses."""
 
     title: str | None = Field(
@@ -44,7 +45,7 @@ class ListEventsParams(TimeRange):
     query: str | None = Field(None, max_length=200)
 
 
-class EventQuery(BaseModel):
+class EventQuery(Model):
     """Which event: by UID, or by words of its title/attendees within a time window."""
 
     uid: str | None = None
@@ -61,7 +62,7 @@ class RescheduleEventParams(EventQuery):
     allow_conflict: bool = False
 
 
-class CancelledEvent(BaseModel):
+class CancelledEvent(Model):
     """The event that was cancelled."""
 
     event: CalendarEvent
@@ -74,7 +75,7 @@ class FreeSlotsParams(TimeRange):
     count: int = Field(3, ge=1, le=50)
 
 
-class SlotList(BaseModel):
+class SlotList(Model):
     """Free slots, earliest first."""
 
     slots: list[TimeRange] = Field(default_factory=list)

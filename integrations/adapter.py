@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Generic, TypeVar, get_type_hints
 from pydantic import BaseModel
 
 from integrations.config import StrictModel
+from integrations.model import Model
 
 __all__ = [
     "Adapter",
@@ -64,7 +65,7 @@ class AdapterEnv:
     data_dir: Path
 
 
-class CheckResult(BaseModel):
+class CheckResult(Model):
     """The answer of `Adapter.check()`: reachable and authorised, or why not."""
 
     service: str

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, JsonValue, SecretStr
+from pydantic import AnyHttpUrl, Field, JsonValue, SecretStr
 
 from integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, operation
 from integrations.config import StrictModel
@@ -30,6 +30,7 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
+from integrations.model import Model
 from integrations.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class AnthropicSettings(StrictModel):
         return self.api_key is not None and bool(self.api_key.get_secret_value().strip())
 
 
-class MessageRequest(BaseModel):
+class MessageRequest(Model):
     """One Messages API request; blocks are passed through in the API's own JSON shape."""
 
     messages: list[dict[str, JsonValue]] = Field(min_length=1, max_length=100)
@@ -76,14 +77,14 @@ class MessageRequest(BaseModel):
     max_tokens: int | None = Field(None, ge=1, le=64_000)
 
 
-class TextBlock(BaseModel):
+class TextBlock(Model):
     """Text the model wrote."""
 
     type: Literal["text"] = "text"
     text: str
 
 
-class ToolUseBlock(BaseModel):
+class ToolUseBlock(Model):
     """A tool the model wants called, with its arguments."""
 
     type: Literal["tool_use"] = "tool_use"
@@ -92,7 +93,7 @@ class ToolUseBlock(BaseModel):
     input: dict[str, Any] = Field(default_factory=dict)
 
 
-class OtherBlock(BaseModel):
+class OtherBlock(Model):
     """Any other kind of block (thinking, server tools…), kept as it came."""
 
     type: str
@@ -102,7 +103,7 @@ class OtherBlock(BaseModel):
 ContentBlock = Annotated[TextBlock | ToolUseBlock | OtherBlock, Field(union_mode="left_to_right")]
 
 
-class Usage(BaseModel):
+class Usage(Model):
     """Tokens spent, including what the prompt cache wrote and served."""
 
     input_tokens: int = 0
@@ -111,7 +112,7 @@ class Usage(BaseModel):
     cache_read_input_tokens: int | None = None
 
 
-class MessageReply(BaseModel):
+class MessageReply(Model):
     """The model's answer: its blocks, why it stopped, and the tokens used."""
 
     id: str

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from integrations.errors import ConfigError
+from integrations.model import Model
 
 __all__ = [
     "AppConfig",
@@ -57,7 +58,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}$")
 
 
-class StrictModel(BaseModel):
+class StrictModel(Model):
     """Frozen and closed: an unknown key is an error, not a silent typo."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

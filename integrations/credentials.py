@@ -23,6 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from integrations.errors import AuthError, AutomationError
+from integrations.model import Model
 from integrations.redaction import register_secret
 
 __all__ = [
@@ -45,7 +46,7 @@ class CredentialStoreError(AutomationError):
     """The credential store cannot be opened, decrypted or written."""
 
 
-class OAuthToken(BaseModel):
+class OAuthToken(Model):
     """An OAuth 2 authorisation: access token, refresh token and where to refresh it."""
 
     token: SecretStr | None = None
@@ -63,7 +64,7 @@ class OAuthToken(BaseModel):
         return [value.get_secret_value() for value in fields if value is not None]
 
 
-class ServiceCredentials(BaseModel):
+class ServiceCredentials(Model):
     """What the store holds for one service."""
 
     password: SecretStr | None = None
@@ -71,7 +72,7 @@ class ServiceCredentials(BaseModel):
     updated: datetime | None = None
 
 
-class _Document(BaseModel):
+class _Document(Model):
     services: dict[str, ServiceCredentials] = Field(default_factory=dict)
 
 

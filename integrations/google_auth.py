@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 
 from integrations.credentials import CredentialStore, OAuthToken
 from integrations.errors import AuthError
+from integrations.model import Model
 
 __all__ = [
     "CALENDAR_SCOPES",
@@ -41,7 +42,7 @@ _PROMPT = "Open this URL in a browser to let automate use your calendar:\n{url}"
 CredentialStatus = Literal["valid", "expiring", "expired", "refresh_failed", "missing"]
 
 
-class CredentialState(BaseModel):
+class CredentialState(Model):
     """How usable a stored credential is, and the command that fixes it when it is not."""
 
     service: str

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, JsonValue, SecretStr, field_validator
+from pydantic import AfterValidator, Field, JsonValue, SecretStr, field_validator
 
 from integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, operation
 from integrations.config import StrictModel
@@ -30,6 +30,7 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
+from integrations.model import Model
 from integrations.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class HttpSettings(StrictModel):
         return value
 
 
-class HttpRequest(BaseModel):
+class HttpRequest(Model):
     """One request, relative to the service's base URL."""
 
     method: Method = "GET"
@@ -90,7 +91,7 @@ class HttpRequest(BaseModel):
         return value
 
 
-class HttpResponse(BaseModel):
+class HttpResponse(Model):
     """A successful (2xx/3xx) answer: status, headers, and the body as JSON or text."""
 
     status: int

@@ -21,10 +21,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from integrations.adapter import Adapter, AdapterEnv, CallContext, NoSettings, operation
 from integrations.config import AppConfig, IntegrationsConfig, ServiceConfig, Settings
+from integrations.model import Model
 
 __all__ = [
     "HANG",
@@ -104,13 +103,13 @@ class FakeClock:
             self._activity += 1
 
 
-class EchoParams(BaseModel):
+class EchoParams(Model):
     """What `ScriptedAdapter.echo` is asked to repeat."""
 
     text: str
 
 
-class EchoResult(BaseModel):
+class EchoResult(Model):
     """The echo, with the attempt and idempotency key the adapter saw."""
 
     text: str

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from integrations.model import Model
 
 __all__ = ["Clarification", "Decline", "Plan", "Routing", "Step"]
 
 
-class Step(BaseModel):
+class Step(Model):
     """One agent action with its params; `needs` names steps whose output it uses.
 
     Params are plain JSON values validated later by the action's params model.
@@ -24,7 +26,7 @@ class Step(BaseModel):
     needs: list[str] = Field(default_factory=list)
 
 
-class Plan(BaseModel):
+class Plan(Model):
     """The steps that carry out one request, in an order that respects `needs`."""
 
     kind: Literal["plan"] = "plan"
@@ -33,7 +35,7 @@ class Plan(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class Clarification(BaseModel):
+class Clarification(Model):
     """A required slot is missing or ambiguous: the question to ask, and which slot.
 
     `agent`, `action` and the `params` understood so far let the answer fill
@@ -51,7 +53,7 @@ class Clarification(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class Decline(BaseModel):
+class Decline(Model):
     """No agent serves this request."""
 
     kind: Literal["decline"] = "decline"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from integrations.model import Model
 
 __all__ = ["EXIT_CODES", "StepResult", "TaskResult", "TaskStatus"]
 
@@ -29,7 +31,7 @@ EXIT_CODES: dict[TaskStatus, int] = {
 }
 
 
-class StepResult(BaseModel):
+class StepResult(Model):
     """One step of a plan and how it went."""
 
     id: str
@@ -42,7 +44,7 @@ class StepResult(BaseModel):
     error: str | None = None
 
 
-class TaskResult(BaseModel):
+class TaskResult(Model):
     """The outcome of one request: status, what ran, what came out, and a sentence."""
 
     status: TaskStatus

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
+
+from integrations.model import Model
 
 __all__ = [
     "Attendee",
@@ -20,7 +22,7 @@ __all__ = [
 ]
 
 
-class Attendee(BaseModel):
+class Attendee(Model):
     """Someone invited: a name, an address, or both."""
 
     name: str | None = None
@@ -31,7 +33,7 @@ class Attendee(BaseModel):
         return self.name or self.email or "?"
 
 
-class TimeRange(BaseModel):
+class TimeRange(Model):
     """A half-open range of time [start, end)."""
 
     start: AwareDatetime
@@ -63,7 +65,7 @@ class CalendarEvent(EventDraft):
     updated: datetime | None = None
 
 
-class EventRef(BaseModel):
+class EventRef(Model):
     """Names one event by its UID."""
 
     uid: str = Field(min_length=1, max_length=255)
@@ -81,13 +83,13 @@ class EventPatch(EventRef):
     notes: str | None = None
 
 
-class EventList(BaseModel):
+class EventList(Model):
     """Events in start order."""
 
     events: list[CalendarEvent] = Field(default_factory=list)
 
 
-class DeletedEvent(BaseModel):
+class DeletedEvent(Model):
     """The outcome of a delete: `existed` is false when it was already gone."""
 
     uid: str
@@ -98,7 +100,7 @@ class BusyInterval(TimeRange):
     """A busy stretch of time."""
 
 
-class FreeBusy(BaseModel):
+class FreeBusy(Model):
     """Busy intervals inside the asked range, merged and in order."""
 
     start: AwareDatetime

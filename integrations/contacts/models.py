@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from integrations.email.models import Address, check_header
+from integrations.model import Model
 
 __all__ = ["Contact", "ContactList", "ContactQuery"]
 
 
-class Contact(BaseModel):
+class Contact(Model):
     """A person: a name, an address, and how they relate to the user ("sister")."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -28,14 +29,14 @@ class Contact(BaseModel):
         return None if value is None else check_header(value, "contact field")
 
 
-class ContactQuery(BaseModel):
+class ContactQuery(Model):
     """A name, an address or a relation to look up (case-insensitive, prefix match)."""
 
     query: str = Field(min_length=1, max_length=200)
     limit: int = Field(10, ge=1, le=100)
 
 
-class ContactList(BaseModel):
+class ContactList(Model):
     """Contacts, best match first."""
 
     contacts: list[Contact] = Field(default_factory=list)

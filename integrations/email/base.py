@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from pydantic import BaseModel
-
 from integrations.adapter import Adapter, CallContext, ConfigT, operation
 from integrations.email.models import (
     FolderList,
@@ -17,11 +15,12 @@ from integrations.email.models import (
     OutgoingMessage,
     SentMessage,
 )
+from integrations.model import Model
 
 __all__ = ["MailReader", "MailSender", "NoParams"]
 
 
-class NoParams(BaseModel):
+class NoParams(Model):
     """For operations that take nothing."""
 
 

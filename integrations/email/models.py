@@ -13,7 +13,9 @@ from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator
+
+from integrations.model import Model
 
 __all__ = [
     "Address",
@@ -38,7 +40,7 @@ def check_header(value: str, what: str) -> str:
     return value
 
 
-class Address(BaseModel):
+class Address(Model):
     """A mailbox: an address and an optional display name."""
 
     email: str = Field(min_length=3, max_length=320)
@@ -76,7 +78,7 @@ def _formatted(name: str, email: str) -> str:
     return str(_HeaderAddress(display_name=name, addr_spec=email))
 
 
-class OutgoingMessage(BaseModel):
+class OutgoingMessage(Model):
     """A message to send."""
 
     sender: Address | None = None
@@ -94,7 +96,7 @@ class OutgoingMessage(BaseModel):
         return None if value is None else check_header(value, "header")
 
 
-class SentMessage(BaseModel):
+class SentMessage(Model):
     """A message the service accepted."""
 
     message_id: str
@@ -104,7 +106,7 @@ class SentMessage(BaseModel):
     location: str | None = None
 
 
-class MessageQuery(BaseModel):
+class MessageQuery(Model):
     """Which messages to find; every given criterion must hold."""
 
     folder: str = "INBOX"
@@ -117,7 +119,7 @@ class MessageQuery(BaseModel):
     limit: int = Field(20, ge=1, le=500)
 
 
-class MessageRef(BaseModel):
+class MessageRef(Model):
     """Names one message in a folder."""
 
     id: str = Field(min_length=1, max_length=500)
@@ -143,13 +145,13 @@ class MailMessage(MessageSummary):
     attachments: list[str] = Field(default_factory=list)
 
 
-class MessageList(BaseModel):
+class MessageList(Model):
     """Messages, newest first."""
 
     messages: list[MessageSummary] = Field(default_factory=list)
 
 
-class FolderList(BaseModel):
+class FolderList(Model):
     """Folder names."""
 
     folders: list[str] = Field(default_factory=list)

@@ -12,8 +12,9 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, Field
 
+from integrations.model import Model
 from integrations.reminders.models import one_line
 
 __all__ = [
@@ -69,7 +70,7 @@ ItemText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(it
 """An item's text as stored (see `item_text`)."""
 
 
-class ListRef(BaseModel):
+class ListRef(Model):
     """Names one list (any case, with or without a trailing " list")."""
 
     list: ListName
@@ -82,7 +83,7 @@ class ItemDraft(ListRef):
     id: str | None = Field(None, min_length=1, max_length=255)
 
 
-class ListItem(BaseModel):
+class ListItem(Model):
     """An item on a list."""
 
     id: str
@@ -91,21 +92,21 @@ class ListItem(BaseModel):
     created: datetime | None = None
 
 
-class ListSummary(BaseModel):
+class ListSummary(Model):
     """A list's name and how many items it holds."""
 
     name: str
     count: int = Field(ge=0)
 
 
-class CreatedList(BaseModel):
+class CreatedList(Model):
     """A list after `create_list`; `new` is false when it already existed."""
 
     list: ListSummary
     new: bool
 
 
-class AddedItem(BaseModel):
+class AddedItem(Model):
     """An item after `add_item`; `new` is false when the list already held it."""
 
     item: ListItem
@@ -113,39 +114,39 @@ class AddedItem(BaseModel):
     new: bool
 
 
-class ListContents(BaseModel):
+class ListContents(Model):
     """One list and its items, oldest first."""
 
     name: str
     items: list[ListItem] = Field(default_factory=list)
 
 
-class ListOverview(BaseModel):
+class ListOverview(Model):
     """Every list with its item count, by name."""
 
     lists: list[ListSummary] = Field(default_factory=list)
 
 
-class ItemQuery(BaseModel):
+class ItemQuery(Model):
     """Items whose text holds every word of `text`, on one list or on any."""
 
     text: ItemText
     list: ListName | None = None
 
 
-class ItemList(BaseModel):
+class ItemList(Model):
     """Items found, by list then age."""
 
     items: list[ListItem] = Field(default_factory=list)
 
 
-class ItemRef(BaseModel):
+class ItemRef(Model):
     """Names one item by its id."""
 
     id: str = Field(min_length=1, max_length=255)
 
 
-class RemovedItem(BaseModel):
+class RemovedItem(Model):
     """The outcome of removing an item: `existed` is false when it was already gone."""
 
     id: str
@@ -153,7 +154,7 @@ class RemovedItem(BaseModel):
     list: ListSummary | None = Field(None, description="The item's list afterwards, if it existed.")
 
 
-class DeletedList(BaseModel):
+class DeletedList(Model):
     """The outcome of deleting a list: `existed` is false when there was none; `items` removed."""
 
     name: str

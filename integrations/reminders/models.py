@@ -16,11 +16,12 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BaseModel,
     Field,
     field_validator,
     model_validator,
 )
+
+from integrations.model import Model
 
 __all__ = [
     "DeletedReminder",
@@ -99,7 +100,7 @@ RRule = Annotated[str, AfterValidator(normalise_rrule)]
 """A validated RRULE in canonical form (see `normalise_rrule`)."""
 
 
-class ReminderDraft(BaseModel):
+class ReminderDraft(Model):
     """A reminder to store; `id` is chosen by the adapter from the idempotency key when absent."""
 
     text: ReminderText
@@ -132,7 +133,7 @@ class Reminder(ReminderDraft):
     )
 
 
-class ReminderQuery(BaseModel):
+class ReminderQuery(Model):
     """Reminders firing in [start, end) (either bound optional), whose text holds every word."""
 
     start: AwareDatetime | None = None
@@ -147,19 +148,19 @@ class ReminderQuery(BaseModel):
         return self
 
 
-class ReminderRef(BaseModel):
+class ReminderRef(Model):
     """Names one reminder by its id."""
 
     id: str = Field(min_length=1, max_length=255)
 
 
-class ReminderList(BaseModel):
+class ReminderList(Model):
     """Reminders, soonest first."""
 
     reminders: list[Reminder] = Field(default_factory=list)
 
 
-class DeletedReminder(BaseModel):
+class DeletedReminder(Model):
     """The outcome of a delete: `existed` is false when it was already gone."""
 
     id: str

@@ -6,9 +6,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from agents.base import AgentInfo
+from integrations.model import Model
 from integrations.redaction import redact
 from runtime.runtime import MAX_REQUEST_CHARS
 from runtime.store.models import RunEvent, RunRecord, StepRecord
@@ -35,7 +36,7 @@ __all__ = [
 UNPROCESSABLE = 422  # (Starlette renamed its constant; the number is what clients see)
 
 
-class _Body(BaseModel):
+class _Body(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -54,14 +55,14 @@ class WorkflowRunRequest(_Body):
     wait: bool = Field(False, description="answer when the run has ended, with the run")
 
 
-class RunLinks(BaseModel):
+class RunLinks(Model):
     """Where to follow a run."""
 
     run: str
     events: str
 
 
-class RunAccepted(BaseModel):
+class RunAccepted(Model):
     """A run was started; follow it at `links`."""
 
     run_id: str
@@ -75,7 +76,7 @@ class RunAccepted(BaseModel):
         return cls(run_id=run_id, links=RunLinks(run=base, events=f"{base}/events"))
 
 
-class HookAccepted(BaseModel):
+class HookAccepted(Model):
     """A webhook delivery started a run, or repeated one already received (then: that run's status)."""
 
     run_id: str
@@ -85,7 +86,7 @@ class HookAccepted(BaseModel):
     duplicate: bool = False
 
 
-class StepView(BaseModel):
+class StepView(Model):
     """One step of a run."""
 
     step_id: str
@@ -102,7 +103,7 @@ class StepView(BaseModel):
     duration_ms: float | None
 
 
-class RunView(BaseModel):
+class RunView(Model):
     """One run: what it is, how it went, and its steps."""
 
     run_id: str
@@ -119,14 +120,14 @@ class RunView(BaseModel):
     trigger: dict[str, Any] | None = None
 
 
-class RunPage(BaseModel):
+class RunPage(Model):
     """A page of runs, newest first, and the offset of the next page (None at the end)."""
 
     runs: list[RunView]
     next_offset: int | None
 
 
-class EventView(BaseModel):
+class EventView(Model):
     """One entry of a run's event log; `seq` is also the SSE event id."""
 
     seq: int
@@ -137,7 +138,7 @@ class EventView(BaseModel):
     data: dict[str, Any] | None
 
 
-class WorkflowInfo(BaseModel):
+class WorkflowInfo(Model):
     """A workflow that can be started: its inputs, trigger and steps."""
 
     name: str
@@ -147,14 +148,14 @@ class WorkflowInfo(BaseModel):
     steps: list[str]
 
 
-class AgentsView(BaseModel):
+class AgentsView(Model):
     """Every available agent with its actions' JSON schemas, and those left out with why."""
 
     agents: list[AgentInfo]
     unavailable: dict[str, str]
 
 
-class HealthView(BaseModel):
+class HealthView(Model):
     """The server is up; how many runs it is carrying and whether its scheduler runs."""
 
     status: Literal["ok"] = "ok"
@@ -215,7 +216,7 @@ def event_view(event: RunEvent) -> EventView:
     return EventView.model_validate(data)
 
 
-class WorkflowList(BaseModel):
+class WorkflowList(Model):
     """The workflows that can be started, and the files that failed to load."""
 
     workflows: list[WorkflowInfo]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from integrations.model import Model
 
 __all__ = [
     "RESERVED",
@@ -21,7 +23,7 @@ RESERVED = frozenset({"inputs", "trigger", "time", "user", "run"})
 _ID = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
