@@ -1,11 +1,17 @@
 """How fast `automate` starts, measured against a bare interpreter in the same run.
 
-Runs `automate --help` and one task on the embedded defaults (in a fresh
-temporary data directory) several times, prints the medians as ratios to
-`python -c pass`, and lists any heavy client library the task imported
-(Google, Anthropic, LangChain, MCP, Temporal must not be).
+What a person gets from the README's first command is measured: a virtual
+environment with `pip install .` and nothing else (test extras change start-up:
+schemathesis brings rich, which structlog imports when present). The
+environment is built once under tests/bench/out/ and reused; `--python PATH`
+measures another interpreter's environment instead (e.g. the test venv).
 
-    python tests/bench/bench_startup.py [--runs N]
+Runs `automate --help` and one task on the embedded defaults (in a fresh
+temporary data directory) several times, prints the medians and their ratios
+to `python -c pass` of the same interpreter, and lists any heavy client library
+the task imported (Google, Anthropic, LangChain, MCP, Temporal must not be).
+
+    python tests/bench/bench_startup.py [--runs N] [--python PATH] [--rebuild]
 
 Last line: help_s=… task_s=… python_s=… heavy_imports=none
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+VENV = ROOT / "tests" / "bench" / "out" / "startup-venv"
 HEAVY = (
     "googleapiclient",
     "google.auth",
@@ -35,45 +44,44 @@ HEAVY = (
 TASK = "what's on my calendar tomorrow"
 
 
-def automate_command() -> list[str]:
-    """The installed console script, or the module when run from a checkout."""
-    script = Path(sys.executable).parent / "automate"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "main"]
+def user_install(rebuild: bool) -> Path:
+    """A venv with the project installed as the README installs it; built on first use."""
+    python = VENV / "bin" / "python"
+    if rebuild and VENV.exists():
+        shutil.rmtree(VENV)
+    if not python.exists():
+        print(f"building {VENV} (pip install . — once)", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    return python
 
 
-def timed(command: list[str], env: dict[str, str], runs: int) -> float:
+def timed(command: list[str], env: dict[str, str], runs: int, cwd: str) -> float:
     """Median wall time of `runs` executions, after one warm-up."""
-    subprocess.run(command, env=env, capture_output=True, check=False)
+    subprocess.run(command, env=env, capture_output=True, check=False, cwd=cwd)
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, check=False)
+        done = subprocess.run(command, env=env, capture_output=True, check=False, cwd=cwd)
         samples.append(time.perf_counter() - start)
         if done.returncode not in (0, 3):
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
     return statistics.median(samples)
 
 
-def heavy_imports(env: dict[str, str]) -> list[str]:
+def heavy_imports(python: Path, env: dict[str, str], cwd: str) -> list[str]:
     """Heavy modules imported by one task, read from `python -X importtime`."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-c",
-            f"import sys; sys.argv=['automate', {TASK!r}]; import main; main.main(sys.argv[1:])",
-        ],
+        [str(python), "-X", "importtime", "-c", f"import main; main.main([{TASK!r}])"],
         env=env,
         capture_output=True,
         text=True,
         check=False,
+        cwd=cwd,
     )
     found = set()
     for line in done.stderr.splitlines():
-        if "|" not in line:
-            continue
-        name = line.rsplit("|", 1)[1].strip()
+        name = line.rsplit("|", 1)[1].strip() if "|" in line else ""
         if any(name == h or name.startswith(h + ".") for h in HEAVY):
             found.add(name.split(".")[0])
     return sorted(found)
@@ -85,16 +93,21 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=11, help="timed runs per command (default 11)")
+    parser.add_argument("--python", type=Path, help="measure this interpreter's environment instead")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the user-install venv first")
     args = parser.parse_args()
+    python = args.python or user_install(args.rebuild)
+    automate = python.parent / "automate"
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "AUTOMATE_HOME": home, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        env = {**os.environ, "AUTOMATE_HOME": home}
         env.pop("AUTOMATE_CONFIG", None)
         # An installed package has its bytecode compiled; let the warm-up run write it here too.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        python_s = timed([sys.executable, "-c", "pass"], env, args.runs)
-        help_s = timed([*automate_command(), "--help"], env, args.runs)
-        task_s = timed([*automate_command(), TASK], env, args.runs)
-        heavy = heavy_imports(env)
+        python_s = timed([str(python), "-c", "pass"], env, args.runs, home)
+        help_s = timed([str(automate), "--help"], env, args.runs, home)
+        task_s = timed([str(automate), TASK], env, args.runs, home)
+        heavy = heavy_imports(python, env, home)
+    print(f"environment         {python.parent.parent}")
     print(f"python -c pass      {python_s * 1000:7.1f} ms")
     print(f"automate --help     {help_s * 1000:7.1f} ms  ({help_s / python_s:.1f}x python)")
     print(f"automate '{TASK}'  {task_s * 1000:7.1f} ms  ({task_s / python_s:.1f}x python)")
