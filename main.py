@@ -58,8 +58,19 @@ config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
 """
 
 COMMANDS = (
-    "chat", "agents", "integrations", "auth",
-    "run", "workflows", "scheduler", "history", "show", "resume", "serve", "mcp", "worker",
+    "chat",
+    "agents",
+    "integrations",
+    "auth",
+    "run",
+    "workflows",
+    "scheduler",
+    "history",
+    "show",
+    "resume",
+    "serve",
+    "mcp",
+    "worker",
 )
 
 

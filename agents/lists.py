@@ -40,9 +40,7 @@ __all__ = [
 
 SERVICE = "lists"
 MAX_CHOICES = 10
-Outcome = Literal[
-    "list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"
-]
+Outcome = Literal["list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"]
 
 
 class AddItemParams(Model):
@@ -123,17 +121,13 @@ class ListsAgent(Agent):
             expect=AddedItem,
         )
         outcome = "item_added" if added.new else "item_present"
-        return ListChange(
-            outcome=outcome, list=added.list.name, item=added.item, count=added.list.count
-        )
+        return ListChange(outcome=outcome, list=added.list.name, item=added.item, count=added.list.count)
 
     @action("Show one list's items, or every list with how many items it has.", side_effect=False)
     async def show_list(self, params: ShowListParams, ctx: ActionContext) -> ListView:
         """The named list and its items, or an overview of all lists."""
         if params.list is None:
-            overview = await self.manager.call(
-                SERVICE, "list_lists", NoParams(), expect=ListOverview
-            )
+            overview = await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)
             return ListView(lists=overview.lists)
         contents = await self._contents(params.list)
         summary = ListSummary(name=contents.name, count=len(contents.items))
@@ -201,9 +195,7 @@ class ListsAgent(Agent):
         candidates = exact or found
         if not candidates:
             where = f"your {query.list} list" if query.list else "any list"
-            raise NotFound(
-                f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item"
-            )
+            raise NotFound(f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item")
         if len(candidates) > 1:
             options = [f"'{i.text}' on {i.list}" for i in candidates[:MAX_CHOICES]]
             raise NeedsClarification(

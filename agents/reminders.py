@@ -131,12 +131,8 @@ class RemindersAgent(Agent):
         query = ReminderQuery(start=start, end=params.end)
         return await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
 
-    @action(
-        "Cancel one reminder, found by its id, its words, or the time it fires.", side_effect=True
-    )
-    async def cancel_reminder(
-        self, params: CancelReminderParams, ctx: ActionContext
-    ) -> CancelledReminder:
+    @action("Cancel one reminder, found by its id, its words, or the time it fires.", side_effect=True)
+    async def cancel_reminder(self, params: CancelReminderParams, ctx: ActionContext) -> CancelledReminder:
         """Delete the one reminder the params name; ask when several match."""
         reminder = await self._locate(params, ctx)
         await self.manager.call(
@@ -182,9 +178,7 @@ class RemindersAgent(Agent):
             query = ReminderQuery(start=start, end=start + timedelta(minutes=1), text=params.query)
         else:
             query = ReminderQuery(start=self.now(ctx), text=params.query)
-        found = (
-            await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
-        ).reminders
+        found = (await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)).reminders
         if not found:
             words = f" matching '{params.query}'" if params.query else ""
             when = f" at {moment(params.at, self.tz)}" if params.at is not None else ""

@@ -177,9 +177,7 @@ class MemoryMailAdapter(MailSender[MemoryMailConfig], MailReader[MemoryMailConfi
     async def search_messages(self, params: MessageQuery, ctx: CallContext) -> MessageList:
         """Messages in one folder matching every criterion, newest first."""
         folder, messages = self._folder(params.folder)
-        summaries = (
-            (self._summary(folder, key, stored), stored.msg) for key, stored in messages.items()
-        )
+        summaries = ((self._summary(folder, key, stored), stored.msg) for key, stored in messages.items())
         found = [s for s, msg in summaries if matches(params, s, partial(body_text, msg))]
         return MessageList(messages=newest_first(found, params.limit))
 

@@ -176,9 +176,7 @@ class HttpAdapter(Adapter[HttpSettings]):
         content = None if body is None else jsonlib.dumps(body).encode()
         if content is not None:
             headers = {"Content-Type": "application/json", **(headers or {})}
-        request = client.build_request(
-            method, path, params=query or None, content=content, headers=headers
-        )
+        request = client.build_request(method, path, params=query or None, content=content, headers=headers)
         try:
             response = await client.send(request, stream=True)
             try:

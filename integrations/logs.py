@@ -24,9 +24,7 @@ LEVELS: dict[str, int] = {
 def processors(*, json: bool = False) -> list[Any]:
     """The processor chain; `redact_event` always runs after formatting and before rendering."""
     renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     return [
         structlog.contextvars.merge_contextvars,
@@ -40,16 +38,12 @@ def processors(*, json: bool = False) -> list[Any]:
     ]
 
 
-def configure_logging(
-    level: str = "warning", *, json: bool = False, stream: TextIO | None = None
-) -> None:
+def configure_logging(level: str = "warning", *, json: bool = False, stream: TextIO | None = None) -> None:
     """Send structlog events at `level` or above to `stream` (stderr), as text or JSON lines."""
     try:
         threshold = LEVELS[level.lower()]
     except KeyError:
-        raise ValueError(
-            f"unknown log level {level!r} (use one of: {', '.join(LEVELS)})"
-        ) from None
+        raise ValueError(f"unknown log level {level!r} (use one of: {', '.join(LEVELS)})") from None
     structlog.configure(
         processors=processors(json=json),
         wrapper_class=structlog.make_filtering_bound_logger(threshold),

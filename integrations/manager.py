@@ -76,9 +76,7 @@ class ServiceRuntime:
             nonlocal number
             number += 1
             current = number
-            return await self.breaker(
-                lambda: self.limiter(lambda: self.timeout(lambda: attempt(current)))
-            )
+            return await self.breaker(lambda: self.limiter(lambda: self.timeout(lambda: attempt(current))))
 
         return await self.retry(once, on_attempt=on_attempt)
 
@@ -134,7 +132,9 @@ class ServicePool:
                 await runtime.adapter.aclose()
             except Exception as exc:
                 _log.warning(
-                    "adapter_close_failed", service=runtime.name, error=type(exc).__name__,
+                    "adapter_close_failed",
+                    service=runtime.name,
+                    error=type(exc).__name__,
                     message=str(exc),
                 )
 
@@ -246,9 +246,7 @@ class IntegrationManager:
         op = self.operation(service, operation)
         runtime = self._runtime(service)
         validated = _validate_params(op, params, service)
-        method: Callable[[BaseModel, CallContext], Awaitable[BaseModel]] = getattr(
-            runtime.adapter, operation
-        )
+        method: Callable[[BaseModel, CallContext], Awaitable[BaseModel]] = getattr(runtime.adapter, operation)
         log = _log.bind(service=service, operation=operation)
 
         async def attempt(number: int) -> BaseModel:
@@ -257,9 +255,7 @@ class IntegrationManager:
 
         result = await runtime.run(attempt, on_attempt=lambda a: _log_attempt(log, a))
         if expect is not None and not isinstance(result, expect):
-            raise TypeError(
-                f"{service}.{operation} returned {type(result).__name__}, not {expect.__name__}"
-            )
+            raise TypeError(f"{service}.{operation} returned {type(result).__name__}, not {expect.__name__}")
         return result
 
     async def check(self) -> list[CheckResult]:
@@ -302,14 +298,10 @@ class IntegrationManager:
                 detail = f"timed out after {service.timeout:g}s"
             else:
                 detail = f"{type(exc).__name__}: {exc}"
-            return CheckResult(
-                service=name, adapter=service.adapter, ok=False, detail=redact(detail)
-            )
+            return CheckResult(service=name, adapter=service.adapter, ok=False, detail=redact(detail))
 
 
-def _validate_params(
-    op: Operation, params: BaseModel | Mapping[str, Any], service: str
-) -> BaseModel:
+def _validate_params(op: Operation, params: BaseModel | Mapping[str, Any], service: str) -> BaseModel:
     """Coerce `params` into the operation's params model; `InvalidRequest` if they do not fit."""
     if isinstance(params, op.params_model):
         return params

@@ -151,9 +151,7 @@ class ScriptedAdapter(Adapter[NoSettings]):
                 await asyncio.Event().wait()
             if isinstance(outcome, BaseException):
                 raise outcome
-        return EchoResult(
-            text=params.text, attempt=ctx.attempt, idempotency_key=ctx.idempotency_key
-        )
+        return EchoResult(text=params.text, attempt=ctx.attempt, idempotency_key=ctx.idempotency_key)
 
     async def aclose(self) -> None:
         """Remember that the pool closed us."""

@@ -53,8 +53,7 @@ _ITEMS = (
     " FROM items JOIN lists ON lists.key = items.list_key"
 )
 _SUMMARIES = (
-    "SELECT lists.name, count(items.id) AS count FROM lists"
-    " LEFT JOIN items ON items.list_key = lists.key"
+    "SELECT lists.name, count(items.id) AS count FROM lists LEFT JOIN items ON items.list_key = lists.key"
 )
 
 
@@ -98,8 +97,7 @@ class LocalListsAdapter(ListsAdapter[LocalListsConfig]):
             ).fetchone()
             if existing is None:
                 conn.execute(
-                    "INSERT INTO items (id, list_key, text, text_key, created)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO items (id, list_key, text, text_key, created) VALUES (?, ?, ?, ?, ?)",
                     (item_id, key, params.item, item_key(params.item), _now()),
                 )
             row = existing or conn.execute(_ITEMS + " WHERE items.id = ?", (item_id,)).fetchone()
@@ -141,9 +139,7 @@ class LocalListsAdapter(ListsAdapter[LocalListsConfig]):
                 ).fetchall()
             else:
                 rows = conn.execute(_ITEMS + " ORDER BY lists.key, items.rowid").fetchall()
-            return ItemList(
-                items=[_item(r) for r in rows if all(w in item_key(r["text"]) for w in words)]
-            )
+            return ItemList(items=[_item(r) for r in rows if all(w in item_key(r["text"]) for w in words)])
 
         return await self.store.run(find)
 

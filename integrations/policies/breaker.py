@@ -120,9 +120,7 @@ class CircuitBreaker:
 
     def _move(self, state: BreakerState) -> None:
         previous, self._state = self._state, state
-        event = {"open": "breaker_opened", "half_open": "breaker_half_opened"}.get(
-            state, "breaker_closed"
-        )
+        event = {"open": "breaker_opened", "half_open": "breaker_half_opened"}.get(state, "breaker_closed")
         log = _log.warning if state == "open" else _log.info
         log(
             event,

@@ -36,6 +36,4 @@ class TimeoutPolicy:
             if not scope.expired():
                 raise
             what = self._service or "call"
-            raise TransientError(
-                f"{what} timed out after {self.seconds:g}s", service=self._service
-            ) from exc
+            raise TransientError(f"{what} timed out after {self.seconds:g}s", service=self._service) from exc

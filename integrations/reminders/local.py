@@ -41,8 +41,7 @@ CREATE INDEX IF NOT EXISTS reminders_start ON reminders (start);
 """
 _SELECT = "SELECT id, text, start, rrule, timezone, created FROM reminders"
 _INSERT = (
-    "INSERT OR IGNORE INTO reminders (id, text, start, rrule, timezone, created)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO reminders (id, text, start, rrule, timezone, created) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 

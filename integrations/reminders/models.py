@@ -79,9 +79,7 @@ def _expand(rule: str, anchor: datetime) -> rrule | rruleset:
         raise ValueError(f"not a valid rrule ({exc})") from None
 
 
-def next_occurrence(
-    start: datetime, rule: str | None, timezone: str, after: datetime
-) -> datetime | None:
+def next_occurrence(start: datetime, rule: str | None, timezone: str, after: datetime) -> datetime | None:
     """The first time at or after `after` that a reminder fires; None when it never will again."""
     if rule is None:
         return start if start >= after else None

@@ -152,8 +152,11 @@ class ClaudeRouter:
             raise ClaudeUnavailable(f"{type(exc).__name__}: {exc}") from exc
         self.last_reply = reply
         log.info(
-            "router_answered", stop_reason=reply.stop_reason, tool_calls=len(reply.tool_calls),
-            input_tokens=reply.usage.input_tokens, cache_read=reply.usage.cache_read_input_tokens,
+            "router_answered",
+            stop_reason=reply.stop_reason,
+            tool_calls=len(reply.tool_calls),
+            input_tokens=reply.usage.input_tokens,
+            cache_read=reply.usage.cache_read_input_tokens,
         )
         return reply
 

@@ -146,9 +146,7 @@ class TestShowList:
 class TestRemoveItem:
     """Removing items and deleting lists."""
 
-    async def test_item_without_list_is_found_on_its_list(
-        self, agent: ListsAgent, home: Path
-    ) -> None:
+    async def test_item_without_list_is_found_on_its_list(self, agent: ListsAgent, home: Path) -> None:
         """An item named without a list is removed from the one list holding it."""
         await add(agent, "a", "grocery", "milk")
         await add(agent, "b", "todo", "taxes")

@@ -55,26 +55,20 @@ def rows(home: Path) -> list[tuple[str, str | None]]:
     """(text, rrule) of every stored reminder (none when the file was never made)."""
     if not (home / "r.sqlite3").exists():
         return []
-    return (
-        sqlite3.connect(home / "r.sqlite3").execute("SELECT text, rrule FROM reminders").fetchall()
-    )
+    return sqlite3.connect(home / "r.sqlite3").execute("SELECT text, rrule FROM reminders").fetchall()
 
 
 class TestSetReminder:
     """Setting one-off and repeating reminders."""
 
-    async def test_one_off_is_stored_in_the_persons_zone(
-        self, agent: RemindersAgent, home: Path
-    ) -> None:
+    async def test_one_off_is_stored_in_the_persons_zone(self, agent: RemindersAgent, home: Path) -> None:
         """A reminder at a time is due then, in the person's zone, and stored once."""
         reminder = await set_(agent, "s1", text="call mom", at=TOMORROW_6PM.isoformat())
         assert reminder.due == TOMORROW_6PM and reminder.timezone == "Europe/Lisbon"
         assert rows(home) == [("call mom", None)]
         assert agent.say("set_reminder", reminder) == "I'll remind you: Wed 25 Nov 18:00 call mom"
 
-    async def test_retried_step_stores_one_reminder(
-        self, agent: RemindersAgent, home: Path
-    ) -> None:
+    async def test_retried_step_stores_one_reminder(self, agent: RemindersAgent, home: Path) -> None:
         """Running the same step twice (same idempotency key) stores the reminder once."""
         first = await agent.set_reminder(SetReminderParams(text="pay rent", at=TOMORROW_6PM), ctx())
         again = await agent.set_reminder(SetReminderParams(text="pay rent", at=TOMORROW_6PM), ctx())
@@ -87,9 +81,7 @@ class TestSetReminder:
         assert reminder.rrule == "FREQ=DAILY;BYHOUR=9;BYMINUTE=0"
         assert reminder.due == datetime(2026, 11, 25, 9, 0, tzinfo=ZONE)
 
-    async def test_rule_anchored_at_a_past_time_is_due_next_from_now(
-        self, agent: RemindersAgent
-    ) -> None:
+    async def test_rule_anchored_at_a_past_time_is_due_next_from_now(self, agent: RemindersAgent) -> None:
         """A weekly rule starting last week is due at its next occurrence after now."""
         last_monday = datetime(2026, 11, 16, 8, 30, tzinfo=ZONE)
         reminder = await set_(
@@ -154,9 +146,7 @@ class TestListReminders:
     async def test_end_before_now_is_an_empty_range(self, agent: RemindersAgent) -> None:
         """A range ending before now (with the start left to default) lists nothing."""
         await set_(agent, "a", text="call", at=TOMORROW_6PM.isoformat())
-        listed = await agent.run(
-            "list_reminders", {"end": (NOW - timedelta(days=1)).isoformat()}, ctx()
-        )
+        listed = await agent.run("list_reminders", {"end": (NOW - timedelta(days=1)).isoformat()}, ctx())
         assert listed == ReminderList()
 
     async def test_nothing_coming_up_is_said_plainly(self, agent: RemindersAgent) -> None:

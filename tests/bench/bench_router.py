@@ -120,8 +120,13 @@ def _llm_predictor(recorded: Path | None, record: Path | None) -> Callable[[str,
     def _message(reply: MessageReply) -> dict[str, Any]:
         turn = reply.as_assistant_turn()
         return {
-            "id": reply.id, "type": "message", "role": "assistant", "model": reply.model,
-            "content": turn["content"], "stop_reason": reply.stop_reason, "stop_sequence": None,
+            "id": reply.id,
+            "type": "message",
+            "role": "assistant",
+            "model": reply.model,
+            "content": turn["content"],
+            "stop_reason": reply.stop_reason,
+            "stop_sequence": None,
             "usage": reply.usage.model_dump(),
         }
 

@@ -296,9 +296,7 @@ class MailContract:
     ) -> None:
         """A subject smuggling a header (CR/LF) is refused even if model validation was skipped."""
         good = self.outgoing(from_address, to_address)
-        evil = OutgoingMessage.model_construct(
-            **{**dict(good), "subject": "hi\r\nBcc: victim@example.org"}
-        )
+        evil = OutgoingMessage.model_construct(**{**dict(good), "subject": "hi\r\nBcc: victim@example.org"})
         with pytest.raises(InvalidRequest):
             await sender.send_message(evil, fresh_ctx())
 
@@ -352,14 +350,10 @@ class ContactsContract:
     async def test_add_with_same_email_updates(self, adapter: Any) -> None:
         """Adding a contact whose address exists updates it instead of adding another."""
         await self.add(adapter, name="Ana", email="ana@example.org")
-        updated = await self.add(
-            adapter, name="Ana Silva", email="ANA@example.org", relation="sister"
-        )
+        updated = await self.add(adapter, name="Ana Silva", email="ANA@example.org", relation="sister")
         found = await self.find(adapter, "ana")
         assert updated.relation == "sister"
-        assert [(c.name, c.email, c.relation) for c in found] == [
-            ("Ana Silva", "ana@example.org", "sister")
-        ]
+        assert [(c.name, c.email, c.relation) for c in found] == [("Ana Silva", "ana@example.org", "sister")]
 
     async def test_add_without_email_upserts_by_name(self, adapter: Any) -> None:
         """Without an address, a contact with the same name (any case) is updated."""

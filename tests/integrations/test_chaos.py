@@ -102,7 +102,10 @@ class TestChaos:
                 async def one(n: int) -> HttpResponse:
                     async with gate:
                         return await manager.call(
-                            "api", "request", {"path": "/items"}, idempotency_key=f"call-{n}",
+                            "api",
+                            "request",
+                            {"path": "/items"},
+                            idempotency_key=f"call-{n}",
                             expect=HttpResponse,
                         )
 

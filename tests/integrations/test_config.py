@@ -116,9 +116,7 @@ class TestLoadConfig:
     def test_env_references_resolve_and_secrets_are_registered(self, user_dir: Path) -> None:
         """${VAR} and ${VAR:-default} resolve from the environment; resolved secrets get masked."""
         write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
-        config = load_config(
-            user_dir, env={"API_TOKEN": "tok-env-0123456789"}, home=user_dir.parent / "home"
-        )
+        config = load_config(user_dir, env={"API_TOKEN": "tok-env-0123456789"}, home=user_dir.parent / "home")
         settings = TokenSettings.model_validate(config.integrations.services["api"].settings)
         assert settings.url == "http://127.0.0.1:9"
         assert settings.token.get_secret_value() == "tok-env-0123456789"
@@ -148,15 +146,14 @@ class TestLoadConfig:
         write(
             user_dir,
             "integrations_config.yaml",
-            TOKEN_SERVICE.replace("adapter: token_echo", "adapter: token_echo\n    enabled: false")
-            .replace("${API_TOKEN}", "${API_TOKEN:-}"),
+            TOKEN_SERVICE.replace("adapter: token_echo", "adapter: token_echo\n    enabled: false").replace(
+                "${API_TOKEN}", "${API_TOKEN:-}"
+            ),
         )
         config = load_config(user_dir, env={}, home=user_dir.parent / "home")
         assert not config.integrations.services["api"].enabled
 
-    def test_user_directory_replaces_a_service_block_and_merges_settings(
-        self, user_dir: Path
-    ) -> None:
+    def test_user_directory_replaces_a_service_block_and_merges_settings(self, user_dir: Path) -> None:
         """A user's service block replaces the shipped one whole; a settings key overrides just itself."""
         write(
             user_dir,

@@ -209,12 +209,12 @@ class TestHttpThroughTheManager:
 
     def test_importing_the_adapter_does_not_import_httpx(self) -> None:
         """httpx is loaded on the first request, not when the adapter or manager is imported."""
-        code = (
-            "import sys, integrations.manager, integrations.http; "
-            "print('httpx' in sys.modules)"
-        )
+        code = "import sys, integrations.manager, integrations.http; print('httpx' in sys.modules)"
         out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             cwd=Path(__file__).resolve().parents[2],
         )
         assert out.stdout.strip() == "False"

@@ -29,9 +29,7 @@ async def adapter(tmp_path: Path) -> AsyncIterator[LocalListsAdapter]:
 class TestListNames:
     """How list names are normalised."""
 
-    @pytest.mark.parametrize(
-        "name", ["Grocery List", "grocery", "  GROCERY   list ", "grocery LIST"]
-    )
+    @pytest.mark.parametrize("name", ["Grocery List", "grocery", "  GROCERY   list ", "grocery LIST"])
     def test_spellings_of_one_list_share_a_key(self, name: str) -> None:
         """Case, spacing and a trailing ' list' do not make a different list."""
         assert list_key(name) == "grocery"
@@ -64,9 +62,7 @@ class TestLocalListsAdapter:
         self, adapter: LocalListsAdapter, tmp_path: Path
     ) -> None:
         """Adding to an unknown list creates it; both are rows in lists.sqlite3."""
-        added = await adapter.add_item(
-            ItemDraft(list="Grocery list", item=" milk "), CallContext("r/s1")
-        )
+        added = await adapter.add_item(ItemDraft(list="Grocery list", item=" milk "), CallContext("r/s1"))
         db = sqlite3.connect(tmp_path / "lists.sqlite3")
         assert db.execute("SELECT key, name FROM lists").fetchall() == [("grocery", "Grocery")]
         assert db.execute("SELECT id, text FROM items").fetchall() == [(added.item.id, "milk")]
@@ -75,9 +71,7 @@ class TestLocalListsAdapter:
     async def test_same_key_adds_once(self, adapter: LocalListsAdapter) -> None:
         """Repeating an add with the same idempotency key returns the first item."""
         first = await adapter.add_item(ItemDraft(list="todo", item="Call Ana"), CallContext("r/s1"))
-        again = await adapter.add_item(
-            ItemDraft(list="todo", item="Call Ana"), CallContext("r/s1", 2)
-        )
+        again = await adapter.add_item(ItemDraft(list="todo", item="Call Ana"), CallContext("r/s1", 2))
         assert again.item.id == first.item.id and not again.new
         assert (await adapter.get_list(ListRef(list="todo"), CTX)).items == [first.item]
 
@@ -130,9 +124,7 @@ class TestLocalListsAdapter:
         assert not (await adapter.remove_item(ItemRef(id=added.item.id), CTX)).existed
         assert (await adapter.get_list(ListRef(list="todo"), CTX)).items == []
 
-    async def test_delete_list_removes_its_items(
-        self, adapter: LocalListsAdapter, tmp_path: Path
-    ) -> None:
+    async def test_delete_list_removes_its_items(self, adapter: LocalListsAdapter, tmp_path: Path) -> None:
         """Deleting a list removes it and its items, and leaves other lists alone."""
         await adapter.add_item(ItemDraft(list="todo", item="a"), CallContext("1"))
         await adapter.add_item(ItemDraft(list="todo", item="b"), CallContext("2"))
@@ -153,8 +145,6 @@ class TestLocalListsAdapter:
     async def test_unusable_file_fails_the_check(self, tmp_path: Path) -> None:
         """A path that is a directory makes check() say not ok, instead of raising."""
         (tmp_path / "taken").mkdir()
-        broken = LocalListsAdapter(
-            LocalListsConfig(path=Path("taken")), AdapterEnv("lists", tmp_path)
-        )
+        broken = LocalListsAdapter(LocalListsConfig(path=Path("taken")), AdapterEnv("lists", tmp_path))
         result = await broken.check()
         assert not result.ok and "taken" in result.detail

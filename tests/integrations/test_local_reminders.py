@@ -87,9 +87,7 @@ class TestLocalRemindersAdapter:
         self, adapter: LocalRemindersAdapter, tmp_path: Path
     ) -> None:
         """An inserted reminder is a row in reminders.sqlite3 under the data directory."""
-        stored = await adapter.insert_reminder(
-            draft("water plants", MONDAY_9), CallContext("run/s1")
-        )
+        stored = await adapter.insert_reminder(draft("water plants", MONDAY_9), CallContext("run/s1"))
         rows = (
             sqlite3.connect(tmp_path / "reminders.sqlite3")
             .execute("SELECT id, text FROM reminders")
@@ -101,9 +99,7 @@ class TestLocalRemindersAdapter:
     async def test_same_key_stores_once(self, adapter: LocalRemindersAdapter) -> None:
         """Repeating an insert with the same idempotency key returns the first reminder."""
         first = await adapter.insert_reminder(draft("pay rent", MONDAY_9), CallContext("run/s1"))
-        again = await adapter.insert_reminder(
-            draft("pay rent", MONDAY_9), CallContext("run/s1", attempt=2)
-        )
+        again = await adapter.insert_reminder(draft("pay rent", MONDAY_9), CallContext("run/s1", attempt=2))
         other = await adapter.insert_reminder(draft("pay rent", MONDAY_9), CallContext("run/s2"))
         listed = await adapter.list_reminders(ReminderQuery(), CallContext())
         assert again.id == first.id != other.id
@@ -116,12 +112,8 @@ class TestLocalRemindersAdapter:
         ctx = CallContext()
         await adapter.insert_reminder(draft("dentist", MONDAY_9 + timedelta(days=3)), ctx)
         await adapter.insert_reminder(draft("old", MONDAY_9 - timedelta(days=3)), ctx)
-        weekly = await adapter.insert_reminder(
-            draft("standup", MONDAY_9, "FREQ=WEEKLY;BYDAY=MO"), ctx
-        )
-        window = ReminderQuery(
-            start=MONDAY_9 + timedelta(days=1), end=MONDAY_9 + timedelta(days=14)
-        )
+        weekly = await adapter.insert_reminder(draft("standup", MONDAY_9, "FREQ=WEEKLY;BYDAY=MO"), ctx)
+        window = ReminderQuery(start=MONDAY_9 + timedelta(days=1), end=MONDAY_9 + timedelta(days=14))
         listed = (await adapter.list_reminders(window, ctx)).reminders
         assert [(r.text, r.due) for r in listed] == [
             ("dentist", MONDAY_9 + timedelta(days=3)),
@@ -155,9 +147,7 @@ class TestLocalRemindersAdapter:
         with pytest.raises(NotFound):
             await adapter.get_reminder(ReminderRef(id=stored.id), ctx)
 
-    async def test_zone_survives_the_round_trip(
-        self, adapter: LocalRemindersAdapter, tmp_path: Path
-    ) -> None:
+    async def test_zone_survives_the_round_trip(self, adapter: LocalRemindersAdapter, tmp_path: Path) -> None:
         """A reminder read back by a fresh adapter is in the zone it was set in."""
         await adapter.insert_reminder(draft("tea", MONDAY_9), CallContext("k"))
         fresh = LocalRemindersAdapter(LocalRemindersConfig(), AdapterEnv("reminders", tmp_path))

@@ -113,9 +113,7 @@ class TestIntegrationManager:
         with pytest.raises(InvalidRequest, match=r"unknown service 'nope' \(configured: echo\)"):
             await manager.call("nope", "echo", {"text": "x"})
 
-    async def test_service_outside_the_allowed_set_is_refused(
-        self, tmp_path: Path, clock: FakeClock
-    ) -> None:
+    async def test_service_outside_the_allowed_set_is_refused(self, tmp_path: Path, clock: FakeClock) -> None:
         """A manager given some services cannot reach the others, even if configured."""
         cfg = config(tmp_path, echo={"adapter": "scripted"}, other={"adapter": "scripted"})
         manager = IntegrationManager.from_config(cfg, ["echo"], clock=clock)
@@ -134,9 +132,7 @@ class TestIntegrationManager:
             await manager.call("echo", "echo", {"txt": "x"})
         assert scripted(manager).calls == []
 
-    async def test_disabled_service_is_a_permanent_error(
-        self, tmp_path: Path, clock: FakeClock
-    ) -> None:
+    async def test_disabled_service_is_a_permanent_error(self, tmp_path: Path, clock: FakeClock) -> None:
         """A service switched off in the config refuses calls for good."""
         cfg = config(tmp_path, echo={"adapter": "scripted", "enabled": False})
         manager = IntegrationManager.from_config(cfg, clock=clock)
@@ -167,9 +163,7 @@ class TestIntegrationManager:
         result = await manager.call("echo", "echo", {"text": "x"}, expect=EchoResult)
         assert result.attempt == 2
 
-    async def test_stray_bugs_become_permanent_with_their_cause(
-        self, manager: IntegrationManager
-    ) -> None:
+    async def test_stray_bugs_become_permanent_with_their_cause(self, manager: IntegrationManager) -> None:
         """Any other exception leaves as a PermanentError chained to the original, not retried."""
         bug = KeyError("missing")
         scripted(manager).fail_next(bug)
@@ -203,9 +197,7 @@ class TestIntegrationManager:
         await manager.call("echo", "echo", {"text": "x"})
         assert [r.name for r in manager.pool.started()] == ["echo"]
 
-    async def test_managers_sharing_a_pool_share_the_breaker(
-        self, tmp_path: Path, clock: FakeClock
-    ) -> None:
+    async def test_managers_sharing_a_pool_share_the_breaker(self, tmp_path: Path, clock: FakeClock) -> None:
         """Failures seen by one agent's manager open the breaker for every other agent too."""
         cfg = one_attempt(tmp_path, threshold=2, reset=60)
         pool = ServicePool(cfg, clock=clock)
@@ -274,9 +266,7 @@ class Recorder:
 
 
 class TestPolicyChain:
-    async def test_order_is_retry_breaker_limiter_timeout_adapter(
-        self, manager: IntegrationManager
-    ) -> None:
+    async def test_order_is_retry_breaker_limiter_timeout_adapter(self, manager: IntegrationManager) -> None:
         """Each attempt passes retry, then breaker, then rate limiter, then timeout, then the adapter."""
         runtime = manager.pool.get("echo")
         trace: list[str] = []
@@ -293,9 +283,7 @@ class TestPolicyChain:
         await manager.call("echo", "echo", {"text": "x"})
         assert trace == ["retry", "breaker", "limiter", "timeout", "adapter"]
 
-    async def test_refused_calls_take_no_rate_limit_token(
-        self, tmp_path: Path, clock: FakeClock
-    ) -> None:
+    async def test_refused_calls_take_no_rate_limit_token(self, tmp_path: Path, clock: FakeClock) -> None:
         """The breaker sits outside the limiter: calls it refuses cost no token and no wait."""
         cfg = one_attempt(
             tmp_path, threshold=1, reset=1000, rate_limit={"requests": 1, "per_seconds": 10, "burst": 1}
@@ -311,26 +299,20 @@ class TestPolicyChain:
 
 
 class TestAttemptLogging:
-    async def test_one_event_per_attempt_with_delay_and_outcome(
-        self, manager: IntegrationManager
-    ) -> None:
+    async def test_one_event_per_attempt_with_delay_and_outcome(self, manager: IntegrationManager) -> None:
         """Every attempt logs exactly one service_called event with its fields."""
         scripted(manager).fail_next(TransientError("a"), TransientError("b"))
         with capture_logs() as logs:
             await manager.call("echo", "echo", {"text": "x"})
         events = [e for e in logs if e["event"] == "service_called"]
-        assert [
-            (e["service"], e["operation"], e["attempt"], e["delay"], e["outcome"]) for e in events
-        ] == [
+        assert [(e["service"], e["operation"], e["attempt"], e["delay"], e["outcome"]) for e in events] == [
             ("echo", "echo", 1, 0.0, "retrying"),
             ("echo", "echo", 2, 1.0, "retrying"),
             ("echo", "echo", 3, 2.0, "ok"),
         ]
         assert [e.get("retry_in") for e in events] == [1.0, 2.0, None]
 
-    async def test_giving_up_is_logged_as_failed_with_the_reason(
-        self, manager: IntegrationManager
-    ) -> None:
+    async def test_giving_up_is_logged_as_failed_with_the_reason(self, manager: IntegrationManager) -> None:
         """The last attempt of an exhausted retry logs outcome failed and why."""
         scripted(manager).fail_next(*(TransientError("down") for _ in range(3)))
         with capture_logs() as logs, pytest.raises(TransientError):
@@ -343,9 +325,7 @@ class TestAttemptLogging:
             "TransientError",
         )
 
-    async def test_breaker_refusals_are_logged_as_rejected(
-        self, tmp_path: Path, clock: FakeClock
-    ) -> None:
+    async def test_breaker_refusals_are_logged_as_rejected(self, tmp_path: Path, clock: FakeClock) -> None:
         """A call refused by an open breaker logs outcome rejected, after a breaker_opened event."""
         cfg = one_attempt(tmp_path, threshold=1, reset=5)
         manager = IntegrationManager.from_config(cfg, clock=clock)

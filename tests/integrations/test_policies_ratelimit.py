@@ -35,8 +35,11 @@ class TestBucketExcess:
         """The one-pass bound check agrees with trying every window."""
         ordered = sorted(times)
         brute = max(
-            (j - i + 1 - capacity - rate * (ordered[j] - ordered[i])
-             for i in range(len(ordered)) for j in range(i, len(ordered))),
+            (
+                j - i + 1 - capacity - rate * (ordered[j] - ordered[i])
+                for i in range(len(ordered))
+                for j in range(i, len(ordered))
+            ),
             default=float("-inf"),
         )
         assert bucket_excess(times, capacity, rate) == pytest.approx(brute)
@@ -127,9 +130,7 @@ class TestTokenBucket:
 
     async def test_rate_recovers_gradually_and_never_above_configured(self) -> None:
         """Each success climbs back one step; the configured rate is the ceiling."""
-        bucket = TokenBucket(
-            RateLimitConfig(requests=8, per_seconds=1), FakeClock(), recovery_step=0.25
-        )
+        bucket = TokenBucket(RateLimitConfig(requests=8, per_seconds=1), FakeClock(), recovery_step=0.25)
         bucket.slow_down(None)
         bucket.slow_down(None)
         assert bucket.rate == pytest.approx(2.0)

@@ -41,9 +41,7 @@ class TestRetryPolicy:
     async def test_backoff_grows_exponentially_up_to_the_cap(self) -> None:
         """Without jitter the waits are initial * multiplier**(n-1), capped at max_backoff."""
         clock = FakeClock()
-        retry = policy(
-            clock, attempts=6, initial_backoff=1, multiplier=2, max_backoff=5, deadline=None
-        )
+        retry = policy(clock, attempts=6, initial_backoff=1, multiplier=2, max_backoff=5, deadline=None)
         call = Flaky(*(TransientError("down") for _ in range(5)))
         assert await retry(call) == 6
         assert clock.sleeps == [1, 2, 4, 5, 5]
@@ -59,7 +57,11 @@ class TestRetryPolicy:
 
         clock = FakeClock()
         config = RetryConfig(
-            attempts=5, initial_backoff=0.5, multiplier=3, max_backoff=4, jitter="full",
+            attempts=5,
+            initial_backoff=0.5,
+            multiplier=3,
+            max_backoff=4,
+            jitter="full",
             deadline=None,
         )
         retry = RetryPolicy(config, clock, uniform=uniform)
@@ -139,9 +141,7 @@ class TestRetryPolicy:
         """A breaker refusal is not retried and is reported as a rejection."""
         reports: list[Attempt] = []
         with pytest.raises(CircuitOpen):
-            await policy(FakeClock(), attempts=3)(
-                Flaky(CircuitOpen("open")), on_attempt=reports.append
-            )
+            await policy(FakeClock(), attempts=3)(Flaky(CircuitOpen("open")), on_attempt=reports.append)
         assert [(a.outcome, type(a.error)) for a in reports] == [("rejected", CircuitOpen)]
 
     async def test_reason_says_why_a_retryable_error_was_given_up(self) -> None:
