@@ -3,7 +3,7 @@
 What a person gets from the README's first command is measured: a virtual
 environment with `pip install .` and nothing else (test extras change start-up:
 schemathesis brings rich, which structlog imports when present). The
-environment is built once under tests/bench/out/ and reused; `--python PATH`
+environment is built once in the user's cache directory and reused; `--python PATH`
 measures another interpreter's environment instead (e.g. the test venv).
 
 Runs `automate --help` and one task on the embedded defaults (in a fresh
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / "tests" / "bench" / "out" / "startup-venv"
+VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "automate" / "bench-startup-venv"
 HEAVY = (
     "googleapiclient",
     "google.auth",

