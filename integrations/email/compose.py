@@ -9,16 +9,24 @@ keeping parsed header objects (never changed once made) and their folded
 form makes composing and writing a message about three times cheaper. No
 check is skipped: a value with a line break is refused before the registry
 is asked, and the output is byte for byte what ``policy.SMTP`` writes.
+
+`header_line` and `text_content` go further for mail that is only written,
+never read back (what SMTP sends): plain short headers and a plain ASCII body
+are written straight to bytes, with no header object at all, and everything
+else is left to the policy -- the same bytes either way.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.message import EmailMessage
 from email.policy import EmailPolicy
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["COMPOSE_POLICY", "ComposePolicy", "RememberingHeaderRegistry"]
+__all__ = ["COMPOSE_POLICY", "ComposePolicy", "RememberingHeaderRegistry", "header_line", "text_content"]
 
 
 class RememberingHeaderRegistry(HeaderRegistry):
@@ -59,3 +67,55 @@ def _fold_binary(policy: ComposePolicy, name: str, value: str) -> bytes:
 
 # SMTP's settings (CRLF line ends, 78-column folding) with the remembering registry.
 COMPOSE_POLICY = ComposePolicy(linesep="\r\n", header_factory=RememberingHeaderRegistry())
+
+
+# -- writing without the object model ------------------------------------------------
+#
+# A message the SMTP adapter sends is written once and never read back, so
+# building an `EmailMessage` only to flatten it again is wasted work: the
+# header lines and a plain text body can be written directly. That is done
+# only where the result is known to be exactly what the policy would write
+# (tests compare the two byte for byte); anything else -- non-ASCII, a line
+# that needs folding, odd spacing, something that looks like an encoded word
+# -- goes through the policy as before.
+
+# Printable ASCII words separated by single spaces: written as given by every policy.
+_PLAIN = re.compile(r"[!-~]+(?: [!-~]+)*")
+
+
+def header_line(policy: EmailPolicy, name: str, value: str) -> bytes:
+    """The header line ``name: value`` (with its line end) exactly as `policy` writes it.
+
+    A value with a line break raises `ValueError`, as setting it on a message would.
+    """
+    if (
+        len(name) + len(value) + 2 <= (policy.max_line_length or sys.maxsize)
+        and "=?" not in value
+        and _PLAIN.fullmatch(value) is not None
+    ):
+        return f"{name}: {value}{policy.linesep}".encode("ascii")
+    _, header = policy.header_store_parse(name, value)
+    return policy.fold_binary(name, header)
+
+
+def text_content(policy: EmailPolicy, body: str) -> bytes:
+    """The MIME headers and body of a text/plain message holding `body`, as `policy` writes them."""
+    if body.isascii():
+        lines = body.encode("ascii").splitlines()
+        limit = policy.max_line_length or sys.maxsize
+        if all(len(line) <= limit for line in lines):
+            # Short ASCII lines travel as 7bit: the headers never change, the lines get CRLF.
+            linesep = policy.linesep.encode("ascii")
+            return _text_headers(policy) + linesep.join(lines) + linesep
+    content = EmailMessage(policy=policy)
+    content.set_content(body)
+    return content.as_bytes(policy=policy)
+
+
+@lru_cache(maxsize=8)
+def _text_headers(policy: EmailPolicy) -> bytes:
+    # Asked of the standard library once per policy rather than written out here.
+    content = EmailMessage(policy=policy)
+    content.set_content("")
+    head, separator, _ = content.as_bytes(policy=policy).partition(policy.linesep.encode("ascii") * 2)
+    return head + separator

@@ -2,7 +2,9 @@
 
 `compose_message` turns an `OutgoingMessage` into a real `EmailMessage`
 (policy ``SMTP``: CRLF line ends, ready for the wire), refusing header
-injection one last time and reading attachments from files. The reading
+injection one last time and reading attachments from files;
+`compose_bytes` writes the same message straight to the bytes SMTP sends
+(without Bcc), building no `EmailMessage` unless there are attachments. The reading
 helpers turn a parsed message into the family's result models.
 """
 
@@ -14,12 +16,13 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import format_datetime, getaddresses
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from integrations.email.compose import COMPOSE_POLICY
+from integrations.email.compose import COMPOSE_POLICY, header_line, text_content
 from integrations.email.models import (
     MailMessage,
     MessageQuery,
@@ -32,6 +35,7 @@ from integrations.errors import InvalidRequest
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
     "body_text",
+    "compose_bytes",
     "compose_message",
     "html_to_text",
     "matches",
@@ -77,39 +81,64 @@ def _attachment(path: Path, budget: int) -> tuple[bytes, str, str, str]:
 
 def compose_message(params: OutgoingMessage, message_id: str, now: datetime) -> EmailMessage:
     """A complete message for `params`, with Bcc kept as a header (strip it before SMTP)."""
-    if params.sender is None:
-        raise InvalidRequest("a sender (From) is required")
     msg = EmailMessage(policy=COMPOSE_POLICY)
     try:
-        return _fill(msg, params, message_id, now)
+        for name, value in _header_fields(params, message_id, now):
+            msg[name] = value
+        msg.set_content(params.body)
+        _attach(msg, params.attachments)
     except (ValueError, TypeError) as exc:
         # The email package's own header checks: a last line of defence.
         raise InvalidRequest(f"cannot build the message: {exc}") from exc
+    return msg
 
 
-def _fill(msg: EmailMessage, params: OutgoingMessage, message_id: str, now: datetime) -> EmailMessage:
-    assert params.sender is not None
-    headers = [
-        ("From", params.sender.formatted()),
-        ("To", ", ".join(a.formatted() for a in params.to)),
-        ("Cc", ", ".join(a.formatted() for a in params.cc)),
-        ("Bcc", ", ".join(a.formatted() for a in params.bcc)),
-        ("Subject", params.subject),
-        ("Date", format_datetime(now.astimezone(UTC))),
-        ("Message-ID", message_id),
-        ("In-Reply-To", params.in_reply_to or ""),
-        ("References", params.in_reply_to or ""),
-    ]
-    for name, value in headers:
-        if value or name == "Subject":
-            msg[name] = _safe(name, value)
-    msg.set_content(params.body)
+def compose_bytes(
+    params: OutgoingMessage, message_id: str, now: datetime, *, policy: EmailPolicy = COMPOSE_POLICY
+) -> bytes:
+    """The message for `params` as SMTP sends it: what `compose_message` writes, minus Bcc."""
+    fields = _header_fields(params, message_id, now)
+    try:
+        head = b"".join(header_line(policy, name, value) for name, value in fields if name != "Bcc")
+        if not params.attachments:
+            return head + text_content(policy, params.body)
+        content = EmailMessage(policy=policy)
+        content.set_content(params.body)
+        _attach(content, params.attachments)
+        # The content headers come after ours, as they do when set on a whole message.
+        return head + content.as_bytes(policy=policy)
+    except (ValueError, TypeError) as exc:
+        raise InvalidRequest(f"cannot build the message: {exc}") from exc
+
+
+def _header_fields(params: OutgoingMessage, message_id: str, now: datetime) -> list[tuple[str, str]]:
+    """The headers of the message for `params`, in order, each checked for line breaks."""
+    if params.sender is None:
+        raise InvalidRequest("a sender (From) is required")
+    try:
+        headers = [
+            ("From", params.sender.formatted()),
+            ("To", ", ".join(a.formatted() for a in params.to)),
+            ("Cc", ", ".join(a.formatted() for a in params.cc)),
+            ("Bcc", ", ".join(a.formatted() for a in params.bcc)),
+            ("Subject", params.subject),
+            ("Date", format_datetime(now.astimezone(UTC))),
+            ("Message-ID", message_id),
+            ("In-Reply-To", params.in_reply_to or ""),
+            ("References", params.in_reply_to or ""),
+        ]
+    except (ValueError, TypeError) as exc:  # an address built without validation
+        raise InvalidRequest(f"cannot build the message: {exc}") from exc
+    return [(name, _safe(name, value)) for name, value in headers if value or name == "Subject"]
+
+
+def _attach(msg: EmailMessage, paths: list[Path]) -> None:
+    """Add the files at `paths` as attachments, within the size budget."""
     budget = MAX_ATTACHMENT_BYTES
-    for path in params.attachments:
+    for path in paths:
         data, maintype, subtype, filename = _attachment(Path(path), budget)
         budget -= len(data)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return msg
 
 
 def parse_message(data: bytes, *, headers_only: bool = False) -> EmailMessage:

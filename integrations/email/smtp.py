@@ -4,7 +4,7 @@ A burst of mail does not pay a TCP + TLS handshake + AUTH per message: up to
 ``pool_size`` authenticated connections stay open and each send borrows one.
 A pooled connection the server has dropped meanwhile is replaced before
 anything is sent on it, so the caller never sees that. Every message is built
-and validated (`integrations.email.rfc5322.compose_message`) before a
+and validated (`integrations.email.rfc5322.compose_bytes`) before a
 connection is touched: a header with a line break or an address that does
 not parse never reaches the server. The Message-ID comes from the call's
 idempotency key, so a retried send carries the same one.
@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,7 +30,7 @@ from integrations.email.base import MailSender
 from integrations.email.compose import COMPOSE_POLICY
 from integrations.email.local import MessageIdConfig
 from integrations.email.models import Address, OutgoingMessage, SentMessage
-from integrations.email.rfc5322 import compose_message, sent_record
+from integrations.email.rfc5322 import compose_bytes
 from integrations.email.server import MailServerConfig, Security, certificate_failure
 from integrations.errors import (
     AuthError,
@@ -114,6 +113,17 @@ def translate_smtp_error(exc: BaseException) -> IntegrationError | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    """A message ready to send: its bytes and its envelope."""
+
+    data: bytes
+    sender: str
+    recipients: list[str]  # the envelope's, each once
+    named: list[str]  # every To, Cc and Bcc address, as given
+    utf8: bool  # an envelope address is beyond ASCII (needs SMTPUTF8)
+
+
 @dataclass
 class _Connection:
     """A logged-in connection, and the transport under it (aiosmtplib forgets it on closing)."""
@@ -156,11 +166,11 @@ class SmtpAdapter(MailSender[SmtpConfig]):
 
     async def send_message(self, params: OutgoingMessage, ctx: CallContext) -> SentMessage:
         """Send one message; the same idempotency key always gives the same Message-ID."""
+        now = datetime.now(UTC)
+        mid = message_id(ctx.idempotency_key, self.config.domain)
         try:
-            msg, sender, recipients = self._build(params, ctx.idempotency_key)
-            record = sent_record(msg, sent_at=datetime.now(UTC), location=None)
-            del msg["Bcc"]  # the envelope carries Bcc recipients; the header must not
-            reply = await self._deliver(msg, sender, recipients)
+            outgoing = self._build(params, mid, now)
+            reply = await self._deliver(outgoing)
         except IntegrationError as exc:
             exc.at(self.env.service, "send_message")
             raise
@@ -169,27 +179,35 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             if translated is None:
                 raise
             raise translated.at(self.env.service, "send_message") from exc
-        return record.model_copy(update={"location": reply})
+        return SentMessage(
+            message_id=mid,
+            recipients=outgoing.named,
+            subject=params.subject.strip(),
+            sent_at=now.replace(microsecond=0),  # what the Date header says
+            location=reply,
+        )
 
-    def _build(self, params: OutgoingMessage, key: str | None) -> tuple[EmailMessage, str, list[str]]:
-        """The message, envelope sender and recipients, all checked before any I/O."""
+    def _build(self, params: OutgoingMessage, mid: str, now: datetime) -> _Outgoing:
+        """The bytes, envelope sender and recipients, all checked before any I/O."""
         if params.sender is None:
             if self.config.from_address is None:
                 raise InvalidRequest("no sender: give one or set from_address in the settings")
             params = params.model_copy(update={"sender": self.config.from_address})
-        mid = message_id(key, self.config.domain)
-        msg = compose_message(params, mid, datetime.now(UTC))
         assert params.sender is not None
-        recipients = [a.email for a in [*params.to, *params.cc, *params.bcc]]
-        for address in [params.sender.email, *recipients]:
+        named = [a.email for a in [*params.to, *params.cc, *params.bcc]]
+        for address in [params.sender.email, *named]:
             # `model_construct` skips validation: check the envelope once more.
             if any(ch in address for ch in "\r\n\x00<> ,") or "@" not in address:
                 raise InvalidRequest(f"not an email address: {address!r}")
-        return msg, params.sender.email, list(dict.fromkeys(recipients))
+        sender, recipients = params.sender.email, list(dict.fromkeys(named))
+        utf8 = not (sender.isascii() and all(a.isascii() for a in recipients))
+        # Bcc recipients are in the envelope only: `compose_bytes` writes no Bcc header.
+        data = compose_bytes(params, mid, now, policy=_UTF8_POLICY if utf8 else COMPOSE_POLICY)
+        return _Outgoing(data, sender, recipients, named, utf8)
 
     # -- the pool ----------------------------------------------------------
 
-    async def _deliver(self, msg: EmailMessage, sender: str, recipients: list[str]) -> str:
+    async def _deliver(self, outgoing: _Outgoing) -> str:
         """Send over a pooled connection; return the server's reply to DATA."""
         import aiosmtplib
 
@@ -197,8 +215,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             raise TransientError("the SMTP adapter is closed")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.config.pool_size)
-        utf8 = not all(a.isascii() for a in [sender, *recipients])
-        data = msg.as_bytes(policy=_UTF8_POLICY if utf8 else COMPOSE_POLICY)
+        data, sender, recipients, utf8 = outgoing.data, outgoing.sender, outgoing.recipients, outgoing.utf8
         async with self._slots:
             conn, reused = await self._take()
             try:

@@ -158,6 +158,14 @@ class TestSmtpValidation:
             await make_smtp(smtp_server).send_message(evil, CallContext("evil-1"))
         assert smtp_server.connections == 0 and smtp_server.messages == []
 
+    async def test_line_break_in_a_name_sends_nothing(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
+        """A display name with CR/LF (validation skipped) is InvalidRequest, before any connection."""
+        bad = Address.model_construct(email="ana@example.org", name="Ana\r\nBcc: victim@example.org")
+        evil = OutgoingMessage.model_construct(**{**dict(note()), "to": [bad]})
+        with pytest.raises(InvalidRequest):
+            await make_smtp(smtp_server).send_message(evil, CallContext("evil-3"))
+        assert smtp_server.connections == 0
+
     async def test_unparseable_address_sends_nothing(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
         """A recipient smuggling an SMTP command (validation skipped) is refused before connecting."""
         bad = Address.model_construct(email="ana@example.org>\r\nRCPT TO:<x@evil.org", name=None)
@@ -212,6 +220,32 @@ class TestSmtpMessages:
         (attachment,) = list(msg.iter_attachments())
         assert attachment.get_filename() == "relatório.pdf"
         assert attachment.get_content() == b"%PDF-1.4 fake"
+
+    async def test_headers_as_the_stdlib_parser_reads_them(
+        self, smtp_server: SmtpPeer, make_smtp: Make
+    ) -> None:
+        """Non-ASCII names, Cc, In-Reply-To and the Date arrive as sent; the result says what was sent."""
+        message = note(
+            "Orçamento — trimestre",
+            sender=Address(email="ze@automate.test", name="Zé Ninguém"),
+            cc=[Address(email="cc@example.org", name="Silva, Ana")],
+            bcc=[BRUNO],
+            in_reply_to="<parent@example.org>",
+        )
+        sent = await make_smtp(smtp_server).send_message(message, CallContext("hdr-1"))
+        (received,) = smtp_server.messages
+        msg = parsed(received.content)
+        assert received.mail_from == "ze@automate.test"
+        assert msg["From"] == "Zé Ninguém <ze@automate.test>"
+        assert msg["To"] == "Ana Silva <ana@example.org>"
+        assert msg["Cc"] == '"Silva, Ana" <cc@example.org>'
+        assert msg["Subject"] == sent.subject == "Orçamento — trimestre"
+        assert msg["In-Reply-To"] == msg["References"] == "<parent@example.org>"
+        assert msg["Message-ID"] == sent.message_id
+        assert msg["Date"].datetime == sent.sent_at
+        assert "Bcc" not in msg and b"bruno" not in received.content
+        assert sent.recipients == ["ana@example.org", "cc@example.org", "bruno@example.org"]
+        assert msg.get_content_type() == "text/plain" and msg["MIME-Version"] == "1.0"
 
     async def test_same_key_same_message_id(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
         """A retry with the same idempotency key carries the same Message-ID; another key does not."""
