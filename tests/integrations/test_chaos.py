@@ -126,7 +126,7 @@ class TestChaos:
     async def test_permanent_errors_are_not_retried(self, tmp_path: Path) -> None:
         """A 400 fails at once as InvalidRequest; the server saw exactly one request."""
         async with HttpPeer(FaultyServer(seed=1, fault_rate=0.0)) as peer:
-            manager = IntegrationManager.from_config(chaos_config(peer.url, tmp_path))
+            manager = IntegrationManager.from_config(chaos_config(peer.url, tmp_path, timeout=10))
             async with manager:
                 with pytest.raises(InvalidRequest, match="HTTP 400: malformed"):
                     await manager.call("api", "request", {"method": "POST", "path": "/bad"})
@@ -142,6 +142,9 @@ class TestChaos:
                 tmp_path,
                 retry={"attempts": 3, "initial_backoff": 0.01, "jitter": "none", "deadline": None},
                 circuit_breaker={"failure_threshold": 4, "reset_timeout": 30},
+                # Nothing here is slow: a generous timeout keeps a loaded machine from timing out
+                # a request before the server has counted it.
+                timeout=10,
             )
             async with IntegrationManager.from_config(config, clock=clock) as manager:
 
