@@ -54,7 +54,7 @@ commands:
 
 exit status: 0 done, 1 failed, 2 usage or config error, 3 needs clarification,
 4 declined (no agent can do that).
-config: --config DIR or AUTOMATE_CONFIG overrides the shipped configs/*.yaml.
+config: ~/.config/automate (or --config DIR, AUTOMATE_CONFIG) overrides the shipped configs/*.yaml.
 """
 
 COMMANDS = (

@@ -270,16 +270,21 @@ def _shipped_dir() -> Path:
 
 
 def config_dirs(user_dir: Path | None, env: Mapping[str, str] | None = None) -> list[Path]:
-    """The shipped defaults first, then the user's directory if one is given."""
+    """The shipped defaults first, then the user's directory.
+
+    The user's directory is `user_dir` (``--config``), else ``AUTOMATE_CONFIG``,
+    else the XDG config directory (``~/.config/automate``) when it exists.
+    """
     env = os.environ if env is None else env
     chosen = user_dir or (Path(env["AUTOMATE_CONFIG"]) if env.get("AUTOMATE_CONFIG") else None)
     dirs = [_shipped_dir()]
-    if chosen is not None:
-        chosen = chosen.expanduser()
-        if not chosen.is_dir():
-            raise ConfigError(str(chosen), "", "config directory does not exist")
-        dirs.append(chosen)
-    return dirs
+    if chosen is None:
+        xdg = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config").expanduser() / "automate"
+        return [*dirs, xdg] if xdg.is_dir() else dirs
+    chosen = chosen.expanduser()
+    if not chosen.is_dir():
+        raise ConfigError(str(chosen), "", "config directory does not exist")
+    return [*dirs, chosen]
 
 
 def load_config(

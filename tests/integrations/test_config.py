@@ -190,3 +190,20 @@ class TestLoadConfig:
         assert error.key == "services.x.adapter"
         assert "unknown adapter 'nonesuch'" in error.problem
         assert "local_calendar" in error.problem
+
+
+class TestConfigDirectories:
+    def test_the_xdg_directory_is_read_when_nothing_is_named(self, tmp_path: Path) -> None:
+        """With no --config and no AUTOMATE_CONFIG, $XDG_CONFIG_HOME/automate overrides the defaults."""
+        (tmp_path / "automate").mkdir()
+        (tmp_path / "automate" / "settings.yaml").write_text("timezone: Asia/Tokyo\n")
+        config = load_config(env={"XDG_CONFIG_HOME": str(tmp_path)}, home=tmp_path / "home")
+        assert config.settings.timezone == "Asia/Tokyo"
+
+    def test_a_named_directory_wins_over_the_xdg_one(self, tmp_path: Path) -> None:
+        """AUTOMATE_CONFIG is used instead of the XDG directory."""
+        for name, zone in (("automate", "Asia/Tokyo"), ("mine", "Europe/Paris")):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "settings.yaml").write_text(f"timezone: {zone}\n")
+        env = {"XDG_CONFIG_HOME": str(tmp_path), "AUTOMATE_CONFIG": str(tmp_path / "mine")}
+        assert load_config(env=env, home=tmp_path / "home").settings.timezone == "Europe/Paris"
