@@ -105,20 +105,7 @@ class MailServerConfig(StrictModel):
 
     def secret(self, env: AdapterEnv) -> str | None:
         """The password: from the settings, else the credential store; None without a username."""
-        if self.password is not None:
-            return self.password.get_secret_value()
-        if self.username is None:
-            return None
         # Imported here: the store loads `cryptography`, which a password from ${ENV} never needs.
-        from integrations.credentials import CredentialStore, CredentialStoreError
+        from integrations.credentials import service_password
 
-        try:
-            stored = CredentialStore(env.data_dir).password(env.service)
-        except CredentialStoreError as exc:
-            raise AuthError(f"cannot read the password for {env.service}: {exc}") from None
-        if stored is None:
-            raise AuthError(
-                f"no password for {env.service}: run `automate auth set {env.service}` "
-                "or set `password: ${ENV_VAR}` in its settings"
-            )
-        return stored.get_secret_value()
+        return service_password(env.data_dir, env.service, self.password, username=self.username)
