@@ -39,8 +39,8 @@ from integrations.calendar.models import (
 from integrations.contacts.base import ContactsAdapter
 from integrations.contacts.local import best_match, merge_contact, rank_contacts
 from integrations.contacts.models import Contact, ContactList, ContactQuery
-from integrations.email.base import MailReader, MailSender, NoParams
-from integrations.email.local import INBOX, SENT, MessageIdConfig, folder_key
+from integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
+from integrations.email.local import INBOX, SENT, folder_key
 from integrations.email.models import (
     FolderList,
     MailMessage,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 
+from pydantic import Field, field_validator
+
 from integrations.adapter import Adapter, CallContext, ConfigT, operation
+from integrations.config import StrictModel
 from integrations.email.models import (
     FolderList,
     MailMessage,
@@ -17,7 +21,20 @@ from integrations.email.models import (
 )
 from integrations.model import Model
 
-__all__ = ["MailReader", "MailSender", "NoParams"]
+__all__ = ["MailReader", "MailSender", "MessageIdConfig", "NoParams"]
+
+
+class MessageIdConfig(StrictModel):
+    """The domain of the Message-IDs a mail adapter makes."""
+
+    domain: str = Field("automate.local", min_length=1, max_length=253)
+
+    @field_validator("domain")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", value):
+            raise ValueError(f"not a domain name: {value!r}")
+        return value
 
 
 class NoParams(Model):

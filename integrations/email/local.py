@@ -30,11 +30,8 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import Field, field_validator
-
 from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.config import StrictModel
-from integrations.email.base import MailReader, MailSender, NoParams
+from integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
 from integrations.email.models import (
     FolderList,
     MailMessage,
@@ -59,7 +56,7 @@ from integrations.errors import InvalidRequest, NotFound, PermanentError, Transi
 from integrations.ids import message_id
 from integrations.sqlite_store import resolve_path
 
-__all__ = ["INBOX", "SENT", "LocalMailAdapter", "LocalMailConfig", "MessageIdConfig", "folder_key"]
+__all__ = ["INBOX", "SENT", "LocalMailAdapter", "LocalMailConfig", "folder_key"]
 
 T = TypeVar("T")
 SENT, INBOX = "sent", "inbox"
@@ -68,19 +65,6 @@ _FLAGS = "DFPRST"
 _FLAG_SETS = ["".join(c) for n in range(len(_FLAGS) + 1) for c in itertools.combinations(_FLAGS, n)]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+-]{0,99}$")
 _STORED = policy.SMTP.clone(linesep="\n")  # Maildir files use Unix line ends
-
-
-class MessageIdConfig(StrictModel):
-    """The domain of the Message-IDs a mail adapter makes."""
-
-    domain: str = Field("automate.local", min_length=1, max_length=253)
-
-    @field_validator("domain")
-    @classmethod
-    def _hostname(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9.-]+", value):
-            raise ValueError(f"not a domain name: {value!r}")
-        return value
 
 
 class LocalMailConfig(MessageIdConfig):

@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.email.base import MailSender
+from integrations.email.base import MailSender, MessageIdConfig
 from integrations.email.compose import COMPOSE_POLICY
-from integrations.email.local import MessageIdConfig
 from integrations.email.models import Address, OutgoingMessage, SentMessage
 from integrations.email.rfc5322 import compose_bytes
 from integrations.email.server import MailServerConfig, Security, certificate_failure
