@@ -238,12 +238,10 @@ class Runtime:
 
     async def aplan(self, text: str, *, dry_run: bool = False) -> Routing:
         """Understand a request, asking Claude when the router policy says so."""
-        text = text.strip()
         aroute = getattr(self.router, "aroute", None)
-        refused = _unreadable(text)
-        if refused or aroute is None:
-            return refused or self.router.route(text, self.route_context())
-        routing: Routing = await aroute(text, self.route_context(), dry_run=dry_run)
+        if aroute is None or _unreadable(text.strip()):
+            return self.plan(text)
+        routing: Routing = await aroute(text.strip(), self.route_context(), dry_run=dry_run)
         return routing
 
     def route_context(self) -> RouteContext:
