@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runtime.result import TaskResult
-    from runtime.runtime import Runtime
+    from automate.runtime.result import TaskResult
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["main"]
 
@@ -193,9 +193,9 @@ def _looks_like_run_id(rest: list[str]) -> bool:
 
 def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Turn known errors into one clear line and an exit status."""
-    from integrations.errors import AutomationError, ConfigError
-    from integrations.logs import configure_logging
-    from integrations.redaction import redact
+    from automate.integrations.errors import AutomationError, ConfigError
+    from automate.integrations.logs import configure_logging
+    from automate.integrations.redaction import redact
 
     configure_logging(("warning", "info", "debug")[min(args.verbose, 2)])
     try:
@@ -212,7 +212,7 @@ def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namesp
 
 
 def _runtime(args: argparse.Namespace) -> Runtime:
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
     policy = getattr(args, "router", None)
     # A router named on the command line is asked for, so it is asked even on a dry run.
@@ -243,7 +243,7 @@ def _human(result: TaskResult) -> str:
 
 
 def _run_chat(args: argparse.Namespace) -> int:
-    from runtime.chat import Chat
+    from automate.runtime.chat import Chat
 
     return asyncio.run(Chat(_runtime(args), confirm=not args.yes).run())
 
@@ -281,39 +281,39 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_auth(args: argparse.Namespace) -> int:
-    from runtime.cli_auth import run_auth
+    from automate.runtime.cli_auth import run_auth
 
     return run_auth(list(args.auth_args), config_dir=args.config)
 
 
 def _run_mcp(args: argparse.Namespace) -> int:
-    from runtime.mcp_server import serve_stdio
+    from automate.runtime.mcp_server import serve_stdio
 
     asyncio.run(serve_stdio(_runtime(args)))
     return EXIT_OK
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from runtime.api.serve import serve
+    from automate.runtime.api.serve import serve
 
     return serve(args.config, args.host, args.port)
 
 
 def _run_worker(args: argparse.Namespace) -> int:
-    from runtime.temporal.worker import main as worker_main
+    from automate.runtime.temporal.worker import main as worker_main
 
     worker_main(args.config)
 
 
 def _run_runs(args: argparse.Namespace) -> int:
-    from runtime import cli_runs
+    from automate.runtime import cli_runs
 
     handler: Callable[[argparse.Namespace], int] = getattr(cli_runs, f"cmd_{args.command}")
     return handler(args)
 
 
 def _print_json(data: Any) -> None:
-    from integrations.redaction import redact
+    from automate.integrations.redaction import redact
 
     print(json.dumps(redact(data), indent=2, ensure_ascii=False))
 

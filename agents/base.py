@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from integrations.config import Settings
-from integrations.errors import InvalidRequest
-from integrations.manager import IntegrationManager
-from integrations.model import Model
+from automate.integrations.config import Settings
+from automate.integrations.errors import InvalidRequest
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.model import Model
 
 __all__ = [
     "ActionContext",
@@ -156,7 +156,7 @@ class Agent:
 
     def as_tools(self) -> list[Any]:
         """This agent's actions as LangChain `StructuredTool`s (needs langchain-core, the `llm` extra)."""
-        from runtime.lc_tools import as_tools
+        from automate.runtime.lc_tools import as_tools
 
         return list(as_tools(self))
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from agents.base import ActionContext, Agent, action
-from agents.email_models import FindContactParams, ReadEmailParams, SearchEmailParams, SendEmailParams
-from agents.people import Person, resolve_people
-from agents.wording import moment
-from integrations.contacts.models import Contact, ContactList, ContactQuery
-from integrations.email.models import (
+from automate.agents.base import ActionContext, Agent, action
+from automate.agents.email_models import (
+    FindContactParams,
+    ReadEmailParams,
+    SearchEmailParams,
+    SendEmailParams,
+)
+from automate.agents.people import Person, resolve_people
+from automate.agents.wording import moment
+from automate.integrations.contacts.models import Contact, ContactList, ContactQuery
+from automate.integrations.email.models import (
     Address,
     MailMessage,
     MessageList,
@@ -19,7 +24,7 @@ from integrations.email.models import (
     OutgoingMessage,
     SentMessage,
 )
-from integrations.errors import ActionError, NeedsClarification
+from automate.integrations.errors import ActionError, NeedsClarification
 
 __all__ = ["EmailAgent"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import AwareDatetime, Field
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = ["FindContactParams", "ReadEmailParams", "SearchEmailParams", "SendEmailParams"]
 

@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from agents.base import ActionContext, Agent, action
-from integrations.email.base import NoParams
-from integrations.errors import ActionError, NeedsClarification, NotFound
-from integrations.lists.models import (
+from automate.agents.base import ActionContext, Agent, action
+from automate.integrations.email.base import NoParams
+from automate.integrations.errors import ActionError, NeedsClarification, NotFound
+from automate.integrations.lists.models import (
     AddedItem,
     CreatedList,
     DeletedList,
@@ -27,7 +27,7 @@ from integrations.lists.models import (
     RemovedItem,
     item_key,
 )
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = [
     "AddItemParams",

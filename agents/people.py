@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from integrations.contacts.models import ContactList, ContactQuery
-from integrations.email.models import Address
-from integrations.manager import IntegrationManager
+from automate.integrations.contacts.models import ContactList, ContactQuery
+from automate.integrations.email.models import Address
+from automate.integrations.manager import IntegrationManager
 
 __all__ = ["Person", "resolve_people"]
 

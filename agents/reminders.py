@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from agents.base import ActionContext, Agent, action
-from agents.wording import moment
-from integrations.errors import ActionError, NeedsClarification, NotFound
-from integrations.model import Model
-from integrations.reminders.models import (
+from automate.agents.base import ActionContext, Agent, action
+from automate.agents.wording import moment
+from automate.integrations.errors import ActionError, NeedsClarification, NotFound
+from automate.integrations.model import Model
+from automate.integrations.reminders.models import (
     DeletedReminder,
     Reminder,
     ReminderDraft,

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 
-from agents.base import ActionContext, Agent, action
-from agents.people import resolve_people
-from agents.scheduler_models import (
+from automate.agents.base import ActionContext, Agent, action
+from automate.agents.people import resolve_people
+from automate.agents.scheduler_models import (
     CancelledEvent,
     CreateEventParams,
     EventQuery,
@@ -18,8 +18,8 @@ from agents.scheduler_models import (
     RescheduleEventParams,
     SlotList,
 )
-from agents.wording import span
-from integrations.calendar.models import (
+from automate.agents.wording import span
+from automate.integrations.calendar.models import (
     Attendee,
     CalendarEvent,
     DeletedEvent,
@@ -30,8 +30,8 @@ from integrations.calendar.models import (
     FreeBusy,
     TimeRange,
 )
-from integrations.errors import ActionError, NeedsClarification, NotFound, SchedulingConflict
-from integrations.ids import event_uid
+from automate.integrations.errors import ActionError, NeedsClarification, NotFound, SchedulingConflict
+from automate.integrations.ids import event_uid
 
 __all__ = ["SchedulerAgent"]
 

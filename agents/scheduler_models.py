@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from integrations.calendar.models import CalendarEvent, TimeRange
-from integrations.model import Model
+from automate.integrations.calendar.models import CalendarEvent, TimeRange
+from automate.integrations.model import Model
 
 __all__ = [
     "CancelledEvent",

@@ -31,8 +31,8 @@ from typing import Any, ClassVar, Generic, TypeVar, get_type_hints
 
 from pydantic import BaseModel
 
-from integrations.config import StrictModel
-from integrations.model import Model
+from automate.integrations.config import StrictModel
+from automate.integrations.model import Model
 
 __all__ = [
     "Adapter",

@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from integrations.errors import ConfigError
-from integrations.model import Model
+from automate.integrations.errors import ConfigError
+from automate.integrations.model import Model
 
 __all__ = [
     "AppConfig",
@@ -264,7 +264,7 @@ def data_home(env: Mapping[str, str] | None = None) -> Path:
 
 
 def _shipped_dir() -> Path:
-    import configs
+    from automate import configs
 
     return Path(configs.__file__).resolve().parent
 
@@ -479,7 +479,7 @@ def _with_resolved_settings(
     name: str, service: ServiceConfig, env: Mapping[str, str], file: str
 ) -> ServiceConfig:
     """Check the adapter exists and its settings validate; resolve ``${ENV}`` secrets."""
-    from integrations.registry import adapter_class
+    from automate.integrations.registry import adapter_class
 
     key = f"services.{name}"
     try:
@@ -533,7 +533,7 @@ def _with_resolved_settings(
 
 def _register_secrets(model: BaseModel) -> None:
     """Register every secret in a model, nested models and mappings of models included."""
-    from integrations.redaction import register_secret
+    from automate.integrations.redaction import register_secret
 
     for value in model.__dict__.values():
         for item in value.values() if isinstance(value, dict) else (value,):

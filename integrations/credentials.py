@@ -22,9 +22,9 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
-from integrations.errors import AuthError, AutomationError
-from integrations.model import Model
-from integrations.redaction import register_secret
+from automate.integrations.errors import AuthError, AutomationError
+from automate.integrations.model import Model
+from automate.integrations.redaction import register_secret
 
 __all__ = [
     "KEY_ENV",

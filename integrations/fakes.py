@@ -24,10 +24,10 @@ from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 
-from integrations.adapter import AdapterEnv, CallContext, NoSettings
-from integrations.calendar.base import CalendarAdapter
-from integrations.calendar.local import apply_patch, new_event
-from integrations.calendar.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, NoSettings
+from automate.integrations.calendar.base import CalendarAdapter
+from automate.integrations.calendar.local import apply_patch, new_event
+from automate.integrations.calendar.models import (
     CalendarEvent,
     DeletedEvent,
     EventDraft,
@@ -36,12 +36,12 @@ from integrations.calendar.models import (
     EventRef,
     TimeRange,
 )
-from integrations.contacts.base import ContactsAdapter
-from integrations.contacts.local import best_match, merge_contact, rank_contacts
-from integrations.contacts.models import Contact, ContactList, ContactQuery
-from integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
-from integrations.email.local import INBOX, SENT, folder_key
-from integrations.email.models import (
+from automate.integrations.contacts.base import ContactsAdapter
+from automate.integrations.contacts.local import best_match, merge_contact, rank_contacts
+from automate.integrations.contacts.models import Contact, ContactList, ContactQuery
+from automate.integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
+from automate.integrations.email.local import INBOX, SENT, folder_key
+from automate.integrations.email.models import (
     FolderList,
     MailMessage,
     MessageList,
@@ -51,7 +51,7 @@ from integrations.email.models import (
     OutgoingMessage,
     SentMessage,
 )
-from integrations.email.rfc5322 import (
+from automate.integrations.email.rfc5322 import (
     body_text,
     compose_message,
     matches,
@@ -61,8 +61,8 @@ from integrations.email.rfc5322 import (
     sent_record,
     summarize,
 )
-from integrations.errors import NotFound
-from integrations.ids import event_uid, message_id
+from automate.integrations.errors import NotFound
+from automate.integrations.ids import event_uid, message_id
 
 __all__ = [
     "MemoryCalendarAdapter",

@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
-from integrations.credentials import CredentialStore, OAuthToken
-from integrations.errors import AuthError
-from integrations.model import Model
+from automate.integrations.credentials import CredentialStore, OAuthToken
+from automate.integrations.errors import AuthError
+from automate.integrations.model import Model
 
 __all__ = [
     "CALENDAR_SCOPES",

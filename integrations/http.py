@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, JsonValue, SecretStr, field_validator
 
-from integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, operation
-from integrations.config import StrictModel
-from integrations.errors import (
+from automate.integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, operation
+from automate.integrations.config import StrictModel
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,
@@ -30,8 +30,8 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.model import Model
-from integrations.retry_after import parse_retry_after
+from automate.integrations.model import Model
+from automate.integrations.retry_after import parse_retry_after
 
 if TYPE_CHECKING:
     import httpx

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import structlog
 
-from integrations.redaction import redact_event
+from automate.integrations.redaction import redact_event
 
 __all__ = ["LEVELS", "configure_logging", "processors"]
 

@@ -26,23 +26,23 @@ from typing import Any, Self, TypeVar, overload
 import structlog
 from pydantic import BaseModel, ValidationError
 
-from integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, Operation
-from integrations.clock import Clock, SystemClock
-from integrations.config import AppConfig, ServiceConfig
-from integrations.errors import (
+from automate.integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, Operation
+from automate.integrations.clock import Clock, SystemClock
+from automate.integrations.config import AppConfig, ServiceConfig
+from automate.integrations.errors import (
     IntegrationError,
     InvalidRequest,
     PermanentError,
     TransientError,
 )
-from integrations.policies import (
+from automate.integrations.policies import (
     Attempt,
     CircuitBreaker,
     RetryPolicy,
     TimeoutPolicy,
     TokenBucket,
 )
-from integrations.redaction import redact
+from automate.integrations.redaction import redact
 
 __all__ = ["IntegrationManager", "ServicePool", "ServiceRuntime"]
 
@@ -139,7 +139,7 @@ class ServicePool:
                 )
 
     def _build_adapter(self, name: str, service: ServiceConfig) -> Adapter[Any]:
-        from integrations.registry import adapter_class
+        from automate.integrations.registry import adapter_class
 
         try:
             cls = adapter_class(service.adapter)

@@ -10,25 +10,25 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from integrations.adapter import Adapter
+from automate.integrations.adapter import Adapter
 
 __all__ = ["adapter_class", "adapter_names", "register_adapter"]
 
 _PATHS: dict[str, str] = {
-    "anthropic": "integrations.anthropic:AnthropicAdapter",
-    "http": "integrations.http:HttpAdapter",
-    "local_calendar": "integrations.calendar.local:LocalCalendarAdapter",
-    "local_mail": "integrations.email.local:LocalMailAdapter",
-    "local_contacts": "integrations.contacts.local:LocalContactsAdapter",
-    "local_reminders": "integrations.reminders.local:LocalRemindersAdapter",
-    "local_lists": "integrations.lists.local:LocalListsAdapter",
-    "memory_calendar": "integrations.fakes:MemoryCalendarAdapter",
-    "memory_mail": "integrations.fakes:MemoryMailAdapter",
-    "memory_contacts": "integrations.fakes:MemoryContactsAdapter",
-    "caldav": "integrations.calendar.caldav:CalDAVAdapter",
-    "google_calendar": "integrations.calendar.google:GoogleCalendarAdapter",
-    "smtp": "integrations.email.smtp:SmtpAdapter",
-    "imap": "integrations.email.imap:ImapAdapter",
+    "anthropic": "automate.integrations.anthropic:AnthropicAdapter",
+    "http": "automate.integrations.http:HttpAdapter",
+    "local_calendar": "automate.integrations.calendar.local:LocalCalendarAdapter",
+    "local_mail": "automate.integrations.email.local:LocalMailAdapter",
+    "local_contacts": "automate.integrations.contacts.local:LocalContactsAdapter",
+    "local_reminders": "automate.integrations.reminders.local:LocalRemindersAdapter",
+    "local_lists": "automate.integrations.lists.local:LocalListsAdapter",
+    "memory_calendar": "automate.integrations.fakes:MemoryCalendarAdapter",
+    "memory_mail": "automate.integrations.fakes:MemoryMailAdapter",
+    "memory_contacts": "automate.integrations.fakes:MemoryContactsAdapter",
+    "caldav": "automate.integrations.calendar.caldav:CalDAVAdapter",
+    "google_calendar": "automate.integrations.calendar.google:GoogleCalendarAdapter",
+    "smtp": "automate.integrations.email.smtp:SmtpAdapter",
+    "imap": "automate.integrations.email.imap:ImapAdapter",
 }
 _LOADED: dict[str, type[Adapter[Any]]] = {}
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from integrations.errors import PermanentError, TransientError
+from automate.integrations.errors import PermanentError, TransientError
 
 __all__ = ["SqliteStore", "resolve_path"]
 

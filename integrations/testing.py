@@ -21,9 +21,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from integrations.adapter import Adapter, AdapterEnv, CallContext, NoSettings, operation
-from integrations.config import AppConfig, IntegrationsConfig, ServiceConfig, Settings
-from integrations.model import Model
+from automate.integrations.adapter import Adapter, AdapterEnv, CallContext, NoSettings, operation
+from automate.integrations.config import AppConfig, IntegrationsConfig, ServiceConfig, Settings
+from automate.integrations.model import Model
 
 __all__ = [
     "HANG",

@@ -15,10 +15,10 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
-from runtime.followup import answer
-from runtime.plan import Plan, Routing
-from runtime.result import TaskResult, TaskStatus
-from runtime.runtime import Runtime
+from automate.runtime.followup import answer
+from automate.runtime.plan import Plan, Routing
+from automate.runtime.result import TaskResult, TaskStatus
+from automate.runtime.runtime import Runtime
 
 __all__ = ["Chat"]
 

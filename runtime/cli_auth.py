@@ -17,18 +17,18 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from integrations.config import AppConfig, ServiceConfig, load_config
-from integrations.credentials import CredentialStore, CredentialStoreError
-from integrations.errors import AuthError
-from integrations.google_auth import (
+from automate.integrations.config import AppConfig, ServiceConfig, load_config
+from automate.integrations.credentials import CredentialStore, CredentialStoreError
+from automate.integrations.errors import AuthError
+from automate.integrations.google_auth import (
     CALENDAR_SCOPES,
     GOOGLE_SERVICE,
     CredentialState,
     run_installed_app_flow,
     token_state,
 )
-from integrations.redaction import redact
-from integrations.registry import adapter_class
+from automate.integrations.redaction import redact
+from automate.integrations.registry import adapter_class
 
 __all__ = ["auth_google", "auth_set", "auth_status", "credential_states", "run_auth"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runtime.runtime import Runtime
-    from runtime.store.models import RunEvent, RunRecord
-    from runtime.workflows import Catalog
+    from automate.runtime.runtime import Runtime
+    from automate.runtime.store.models import RunEvent, RunRecord
+    from automate.runtime.workflows import Catalog
 
 __all__ = [
     "cmd_history",
@@ -43,20 +43,20 @@ _MARK = {
 
 
 def _runtime(args: argparse.Namespace) -> Runtime:
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
     return Runtime.from_config(args.config)
 
 
 def _catalog(runtime: Runtime, config_dir: Path | None) -> Catalog:
-    from runtime.workflows import Catalog, targets_for, workflow_dirs
+    from automate.runtime.workflows import Catalog, targets_for, workflow_dirs
 
     agents = [type(agent) for agent in runtime.agents.values()]
     return Catalog.scan(workflow_dirs(config_dir), targets_for(runtime.config, agents))
 
 
 def _print_json(data: Any) -> None:
-    from integrations.redaction import redact
+    from automate.integrations.redaction import redact
 
     print(json.dumps(redact(data), indent=2, ensure_ascii=False, default=str))
 
@@ -84,7 +84,7 @@ def _short(text: str, width: int) -> str:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """`automate history`: the latest runs as a table (or JSON)."""
-    from runtime.store.models import RunStatus
+    from automate.runtime.store.models import RunStatus
 
     runtime = _runtime(args)
     status = RunStatus(args.status) if args.status else None
@@ -147,7 +147,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """`automate resume [RUN_ID]`: carry on one unfinished run, or all of them."""
-    from integrations.errors import AutomationError
+    from automate.integrations.errors import AutomationError
 
     runtime = _runtime(args)
 
@@ -192,8 +192,8 @@ def parse_inputs(pairs: list[str]) -> dict[str, str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`automate run FILE|NAME --input k=v`: run a workflow with live step-by-step progress."""
-    from runtime.schedule import chained
-    from runtime.workflows import run_workflow, targets_for
+    from automate.runtime.schedule import chained
+    from automate.runtime.workflows import run_workflow, targets_for
 
     try:
         inputs = parse_inputs(args.input or [])
@@ -260,7 +260,7 @@ def cmd_workflows(args: argparse.Namespace) -> int:
 def _next(catalog: Catalog, name: str, count: int, as_json: bool) -> int:
     import itertools
 
-    from runtime.schedule import fire_times, zone
+    from automate.runtime.schedule import fire_times, zone
 
     workflow = catalog.workflows.get(name)
     if workflow is None:
@@ -285,7 +285,7 @@ def _next(catalog: Catalog, name: str, count: int, as_json: bool) -> int:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     """`automate scheduler [--once]`: fire scheduled and chained workflows (until Ctrl-C)."""
-    from runtime.schedule import Scheduler
+    from automate.runtime.schedule import Scheduler
 
     runtime = _runtime(args)
 
@@ -326,7 +326,7 @@ class _progress:
             self._unsubscribe()
 
     def _show(self, event: RunEvent) -> None:
-        from runtime.store.models import EventType
+        from automate.runtime.store.models import EventType
 
         data = event.data or {}
         kind = event.type
@@ -366,7 +366,7 @@ def _find_run(runtime: Runtime, part: str) -> RunRecord | None:
 
 
 def _redacted(data: Any) -> Any:
-    from integrations.redaction import redact
+    from automate.integrations.redaction import redact
 
     return redact(data)
 

@@ -26,9 +26,9 @@ from typing import Any, Literal, Protocol
 import structlog
 from pydantic import BaseModel
 
-from agents.base import ActionContext
-from integrations.clock import Clock, SystemClock
-from integrations.errors import (
+from automate.agents.base import ActionContext
+from automate.integrations.clock import Clock, SystemClock
+from automate.integrations.errors import (
     AutomationError,
     InvalidRequest,
     NeedsClarification,
@@ -36,9 +36,9 @@ from integrations.errors import (
     RoutingError,
     SchedulingConflict,
 )
-from integrations.redaction import redact
-from runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
-from runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+from automate.integrations.redaction import redact
+from automate.runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
+from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
 
 __all__ = [
     "Caller",

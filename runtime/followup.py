@@ -13,9 +13,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from runtime.plan import Plan, Routing, Step
-from runtime.result import StepResult, TaskResult, TaskStatus
-from runtime.router.base import RouteContext, TaskRouter
+from automate.runtime.plan import Plan, Routing, Step
+from automate.runtime.result import StepResult, TaskResult, TaskStatus
+from automate.runtime.router.base import RouteContext, TaskRouter
 
 __all__ = ["answer"]
 
@@ -98,7 +98,7 @@ def _replace_unknown(people: list[Any], emails: list[str]) -> list[Any]:
 
 
 def _time_in(reply: str, now: datetime) -> tuple[datetime, datetime | None] | None:
-    from runtime.nlu.time import find_times
+    from automate.runtime.nlu.time import find_times
 
     for match in find_times(reply, now):
         value = match.value

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.tools import StructuredTool, ToolException
 from pydantic import BaseModel
 
-from agents.base import ActionContext
-from integrations.errors import AutomationError
-from runtime.result import TaskStatus
-from runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, run_tool
+from automate.agents.base import ActionContext
+from automate.integrations.errors import AutomationError
+from automate.runtime.result import TaskStatus
+from automate.runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, run_tool
 
 if TYPE_CHECKING:
-    from agents.base import Agent
-    from runtime.runtime import Runtime
+    from automate.agents.base import Agent
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["as_tools", "runtime_tools"]
 

@@ -21,13 +21,13 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 
-from runtime.result import TaskStatus
-from runtime.router.tools import ToolArgumentsError, Toolbox, run_tool
+from automate.runtime.result import TaskStatus
+from automate.runtime.router.tools import ToolArgumentsError, Toolbox, run_tool
 
 if TYPE_CHECKING:
     from mcp.server.context import ServerRequestContext
 
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["build_server", "serve_stdio"]
 

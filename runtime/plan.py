@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = ["Clarification", "Decline", "Plan", "Routing", "Step"]
 

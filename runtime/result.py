@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = ["EXIT_CODES", "StepResult", "TaskResult", "TaskStatus"]
 

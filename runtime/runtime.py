@@ -19,21 +19,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import structlog
 from pydantic import BaseModel
 
-from agents.base import ActionContext, Agent, AgentInfo
-from integrations.adapter import CheckResult
-from integrations.clock import Clock
-from integrations.config import AppConfig, RouterPolicy, load_config
-from integrations.errors import InvalidRequest
-from integrations.manager import IntegrationManager, ServicePool
-from runtime.executor import Executor, Flow, FlowStep
-from runtime.plan import Clarification, Decline, Plan, Routing, Step
-from runtime.result import StepResult, TaskResult, TaskStatus
-from runtime.router.base import RouteContext, TaskRouter
-from runtime.store.models import RunRecord, StepRecord, StepStatus
-from runtime.templates import fill
+from automate.agents.base import ActionContext, Agent, AgentInfo
+from automate.integrations.adapter import CheckResult
+from automate.integrations.clock import Clock
+from automate.integrations.config import AppConfig, RouterPolicy, load_config
+from automate.integrations.errors import InvalidRequest
+from automate.integrations.manager import IntegrationManager, ServicePool
+from automate.runtime.executor import Executor, Flow, FlowStep
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
+from automate.runtime.result import StepResult, TaskResult, TaskStatus
+from automate.runtime.router.base import RouteContext, TaskRouter
+from automate.runtime.store.models import RunRecord, StepRecord, StepStatus
+from automate.runtime.templates import fill
 
 if TYPE_CHECKING:
-    from runtime.store.base import RunStore
+    from automate.runtime.store.base import RunStore
 
 __all__ = ["MAX_REQUEST_CHARS", "Runtime", "builtin_agents"]
 
@@ -44,10 +44,10 @@ log = structlog.get_logger("automate.runtime")
 
 def builtin_agents() -> list[type[Agent]]:
     """The agents that ship with automate."""
-    from agents.email import EmailAgent
-    from agents.lists import ListsAgent
-    from agents.reminders import RemindersAgent
-    from agents.scheduler import SchedulerAgent
+    from automate.agents.email import EmailAgent
+    from automate.agents.lists import ListsAgent
+    from automate.agents.reminders import RemindersAgent
+    from automate.agents.scheduler import SchedulerAgent
 
     return [SchedulerAgent, EmailAgent, RemindersAgent, ListsAgent]
 
@@ -118,7 +118,7 @@ class Runtime:
     def store(self) -> RunStore:
         """The run store (the SQLite file under the data directory unless one was given)."""
         if self._store is None:
-            from runtime.store import open_store
+            from automate.runtime.store import open_store
 
             self._store = open_store(
                 self.config.home, retention_days=self.config.settings.runs.retention_days
@@ -131,7 +131,7 @@ class Runtime:
         if self._executor is None:
             settings = self.config.settings.executor
             if settings.kind == "temporal":
-                from runtime.temporal.executor import TemporalExecutor
+                from automate.runtime.temporal.executor import TemporalExecutor
 
                 self._executor = TemporalExecutor(self.store, self, settings)
             else:
@@ -162,7 +162,7 @@ class Runtime:
 
     async def resume(self, run_id: str) -> RunRecord:
         """Carry an unfinished run on from its first step without an outcome."""
-        from runtime.executor import RunGone
+        from automate.runtime.executor import RunGone
 
         record = self.store.get_run(run_id)
         if record is None:
@@ -172,7 +172,7 @@ class Runtime:
     def flow_of(self, record: RunRecord) -> Flow:
         """Rebuild the flow a run was started with, from its stored spec."""
         if record.kind == "workflow":
-            from runtime.workflows.flow import flow_from_spec
+            from automate.runtime.workflows.flow import flow_from_spec
 
             return flow_from_spec(record.spec, self)
         plan = Plan.model_validate(record.spec["plan"])
@@ -201,11 +201,11 @@ class Runtime:
         """The router the policy names (rules unless told otherwise); built on first use."""
         if self._router is None:
             if self.router_policy == "rules":
-                from runtime.router.rules import RuleRouter
+                from automate.runtime.router.rules import RuleRouter
 
                 self._router = RuleRouter()
             else:
-                from runtime.router.hybrid import router_for
+                from automate.runtime.router.hybrid import router_for
 
                 self._router = router_for(self, self.router_policy, ask_on_dry_run=self._ask_on_dry_run)
         return self._router
@@ -217,7 +217,7 @@ class Runtime:
 
     def as_tools(self) -> list[Any]:
         """Every available action as a LangChain `StructuredTool` that runs through this runtime."""
-        from runtime.lc_tools import runtime_tools
+        from automate.runtime.lc_tools import runtime_tools
 
         return list(runtime_tools(self))
 
@@ -374,7 +374,7 @@ class Runtime:
         agent = self.agents.get(state.target.partition(".")[0])
         if agent is None:
             return []
-        from agents.wording import span
+        from automate.agents.wording import span
 
         return [
             span(datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"]), agent.tz)

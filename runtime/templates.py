@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from integrations.errors import InvalidRequest
+from automate.integrations.errors import InvalidRequest
 
 __all__ = ["fill", "references"]
 

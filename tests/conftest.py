@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.config import AppConfig, load_config
+from automate.integrations.config import AppConfig, load_config
 
 ZONE = ZoneInfo("Europe/Lisbon")
 # A Tuesday morning, so "tomorrow" is a working day and "friday" is unambiguous.
@@ -43,3 +43,20 @@ def local_config(user_config: Path, home: Path) -> AppConfig:
 def fixed_now() -> Callable[[], datetime]:
     """A clock stopped at NOW."""
     return lambda: NOW
+
+
+OLD_TOP_LEVEL = ("agents", "runtime", "integrations", "configs", "main")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any code imported a package by its old bare name instead of `automate.…`.
+
+    pytest puts the repository root on sys.path, so `import agents` would still work here
+    and hide an import that breaks once installed.
+    """
+    import sys
+
+    stray = sorted(name for name in sys.modules if name.split(".")[0] in OLD_TOP_LEVEL)
+    if stray:
+        print(f"\nimported under a bare top-level name (use automate.…): {', '.join(stray[:10])}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -18,7 +18,7 @@ ZONE = ZoneInfo("Europe/Lisbon")
 
 
 def run(home: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(AUTOMATE)] if AUTOMATE.exists() else [sys.executable, "-m", "main"]
+    command = [str(AUTOMATE)] if AUTOMATE.exists() else [sys.executable, "-m", "automate.main"]
     env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_CONFIG": str(config), "NO_COLOR": "1"}
     return subprocess.run(
         [*command, *args],

@@ -12,7 +12,7 @@ HEAVY = ("googleapiclient", "google.auth", "anthropic", "langchain_core", "mcp",
 
 PROBE = """
 import json, sys
-import main
+from automate import main
 try:
     main.main(sys.argv[1:])
 except SystemExit:

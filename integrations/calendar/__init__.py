@@ -1,7 +1,7 @@
 """Calendar services: the operations every calendar adapter offers, and the adapters."""
 
-from integrations.calendar.base import CalendarAdapter
-from integrations.calendar.models import (
+from automate.integrations.calendar.base import CalendarAdapter
+from automate.integrations.calendar.models import (
     Attendee,
     BusyInterval,
     CalendarEvent,

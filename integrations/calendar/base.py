@@ -5,8 +5,8 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any
 
-from integrations.adapter import Adapter, CallContext, ConfigT, operation
-from integrations.calendar.models import (
+from automate.integrations.adapter import Adapter, CallContext, ConfigT, operation
+from automate.integrations.calendar.models import (
     BusyInterval,
     CalendarEvent,
     DeletedEvent,

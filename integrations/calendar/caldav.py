@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 from pydantic import Field, SecretStr
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.calendar.base import CalendarAdapter
-from integrations.calendar.ical import apply_patch, event_to_ical, ical_to_events
-from integrations.calendar.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.calendar.base import CalendarAdapter
+from automate.integrations.calendar.ical import apply_patch, event_to_ical, ical_to_events
+from automate.integrations.calendar.models import (
     CalendarEvent,
     DeletedEvent,
     EventDraft,
@@ -33,9 +33,9 @@ from integrations.calendar.models import (
     EventRef,
     TimeRange,
 )
-from integrations.config import StrictModel
-from integrations.credentials import service_password
-from integrations.errors import (
+from automate.integrations.config import StrictModel
+from automate.integrations.credentials import service_password
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,
@@ -44,7 +44,7 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.ids import event_uid
+from automate.integrations.ids import event_uid
 
 __all__ = ["CalDAVAdapter", "CalDAVConfig"]
 

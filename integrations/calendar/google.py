@@ -23,10 +23,10 @@ from typing import Any, TypeVar
 
 from pydantic import Field
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.calendar.base import CalendarAdapter
-from integrations.calendar.ical import zone
-from integrations.calendar.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.calendar.base import CalendarAdapter
+from automate.integrations.calendar.ical import zone
+from automate.integrations.calendar.models import (
     Attendee,
     BusyInterval,
     CalendarEvent,
@@ -38,9 +38,9 @@ from integrations.calendar.models import (
     FreeBusy,
     TimeRange,
 )
-from integrations.config import StrictModel
-from integrations.credentials import CredentialStore, CredentialStoreError
-from integrations.errors import (
+from automate.integrations.config import StrictModel
+from automate.integrations.credentials import CredentialStore, CredentialStoreError
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,
@@ -49,15 +49,15 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.google_auth import (
+from automate.integrations.google_auth import (
     FIX_COMMAND,
     GOOGLE_SERVICE,
     remember_refresh,
     to_credentials,
     token_state,
 )
-from integrations.ids import event_uid
-from integrations.retry_after import parse_retry_after
+from automate.integrations.ids import event_uid
+from automate.integrations.retry_after import parse_retry_after
 
 __all__ = ["GoogleCalendarAdapter", "GoogleCalendarConfig", "google_event_id"]
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from integrations.calendar.models import Attendee, CalendarEvent, EventPatch
+from automate.integrations.calendar.models import Attendee, CalendarEvent, EventPatch
 
 __all__ = ["apply_patch", "event_to_ical", "ical_to_events", "zone"]
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.calendar.base import CalendarAdapter
-from integrations.calendar.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.calendar.base import CalendarAdapter
+from automate.integrations.calendar.models import (
     Attendee,
     CalendarEvent,
     DeletedEvent,
@@ -28,10 +28,10 @@ from integrations.calendar.models import (
     EventRef,
     TimeRange,
 )
-from integrations.config import StrictModel
-from integrations.errors import InvalidRequest, NotFound
-from integrations.ids import event_uid
-from integrations.sqlite_store import SqliteStore, resolve_path
+from automate.integrations.config import StrictModel
+from automate.integrations.errors import InvalidRequest, NotFound
+from automate.integrations.ids import event_uid
+from automate.integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = [
     "LocalCalendarAdapter",

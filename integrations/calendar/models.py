@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = [
     "Attendee",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from integrations.adapter import Adapter, CallContext, ConfigT, operation
-from integrations.contacts.models import Contact, ContactList, ContactQuery
+from automate.integrations.adapter import Adapter, CallContext, ConfigT, operation
+from automate.integrations.contacts.models import Contact, ContactList, ContactQuery
 
 __all__ = ["ContactsAdapter"]
 

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.config import StrictModel
-from integrations.contacts.base import ContactsAdapter
-from integrations.contacts.models import Contact, ContactList, ContactQuery
-from integrations.sqlite_store import SqliteStore, resolve_path
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.config import StrictModel
+from automate.integrations.contacts.base import ContactsAdapter
+from automate.integrations.contacts.models import Contact, ContactList, ContactQuery
+from automate.integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = [
     "LocalContactsAdapter",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from integrations.email.models import Address, check_header
-from integrations.model import Model
+from automate.integrations.email.models import Address, check_header
+from automate.integrations.model import Model
 
 __all__ = ["Contact", "ContactList", "ContactQuery"]
 

@@ -1,7 +1,7 @@
 """Mail services: sending and reading, and the adapters that do them."""
 
-from integrations.email.base import MailReader, MailSender, NoParams
-from integrations.email.models import (
+from automate.integrations.email.base import MailReader, MailSender, NoParams
+from automate.integrations.email.models import (
     Address,
     FolderList,
     MailMessage,

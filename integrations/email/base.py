@@ -7,9 +7,9 @@ from abc import abstractmethod
 
 from pydantic import Field, field_validator
 
-from integrations.adapter import Adapter, CallContext, ConfigT, operation
-from integrations.config import StrictModel
-from integrations.email.models import (
+from automate.integrations.adapter import Adapter, CallContext, ConfigT, operation
+from automate.integrations.config import StrictModel
+from automate.integrations.email.models import (
     FolderList,
     MailMessage,
     MessageList,
@@ -19,7 +19,7 @@ from integrations.email.models import (
     OutgoingMessage,
     SentMessage,
 )
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = ["MailReader", "MailSender", "MessageIdConfig", "NoParams"]
 

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import Field
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.email.base import MailReader, NoParams
-from integrations.email.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.email.base import MailReader, NoParams
+from automate.integrations.email.models import (
     FolderList,
     MailMessage,
     MessageList,
@@ -36,7 +36,7 @@ from integrations.email.models import (
     MessageRef,
     MessageSummary,
 )
-from integrations.email.rfc5322 import (
+from automate.integrations.email.rfc5322 import (
     body_text,
     matches,
     newest_first,
@@ -44,8 +44,8 @@ from integrations.email.rfc5322 import (
     read_message,
     summarize,
 )
-from integrations.email.server import MailServerConfig, Security, certificate_failure
-from integrations.errors import (
+from automate.integrations.email.server import MailServerConfig, Security, certificate_failure
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,

@@ -30,9 +30,9 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
-from integrations.email.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
+from automate.integrations.email.models import (
     FolderList,
     MailMessage,
     MessageList,
@@ -42,7 +42,7 @@ from integrations.email.models import (
     OutgoingMessage,
     SentMessage,
 )
-from integrations.email.rfc5322 import (
+from automate.integrations.email.rfc5322 import (
     body_text,
     compose_message,
     matches,
@@ -52,9 +52,9 @@ from integrations.email.rfc5322 import (
     sent_record,
     summarize,
 )
-from integrations.errors import InvalidRequest, NotFound, PermanentError, TransientError
-from integrations.ids import message_id
-from integrations.sqlite_store import resolve_path
+from automate.integrations.errors import InvalidRequest, NotFound, PermanentError, TransientError
+from automate.integrations.ids import message_id
+from automate.integrations.sqlite_store import resolve_path
 
 __all__ = ["INBOX", "SENT", "LocalMailAdapter", "LocalMailConfig", "folder_key"]
 

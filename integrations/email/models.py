@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import AwareDatetime, Field, field_validator
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = [
     "Address",

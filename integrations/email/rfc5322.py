@@ -22,15 +22,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from integrations.email.compose import COMPOSE_POLICY, header_line, text_content
-from integrations.email.models import (
+from automate.integrations.email.compose import COMPOSE_POLICY, header_line, text_content
+from automate.integrations.email.models import (
     MailMessage,
     MessageQuery,
     MessageSummary,
     OutgoingMessage,
     SentMessage,
 )
-from integrations.errors import InvalidRequest
+from automate.integrations.errors import InvalidRequest
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",

@@ -17,10 +17,10 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from integrations.adapter import AdapterEnv
-from integrations.config import StrictModel
-from integrations.errors import AuthError
-from integrations.sqlite_store import resolve_path
+from automate.integrations.adapter import AdapterEnv
+from automate.integrations.config import StrictModel
+from automate.integrations.errors import AuthError
+from automate.integrations.sqlite_store import resolve_path
 
 __all__ = ["MailServerConfig", "Security", "certificate_failure", "is_loopback"]
 
@@ -106,6 +106,6 @@ class MailServerConfig(StrictModel):
     def secret(self, env: AdapterEnv) -> str | None:
         """The password: from the settings, else the credential store; None without a username."""
         # Imported here: the store loads `cryptography`, which a password from ${ENV} never needs.
-        from integrations.credentials import service_password
+        from automate.integrations.credentials import service_password
 
         return service_password(env.data_dir, env.service, self.password, username=self.username)

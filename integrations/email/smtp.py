@@ -25,20 +25,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.email.base import MailSender, MessageIdConfig
-from integrations.email.compose import COMPOSE_POLICY
-from integrations.email.models import Address, OutgoingMessage, SentMessage
-from integrations.email.rfc5322 import compose_bytes
-from integrations.email.server import MailServerConfig, Security, certificate_failure
-from integrations.errors import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.email.base import MailSender, MessageIdConfig
+from automate.integrations.email.compose import COMPOSE_POLICY
+from automate.integrations.email.models import Address, OutgoingMessage, SentMessage
+from automate.integrations.email.rfc5322 import compose_bytes
+from automate.integrations.email.server import MailServerConfig, Security, certificate_failure
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,
     PermanentError,
     TransientError,
 )
-from integrations.ids import message_id
+from automate.integrations.ids import message_id
 
 if TYPE_CHECKING:
     from aiosmtplib import SMTP

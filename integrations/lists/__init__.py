@@ -1,7 +1,7 @@
 """Lists: named lists of items (groceries, todo), and the adapters that keep them."""
 
-from integrations.lists.base import ListsAdapter
-from integrations.lists.models import (
+from automate.integrations.lists.base import ListsAdapter
+from automate.integrations.lists.models import (
     AddedItem,
     CreatedList,
     DeletedList,

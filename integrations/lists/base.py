@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from integrations.adapter import Adapter, CallContext, ConfigT, operation
-from integrations.email.base import NoParams
-from integrations.lists.models import (
+from automate.integrations.adapter import Adapter, CallContext, ConfigT, operation
+from automate.integrations.email.base import NoParams
+from automate.integrations.lists.models import (
     AddedItem,
     CreatedList,
     DeletedList,

@@ -6,13 +6,13 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.config import StrictModel
-from integrations.email.base import NoParams
-from integrations.errors import IntegrationError, NotFound
-from integrations.ids import event_uid
-from integrations.lists.base import ListsAdapter
-from integrations.lists.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.config import StrictModel
+from automate.integrations.email.base import NoParams
+from automate.integrations.errors import IntegrationError, NotFound
+from automate.integrations.ids import event_uid
+from automate.integrations.lists.base import ListsAdapter
+from automate.integrations.lists.models import (
     AddedItem,
     CreatedList,
     DeletedList,
@@ -29,7 +29,7 @@ from integrations.lists.models import (
     item_key,
     list_key,
 )
-from integrations.sqlite_store import SqliteStore, resolve_path
+from automate.integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = ["LocalListsAdapter", "LocalListsConfig"]
 

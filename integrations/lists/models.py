@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from integrations.model import Model
-from integrations.reminders.models import one_line
+from automate.integrations.model import Model
+from automate.integrations.reminders.models import one_line
 
 __all__ = [
     "AddedItem",

@@ -5,10 +5,10 @@ signature: ``await policy(call)`` where `call` takes no arguments. The manager
 chains them in one fixed order (retry → breaker → rate limit → timeout → adapter).
 """
 
-from integrations.policies.breaker import BreakerState, CircuitBreaker
-from integrations.policies.ratelimit import TokenBucket
-from integrations.policies.retry import Attempt, Outcome, RetryPolicy
-from integrations.policies.timeout import TimeoutPolicy
+from automate.integrations.policies.breaker import BreakerState, CircuitBreaker
+from automate.integrations.policies.ratelimit import TokenBucket
+from automate.integrations.policies.retry import Attempt, Outcome, RetryPolicy
+from automate.integrations.policies.timeout import TimeoutPolicy
 
 __all__ = [
     "Attempt",

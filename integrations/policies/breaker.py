@@ -18,9 +18,9 @@ from typing import Literal, TypeVar
 
 import structlog
 
-from integrations.clock import Clock
-from integrations.config import BreakerConfig
-from integrations.errors import CircuitOpen, PermanentError, RateLimited, TransientError
+from automate.integrations.clock import Clock
+from automate.integrations.config import BreakerConfig
+from automate.integrations.errors import CircuitOpen, PermanentError, RateLimited, TransientError
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 

@@ -21,9 +21,9 @@ from typing import TypeVar
 
 import structlog
 
-from integrations.clock import Clock
-from integrations.config import RateLimitConfig
-from integrations.errors import RateLimited
+from automate.integrations.clock import Clock
+from automate.integrations.config import RateLimitConfig
+from automate.integrations.errors import RateLimited
 
 __all__ = ["TokenBucket"]
 

@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from integrations.clock import Clock
-from integrations.config import RetryConfig
-from integrations.errors import CircuitOpen, IntegrationError
+from automate.integrations.clock import Clock
+from automate.integrations.config import RetryConfig
+from automate.integrations.errors import CircuitOpen, IntegrationError
 
 __all__ = ["Attempt", "Outcome", "RetryPolicy"]
 

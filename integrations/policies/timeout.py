@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from integrations.errors import TransientError
+from automate.integrations.errors import TransientError
 
 __all__ = ["TimeoutPolicy"]
 

@@ -1,7 +1,7 @@
 """Reminders: one-off and recurring, and the adapters that keep them."""
 
-from integrations.reminders.base import RemindersAdapter
-from integrations.reminders.models import (
+from automate.integrations.reminders.base import RemindersAdapter
+from automate.integrations.reminders.models import (
     DeletedReminder,
     Reminder,
     ReminderDraft,

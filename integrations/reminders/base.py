@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from integrations.adapter import Adapter, CallContext, ConfigT, operation
-from integrations.reminders.models import (
+from automate.integrations.adapter import Adapter, CallContext, ConfigT, operation
+from automate.integrations.reminders.models import (
     DeletedReminder,
     Reminder,
     ReminderDraft,

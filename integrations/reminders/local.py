@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from integrations.adapter import AdapterEnv, CallContext, CheckResult
-from integrations.config import StrictModel
-from integrations.errors import IntegrationError, NotFound
-from integrations.ids import event_uid
-from integrations.reminders.base import RemindersAdapter
-from integrations.reminders.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
+from automate.integrations.config import StrictModel
+from automate.integrations.errors import IntegrationError, NotFound
+from automate.integrations.ids import event_uid
+from automate.integrations.reminders.base import RemindersAdapter
+from automate.integrations.reminders.models import (
     DeletedReminder,
     Reminder,
     ReminderDraft,
@@ -24,7 +24,7 @@ from integrations.reminders.models import (
     ReminderQuery,
     ReminderRef,
 )
-from integrations.sqlite_store import SqliteStore, resolve_path
+from automate.integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = ["LocalRemindersAdapter", "LocalRemindersConfig"]
 

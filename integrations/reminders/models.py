@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = [
     "DeletedReminder",

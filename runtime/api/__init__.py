@@ -9,6 +9,6 @@ unless `automate serve` (or an embedding program) asks for it.
 
 from __future__ import annotations
 
-from runtime.api.app import create_app
+from automate.runtime.api.app import create_app
 
 __all__ = ["create_app"]

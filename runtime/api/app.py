@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from integrations.errors import (
+from automate.integrations.errors import (
     AutomationError,
     CircuitOpen,
     ConfigError,
@@ -21,21 +21,21 @@ from integrations.errors import (
     NotFound,
     TransientError,
 )
-from integrations.redaction import redact
-from runtime.api.auth import BearerAuth
-from runtime.api.feed import RunFeed
-from runtime.api.hook_routes import hooks_router
-from runtime.api.hooks import hooks_from_settings
-from runtime.api.launcher import Launcher
-from runtime.api.models import UNPROCESSABLE, HealthView
-from runtime.api.routes import api_router
-from runtime.api.state import ServerState
-from runtime.executor import RunBusy
-from runtime.runtime import Runtime
-from runtime.workflows import Catalog, targets_for, workflow_dirs
+from automate.integrations.redaction import redact
+from automate.runtime.api.auth import BearerAuth
+from automate.runtime.api.feed import RunFeed
+from automate.runtime.api.hook_routes import hooks_router
+from automate.runtime.api.hooks import hooks_from_settings
+from automate.runtime.api.launcher import Launcher
+from automate.runtime.api.models import UNPROCESSABLE, HealthView
+from automate.runtime.api.routes import api_router
+from automate.runtime.api.state import ServerState
+from automate.runtime.executor import RunBusy
+from automate.runtime.runtime import Runtime
+from automate.runtime.workflows import Catalog, targets_for, workflow_dirs
 
 if TYPE_CHECKING:
-    from runtime.schedule import Scheduler
+    from automate.runtime.schedule import Scheduler
 
 __all__ = ["MIN_TOKEN_CHARS", "PAGE_HEADERS", "STATIC_DIR", "create_app"]
 
@@ -91,7 +91,7 @@ def create_app(
         feed=RunFeed(runtime.store, launcher, heartbeat=heartbeat),
     )
     if scheduler is True:
-        from runtime.schedule import Scheduler
+        from automate.runtime.schedule import Scheduler
 
         state.scheduler = Scheduler(runtime, catalog.workflows)
     elif scheduler is not False:
@@ -108,7 +108,7 @@ def create_app(
         lifespan=_lifespan(state, shutdown_grace),
     )
     app.state.automate = state
-    from runtime.api.limits import BodyLimit
+    from automate.runtime.api.limits import BodyLimit
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(

@@ -16,12 +16,12 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
-from runtime.api.models import event_view
-from runtime.store.models import EventType, RunEvent
+from automate.runtime.api.models import event_view
+from automate.runtime.store.models import EventType, RunEvent
 
 if TYPE_CHECKING:
-    from runtime.api.launcher import Launcher
-    from runtime.store.base import RunStore
+    from automate.runtime.api.launcher import Launcher
+    from automate.runtime.store.base import RunStore
 
 __all__ = ["END_EVENTS", "RunFeed", "sse_frame"]
 

@@ -8,17 +8,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 
-from runtime.api.hooks import (
+from automate.runtime.api.hooks import (
     DELIVERY_HEADERS,
     SIGNATURE_HEADERS,
     delivery_id_problem,
     delivery_run_id,
     signature_valid,
 )
-from runtime.api.models import UNPROCESSABLE, HookAccepted, RunAccepted
-from runtime.api.state import ServerState
-from runtime.executor import new_run_id
-from runtime.workflows import coerce_inputs, run_workflow
+from automate.runtime.api.models import UNPROCESSABLE, HookAccepted, RunAccepted
+from automate.runtime.api.state import ServerState
+from automate.runtime.executor import new_run_id
+from automate.runtime.workflows import coerce_inputs, run_workflow
 
 __all__ = ["hooks_router"]
 

@@ -18,9 +18,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from integrations.config import WebhookSettings
-from integrations.errors import ConfigError
-from runtime.workflows.loader import Workflow
+from automate.integrations.config import WebhookSettings
+from automate.integrations.errors import ConfigError
+from automate.runtime.workflows.loader import Workflow
 
 __all__ = [
     "DELIVERY_HEADERS",

@@ -15,7 +15,7 @@ from typing import Any
 
 import structlog
 
-from integrations.redaction import redact
+from automate.integrations.redaction import redact
 
 __all__ = ["Launched", "Launcher"]
 

@@ -8,11 +8,11 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from agents.base import AgentInfo
-from integrations.model import Model
-from integrations.redaction import redact
-from runtime.runtime import MAX_REQUEST_CHARS
-from runtime.store.models import RunEvent, RunRecord, StepRecord
+from automate.agents.base import AgentInfo
+from automate.integrations.model import Model
+from automate.integrations.redaction import redact
+from automate.runtime.runtime import MAX_REQUEST_CHARS
+from automate.runtime.store.models import RunEvent, RunRecord, StepRecord
 
 __all__ = [
     "UNPROCESSABLE",

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Response, sta
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from integrations.errors import InvalidRequest
-from integrations.redaction import redact
-from runtime.api.models import (
+from automate.integrations.errors import InvalidRequest
+from automate.integrations.redaction import redact
+from automate.runtime.api.models import (
     UNPROCESSABLE,
     AgentsView,
     RunAccepted,
@@ -25,11 +25,11 @@ from runtime.api.models import (
     WorkflowRunRequest,
     run_view,
 )
-from runtime.api.state import ServerState
-from runtime.executor import new_run_id
-from runtime.result import TaskResult, TaskStatus
-from runtime.store.models import RunStatus
-from runtime.workflows import coerce_inputs, run_workflow
+from automate.runtime.api.state import ServerState
+from automate.runtime.executor import new_run_id
+from automate.runtime.result import TaskResult, TaskStatus
+from automate.runtime.store.models import RunStatus
+from automate.runtime.workflows import coerce_inputs, run_workflow
 
 __all__ = ["RUN_ID", "api_router"]
 

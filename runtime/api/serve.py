@@ -24,8 +24,8 @@ def serve(config_dir: Path | None, host: str | None = None, port: int | None = N
     except ImportError:
         print("automate: serve needs the `server` extra: pip install 'automate[server]'", file=sys.stderr)
         return 2
-    from runtime.api.app import create_app
-    from runtime.runtime import Runtime
+    from automate.runtime.api.app import create_app
+    from automate.runtime.runtime import Runtime
 
     runtime = Runtime.from_config(config_dir)
     settings = runtime.config.settings.server

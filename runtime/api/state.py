@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from runtime.api.feed import RunFeed
-from runtime.api.hooks import Hook
-from runtime.api.launcher import Launcher
+from automate.runtime.api.feed import RunFeed
+from automate.runtime.api.hooks import Hook
+from automate.runtime.api.launcher import Launcher
 
 if TYPE_CHECKING:
-    from runtime.runtime import Runtime
-    from runtime.schedule import Scheduler
-    from runtime.workflows import Catalog
+    from automate.runtime.runtime import Runtime
+    from automate.runtime.schedule import Scheduler
+    from automate.runtime.workflows import Catalog
 
 __all__ = ["ServerState"]
 

@@ -1,5 +1,5 @@
 """Routers: from a request's text to a plan of agent actions."""
 
-from runtime.router.base import RouteContext, TaskRouter
+from automate.runtime.router.base import RouteContext, TaskRouter
 
 __all__ = ["RouteContext", "TaskRouter"]

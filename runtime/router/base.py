@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from runtime.plan import Routing
+from automate.runtime.plan import Routing
 
 __all__ = ["RouteContext", "TaskRouter"]
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runtime.plan import Plan, Routing
-from runtime.router.base import RouteContext, TaskRouter
-from runtime.router.llm import SERVICE, ClaudeRouter, LLMRouter
-from runtime.router.tools import Toolbox
+from automate.runtime.plan import Plan, Routing
+from automate.runtime.router.base import RouteContext, TaskRouter
+from automate.runtime.router.llm import SERVICE, ClaudeRouter, LLMRouter
+from automate.runtime.router.tools import Toolbox
 
 if TYPE_CHECKING:
-    from integrations.config import RouterPolicy
-    from runtime.runtime import Runtime
+    from automate.integrations.config import RouterPolicy
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["HybridRouter", "claude_missing", "router_for"]
 
@@ -51,7 +51,7 @@ def claude_missing(runtime: Runtime, service: str = SERVICE) -> str | None:
     if not config.enabled:
         return f"the {service!r} service is disabled"
     if config.adapter == "anthropic":
-        from integrations.anthropic import AnthropicSettings
+        from automate.integrations.anthropic import AnthropicSettings
 
         if not AnthropicSettings.model_validate(config.settings).has_key:
             return "no Anthropic API key is set (ANTHROPIC_API_KEY)"
@@ -60,8 +60,8 @@ def claude_missing(runtime: Runtime, service: str = SERVICE) -> str | None:
 
 def router_for(runtime: Runtime, policy: RouterPolicy, *, ask_on_dry_run: bool = False) -> TaskRouter:
     """The router `policy` names, over the runtime's available agents and services."""
-    from integrations.manager import IntegrationManager
-    from runtime.router.rules import RuleRouter
+    from automate.integrations.manager import IntegrationManager
+    from automate.runtime.router.rules import RuleRouter
 
     rules = RuleRouter()
     if policy == "rules":

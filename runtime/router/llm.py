@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from pydantic import BaseModel, JsonValue
 
-from integrations.anthropic import MessageReply, MessageRequest, ToolUseBlock
-from integrations.errors import IntegrationError
-from runtime.plan import Clarification, Decline, Plan, Routing, Step
-from runtime.router.base import RouteContext, TaskRouter
-from runtime.router.tools import ToolArgumentsError, Toolbox
+from automate.integrations.anthropic import MessageReply, MessageRequest, ToolUseBlock
+from automate.integrations.errors import IntegrationError
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
+from automate.runtime.router.base import RouteContext, TaskRouter
+from automate.runtime.router.tools import ToolArgumentsError, Toolbox
 
 if TYPE_CHECKING:
-    from integrations.manager import IntegrationManager
+    from automate.integrations.manager import IntegrationManager
 
 __all__ = [
     "DRY_RUN_NOTE",

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, analyze
-from runtime.nlu.intents.clauses import split_clauses
-from runtime.nlu.intents.lexicon import wordset
-from runtime.nlu.intents.phrases import (
+from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, analyze
+from automate.runtime.nlu.intents.clauses import split_clauses
+from automate.runtime.nlu.intents.lexicon import wordset
+from automate.runtime.nlu.intents.phrases import (
     duration_minutes,
     list_item,
     message_body,
@@ -26,12 +26,12 @@ from runtime.nlu.intents.phrases import (
     reminder_text,
     strip_spans,
 )
-from runtime.nlu.intents.when import When, day_window, read_when, value_window
-from runtime.plan import Clarification, Decline, Plan, Routing, Step
-from runtime.router.base import RouteContext
+from automate.runtime.nlu.intents.when import When, day_window, read_when, value_window
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
+from automate.runtime.router.base import RouteContext
 
 if TYPE_CHECKING:
-    from runtime.nlu.time import TimeValue
+    from automate.runtime.nlu.time import TimeValue
 
 __all__ = ["RuleRouter"]
 
@@ -612,6 +612,6 @@ def _log_failure(event: str, exc: Exception) -> None:
 
 
 def _references(params: dict[str, Any]) -> set[str]:
-    from runtime.templates import references
+    from automate.runtime.templates import references
 
     return references(params)

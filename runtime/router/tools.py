@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from agents.base import ActionSpec, Agent
-    from runtime.result import TaskResult
-    from runtime.runtime import Runtime
+    from automate.agents.base import ActionSpec, Agent
+    from automate.runtime.result import TaskResult
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["ToolArgumentsError", "ToolSpec", "Toolbox", "inline_schema", "run_tool", "tool_name"]
 
@@ -181,7 +181,7 @@ def _resolve_time(text: str, now: datetime) -> str:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=now.tzinfo)
         return moment.isoformat()
-    from runtime.nlu.time import parse_time
+    from automate.runtime.nlu.time import parse_time
 
     value = parse_time(text, now)
     if value is None or value.start is None:
@@ -192,7 +192,7 @@ def _resolve_time(text: str, now: datetime) -> str:
 
 async def run_tool(runtime: Runtime, tool: ToolSpec, arguments: dict[str, Any] | BaseModel) -> TaskResult:
     """Run one action as a one-step request of the runtime: policies apply, the run is recorded."""
-    from runtime.plan import Plan, Step
+    from automate.runtime.plan import Plan, Step
 
     params = (
         arguments

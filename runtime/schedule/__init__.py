@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.schedule.cron import cron_problem, fire_times, zone
-from runtime.schedule.scheduler import Fired, Scheduler, chained, tick_run_id
+from automate.runtime.schedule.cron import cron_problem, fire_times, zone
+from automate.runtime.schedule.scheduler import Fired, Scheduler, chained, tick_run_id
 
 __all__ = ["Fired", "Scheduler", "chained", "cron_problem", "fire_times", "tick_run_id", "zone"]

@@ -24,15 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from integrations.errors import AutomationError
-from runtime.schedule.cron import fire_times, zone
-from runtime.store.models import EventType, RunRecord
-from runtime.workflows.flow import run_workflow
-from runtime.workflows.loader import Workflow
+from automate.integrations.errors import AutomationError
+from automate.runtime.schedule.cron import fire_times, zone
+from automate.runtime.store.models import EventType, RunRecord
+from automate.runtime.workflows.flow import run_workflow
+from automate.runtime.workflows.loader import Workflow
 
 if TYPE_CHECKING:
-    from runtime.runtime import Runtime
-    from runtime.store.base import RunStore
+    from automate.runtime.runtime import Runtime
+    from automate.runtime.store.base import RunStore
 
 __all__ = ["GRACE", "Fired", "Scheduler", "chained", "tick_run_id"]
 

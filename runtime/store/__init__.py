@@ -13,12 +13,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runtime.store.base import LEASE_SECONDS, EventHub, RunStore, Subscriber, lease_owner, owner_alive
-from runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.store.base import (
+    LEASE_SECONDS,
+    EventHub,
+    RunStore,
+    Subscriber,
+    lease_owner,
+    owner_alive,
+)
+from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
 
 if TYPE_CHECKING:
-    from runtime.store.memory import MemoryRunStore
-    from runtime.store.sqlite import SqliteRunStore
+    from automate.runtime.store.memory import MemoryRunStore
+    from automate.runtime.store.sqlite import SqliteRunStore
 
 __all__ = [
     "LEASE_SECONDS",
@@ -44,18 +51,18 @@ STORE_FILE = "runs.sqlite3"
 
 def open_store(home: Path, *, retention_days: float | None = 30.0) -> SqliteRunStore:
     """The durable store of a data directory (created on first use)."""
-    from runtime.store.sqlite import SqliteRunStore
+    from automate.runtime.store.sqlite import SqliteRunStore
 
     return SqliteRunStore(home / STORE_FILE, retention_days=retention_days)
 
 
 def __getattr__(name: str) -> Any:
     if name == "MemoryRunStore":
-        from runtime.store.memory import MemoryRunStore
+        from automate.runtime.store.memory import MemoryRunStore
 
         return MemoryRunStore
     if name == "SqliteRunStore":
-        from runtime.store.sqlite import SqliteRunStore
+        from automate.runtime.store.sqlite import SqliteRunStore
 
         return SqliteRunStore
-    raise AttributeError(f"module 'runtime.store' has no attribute {name!r}")
+    raise AttributeError(f"module 'automate.runtime.store' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import structlog
 
-from runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
+from automate.runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
 
 __all__ = [
     "LEASE_SECONDS",

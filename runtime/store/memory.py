@@ -6,8 +6,8 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 
-from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
-from runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
+from automate.runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
+from automate.runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
 
 __all__ = ["MemoryRunStore"]
 

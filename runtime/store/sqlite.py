@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from integrations.errors import PermanentError
-from runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
-from runtime.store.models import (
+from automate.integrations.errors import PermanentError
+from automate.runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
+from automate.runtime.store.models import (
     EventType,
     RunEvent,
     RunRecord,

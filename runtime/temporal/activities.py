@@ -25,23 +25,23 @@ from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from agents.base import ActionContext
-from integrations.config import AppConfig, ExecutorSettings, RetryConfig, ServiceConfig
-from integrations.errors import (
+from automate.agents.base import ActionContext
+from automate.integrations.config import AppConfig, ExecutorSettings, RetryConfig, ServiceConfig
+from automate.integrations.errors import (
     AutomationError,
     IntegrationError,
     InvalidRequest,
     NeedsClarification,
     SchedulingConflict,
 )
-from integrations.redaction import redact
-from runtime.executor import Flow, FlowStep
-from runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
-from runtime.temporal.client import runs_queue, service_queue
-from runtime.temporal.records import record_to_json
+from automate.integrations.redaction import redact
+from automate.runtime.executor import Flow, FlowStep
+from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.temporal.client import runs_queue, service_queue
+from automate.runtime.temporal.records import record_to_json
 
 if TYPE_CHECKING:
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["TEMPORAL_LEASE", "RunActivities", "step_service"]
 

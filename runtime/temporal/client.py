@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from integrations.config import ExecutorSettings
-from integrations.errors import TransientError
+from automate.integrations.config import ExecutorSettings
+from automate.integrations.errors import TransientError
 
 if TYPE_CHECKING:
     from temporalio.client import Client

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from integrations.config import ExecutorSettings
-from runtime.executor import Caller, Executor, Flow, new_run_id
-from runtime.store.base import RunStore
-from runtime.store.models import EventType, RunEvent, RunRecord
-from runtime.temporal.client import WORKFLOW_NAME, connect, runs_queue
-from runtime.temporal.records import record_from_json
+from automate.integrations.config import ExecutorSettings
+from automate.runtime.executor import Caller, Executor, Flow, new_run_id
+from automate.runtime.store.base import RunStore
+from automate.runtime.store.models import EventType, RunEvent, RunRecord
+from automate.runtime.temporal.client import WORKFLOW_NAME, connect, runs_queue
+from automate.runtime.temporal.records import record_from_json
 
 if TYPE_CHECKING:
     from temporalio.client import Client

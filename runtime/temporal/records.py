@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from runtime.store.models import RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.store.models import RunRecord, RunStatus, StepRecord, StepStatus
 
 __all__ = ["record_from_json", "record_to_json"]
 

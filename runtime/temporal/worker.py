@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import structlog
 
-from integrations.config import AppConfig, RetryConfig, load_config
-from integrations.errors import ConfigError
+from automate.integrations.config import AppConfig, RetryConfig, load_config
+from automate.integrations.errors import ConfigError
 
 if TYPE_CHECKING:
     from temporalio.worker import Worker
 
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["build_workers", "main", "serve", "worker_config"]
 
@@ -48,9 +48,9 @@ def build_workers(client: object, runtime: Runtime, config: AppConfig) -> list[W
     from temporalio.client import Client
     from temporalio.worker import Worker
 
-    from runtime.temporal.activities import RunActivities
-    from runtime.temporal.client import runs_queue, service_queue
-    from runtime.temporal.workflow import RunWorkflow
+    from automate.runtime.temporal.activities import RunActivities
+    from automate.runtime.temporal.client import runs_queue, service_queue
+    from automate.runtime.temporal.workflow import RunWorkflow
 
     assert isinstance(client, Client)
     settings = config.settings.executor
@@ -81,8 +81,8 @@ def build_workers(client: object, runtime: Runtime, config: AppConfig) -> list[W
 
 async def serve(config: AppConfig, stop: asyncio.Event, *, ready: asyncio.Event | None = None) -> None:
     """Run every worker until `stop` is set, then shut them down cleanly."""
-    from runtime.runtime import Runtime
-    from runtime.temporal.client import connect
+    from automate.runtime.runtime import Runtime
+    from automate.runtime.temporal.client import connect
 
     client = await connect(config.settings.executor)
     async with Runtime(worker_config(config)) as runtime:

@@ -6,10 +6,10 @@ record = await run_workflow(runtime, workflow, {"attendee": "ana@example.com"})
 
 from __future__ import annotations
 
-from runtime.workflows.catalog import Catalog, workflow_dirs
-from runtime.workflows.flow import build_flow, coerce_inputs, flow_from_spec, run_workflow
-from runtime.workflows.loader import Workflow, WorkflowError, load_workflow, parse_workflow
-from runtime.workflows.targets import Target, Targets, targets_for
+from automate.runtime.workflows.catalog import Catalog, workflow_dirs
+from automate.runtime.workflows.flow import build_flow, coerce_inputs, flow_from_spec, run_workflow
+from automate.runtime.workflows.loader import Workflow, WorkflowError, load_workflow, parse_workflow
+from automate.runtime.workflows.targets import Target, Targets, targets_for
 
 __all__ = [
     "Catalog",

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from integrations.config import config_dirs
-from runtime.workflows.loader import Workflow, WorkflowError, load_workflow
-from runtime.workflows.targets import Targets
+from automate.integrations.config import config_dirs
+from automate.runtime.workflows.loader import Workflow, WorkflowError, load_workflow
+from automate.runtime.workflows.targets import Targets
 
 __all__ = ["SUFFIXES", "Catalog", "workflow_dirs"]
 

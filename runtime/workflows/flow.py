@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from integrations.errors import InvalidRequest
-from runtime.executor import Flow
-from runtime.store.models import RunRecord
-from runtime.workflows.loader import Workflow, from_data
-from runtime.workflows.model import InputSpec
-from runtime.workflows.targets import targets_for
-from runtime.workflows.templates import render
+from automate.integrations.errors import InvalidRequest
+from automate.runtime.executor import Flow
+from automate.runtime.store.models import RunRecord
+from automate.runtime.workflows.loader import Workflow, from_data
+from automate.runtime.workflows.model import InputSpec
+from automate.runtime.workflows.targets import targets_for
+from automate.runtime.workflows.templates import render
 
 if TYPE_CHECKING:
-    from runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime
 
 __all__ = ["build_flow", "coerce_inputs", "flow_from_spec", "run_workflow", "time_scope"]
 

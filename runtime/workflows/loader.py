@@ -21,11 +21,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from integrations.errors import ConfigError
-from runtime.executor import FlowStep
-from runtime.workflows.model import StepSpec, WorkflowSpec
-from runtime.workflows.targets import Target, Targets, path_problem
-from runtime.workflows.templates import (
+from automate.integrations.errors import ConfigError
+from automate.runtime.executor import FlowStep
+from automate.runtime.workflows.model import StepSpec, WorkflowSpec
+from automate.runtime.workflows.targets import Target, Targets, path_problem
+from automate.runtime.workflows.templates import (
     Condition,
     Ref,
     TemplateSyntaxError,
@@ -143,7 +143,7 @@ class _Checker:
     def _trigger(self) -> None:
         trigger = self.spec.trigger
         if trigger.kind == "cron" and trigger.cron is not None:
-            from runtime.schedule.cron import cron_problem
+            from automate.runtime.schedule.cron import cron_problem
 
             problem = cron_problem(trigger.cron, trigger.timezone)
             if problem:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from integrations.model import Model
+from automate.integrations.model import Model
 
 __all__ = [
     "RESERVED",

@@ -15,10 +15,10 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from integrations.config import AppConfig
+from automate.integrations.config import AppConfig
 
 if typing.TYPE_CHECKING:
-    from agents.base import Agent
+    from automate.agents.base import Agent
 
 __all__ = ["Target", "Targets", "path_problem", "targets_for"]
 
@@ -40,7 +40,7 @@ Targets = Callable[[str], "Target | str"]
 def targets_for(config: AppConfig, agents: Sequence[type[Agent]] | None = None) -> Targets:
     """Targets from agent classes (the built-in ones by default) and the configured services."""
     if agents is None:
-        from runtime.runtime import builtin_agents
+        from automate.runtime.runtime import builtin_agents
 
         agents = builtin_agents()
     by_name = {cls.name: cls for cls in agents}
@@ -63,7 +63,7 @@ def targets_for(config: AppConfig, agents: Sequence[type[Agent]] | None = None) 
 
 
 def _operation(name: str, service: str, member: str, adapter: str) -> Target | str:
-    from integrations.registry import adapter_class
+    from automate.integrations.registry import adapter_class
 
     try:
         cls = adapter_class(adapter)

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from integrations.errors import InvalidRequest
+from automate.integrations.errors import InvalidRequest
 
 __all__ = [
     "Compiled",

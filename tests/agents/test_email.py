@@ -9,13 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from agents.base import ActionContext
-from agents.email import EmailAgent
-from agents.email_models import FindContactParams, ReadEmailParams, SearchEmailParams, SendEmailParams
-from integrations.config import AppConfig
-from integrations.contacts.models import Contact
-from integrations.errors import NeedsClarification
-from runtime.runtime import Runtime
+from automate.agents.base import ActionContext
+from automate.agents.email import EmailAgent
+from automate.agents.email_models import (
+    FindContactParams,
+    ReadEmailParams,
+    SearchEmailParams,
+    SendEmailParams,
+)
+from automate.integrations.config import AppConfig
+from automate.integrations.contacts.models import Contact
+from automate.integrations.errors import NeedsClarification
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
 

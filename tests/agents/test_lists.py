@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from agents.base import ActionContext
-from agents.lists import (
+from automate.agents.base import ActionContext
+from automate.agents.lists import (
     AddItemParams,
     ListChange,
     ListsAgent,
@@ -18,9 +18,9 @@ from agents.lists import (
     RemoveItemParams,
     ShowListParams,
 )
-from integrations.errors import InvalidRequest, NeedsClarification, NotFound
-from integrations.manager import IntegrationManager
-from integrations.testing import app_config
+from automate.integrations.errors import InvalidRequest, NeedsClarification, NotFound
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.testing import app_config
 from tests.conftest import NOW
 
 

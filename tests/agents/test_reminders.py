@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from agents.base import ActionContext
-from agents.reminders import (
+from automate.agents.base import ActionContext
+from automate.agents.reminders import (
     CancelledReminder,
     CancelReminderParams,
     ListRemindersParams,
     RemindersAgent,
     SetReminderParams,
 )
-from integrations.errors import ActionError, InvalidRequest, NeedsClarification, NotFound
-from integrations.manager import IntegrationManager
-from integrations.reminders.models import Reminder, ReminderList
-from integrations.testing import app_config
+from automate.integrations.errors import ActionError, InvalidRequest, NeedsClarification, NotFound
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.reminders.models import Reminder, ReminderList
+from automate.integrations.testing import app_config
 from tests.conftest import NOW, ZONE
 
 TOMORROW_6PM = NOW.replace(hour=18) + timedelta(days=1)

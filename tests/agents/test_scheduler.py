@@ -7,20 +7,20 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from agents.base import ActionContext
-from agents.email import EmailAgent
-from agents.scheduler import SchedulerAgent
-from agents.scheduler_models import (
+from automate.agents.base import ActionContext
+from automate.agents.email import EmailAgent
+from automate.agents.scheduler import SchedulerAgent
+from automate.agents.scheduler_models import (
     CreateEventParams,
     EventQuery,
     FreeSlotsParams,
     ListEventsParams,
     RescheduleEventParams,
 )
-from integrations.config import AppConfig
-from integrations.contacts.models import Contact
-from integrations.errors import ActionError, NeedsClarification, SchedulingConflict
-from runtime.runtime import Runtime
+from automate.integrations.config import AppConfig
+from automate.integrations.contacts.models import Contact
+from automate.integrations.errors import ActionError, NeedsClarification, SchedulingConflict
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
 

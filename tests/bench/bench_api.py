@@ -36,7 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from runtime.store import RunStatus, SqliteRunStore  # noqa: E402
+from automate.runtime.store import RunStatus, SqliteRunStore  # noqa: E402
 from tests.runtime.api.harness import free_port  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdef"
@@ -68,7 +68,7 @@ def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_API_TOKEN": TOKEN}
     env.pop("AUTOMATE_CONFIG", None)
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "automate.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from runtime.router.base import RouteContext
+from automate.runtime.router.base import RouteContext
 
 IN_SCOPE = frozenset({"calendar", "email", "alarm", "lists"})
 REF = datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("UTC"))
@@ -48,7 +48,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _rules_predictor() -> Callable[[str, RouteContext], Prediction]:
-    from runtime.router.rules import RuleRouter
+    from automate.runtime.router.rules import RuleRouter
 
     router = RuleRouter()
 
@@ -68,16 +68,16 @@ def _llm_predictor(recorded: Path | None, record: Path | None) -> Callable[[str,
     import os
     import tempfile
 
-    from integrations.anthropic import MessageReply
-    from integrations.config import load_config
-    from integrations.logs import configure_logging
-    from integrations.manager import IntegrationManager
-    from runtime.nlu.intents.table import spec_for_action
-    from runtime.plan import Plan
-    from runtime.router.llm import ClaudeRouter, LLMRouter
-    from runtime.router.rules import RuleRouter
-    from runtime.router.tools import Toolbox
-    from runtime.runtime import builtin_agents
+    from automate.integrations.anthropic import MessageReply
+    from automate.integrations.config import load_config
+    from automate.integrations.logs import configure_logging
+    from automate.integrations.manager import IntegrationManager
+    from automate.runtime.nlu.intents.table import spec_for_action
+    from automate.runtime.plan import Plan
+    from automate.runtime.router.llm import ClaudeRouter, LLMRouter
+    from automate.runtime.router.rules import RuleRouter
+    from automate.runtime.router.tools import Toolbox
+    from automate.runtime.runtime import builtin_agents
 
     configure_logging("warning")
     stack = contextlib.ExitStack()

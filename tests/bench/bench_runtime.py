@@ -28,16 +28,16 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agents.base import ActionContext, Agent, action
-from integrations.adapter import CallContext
-from integrations.logs import configure_logging
-from integrations.registry import register_adapter
-from integrations.testing import EchoParams, EchoResult, ScriptedAdapter, app_config
-from runtime.executor import Flow, FlowStep
-from runtime.runtime import Runtime
-from runtime.store import MemoryRunStore, RunStatus, SqliteRunStore
-from runtime.store.base import RunStore
-from runtime.workflows.templates import compile_value, render
+from automate.agents.base import ActionContext, Agent, action
+from automate.integrations.adapter import CallContext
+from automate.integrations.logs import configure_logging
+from automate.integrations.registry import register_adapter
+from automate.integrations.testing import EchoParams, EchoResult, ScriptedAdapter, app_config
+from automate.runtime.executor import Flow, FlowStep
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import MemoryRunStore, RunStatus, SqliteRunStore
+from automate.runtime.store.base import RunStore
+from automate.runtime.workflows.templates import compile_value, render
 
 TARGETS = {"memory": 50.0, "durable": 300.0}
 

@@ -30,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from integrations.config import load_config  # noqa: E402
-from integrations.logs import configure_logging  # noqa: E402
-from runtime.plan import Plan, Step  # noqa: E402
-from runtime.result import TaskStatus  # noqa: E402
-from runtime.runtime import Runtime  # noqa: E402
+from automate.integrations.config import load_config  # noqa: E402
+from automate.integrations.logs import configure_logging  # noqa: E402
+from automate.runtime.plan import Plan, Step  # noqa: E402
+from automate.runtime.result import TaskStatus  # noqa: E402
+from automate.runtime.runtime import Runtime  # noqa: E402
 from tests.peers.temporal import TemporalPeer  # noqa: E402
 
 WARM_UP = 10
@@ -84,7 +84,7 @@ def report(label: str, wall: float, latencies: list[float]) -> tuple[float, floa
 def start_workers(count: int, config_dir: Path, home: Path) -> list[subprocess.Popen[bytes]]:
     """`automate worker` processes on the bench's configuration."""
     env = {**os.environ, "AUTOMATE_HOME": str(home)}
-    command = [sys.executable, str(ROOT / "main.py"), "worker", "--config", str(config_dir)]
+    command = [sys.executable, "-m", "automate.main", "worker", "--config", str(config_dir)]
     return [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(count)

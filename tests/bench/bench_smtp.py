@@ -156,10 +156,10 @@ async def naive(port: int, count: int) -> float:
 
 async def ours(port: int, count: int, home: Path, senders: int) -> float:
     """The SMTP adapter through the IntegrationManager, all policies on; seconds taken to send."""
-    from integrations.config import load_config
-    from integrations.email.models import Address, OutgoingMessage
-    from integrations.logs import configure_logging
-    from integrations.manager import IntegrationManager
+    from automate.integrations.config import load_config
+    from automate.integrations.email.models import Address, OutgoingMessage
+    from automate.integrations.logs import configure_logging
+    from automate.integrations.manager import IntegrationManager
 
     configure_logging("warning")  # the CLI's default: per-call events are filtered, not printed
     config_dir = home / "config"

@@ -72,7 +72,7 @@ def timed(command: list[str], env: dict[str, str], runs: int, cwd: str) -> float
 def heavy_imports(python: Path, env: dict[str, str], cwd: str) -> list[str]:
     """Heavy modules imported by one task, read from `python -X importtime`."""
     done = subprocess.run(
-        [str(python), "-X", "importtime", "-c", f"import main; main.main([{TASK!r}])"],
+        [str(python), "-X", "importtime", "-c", f"from automate import main; main.main([{TASK!r}])"],
         env=env,
         capture_output=True,
         text=True,

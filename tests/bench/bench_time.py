@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from runtime.nlu.time import TimeValue, parse_time
-from runtime.nlu.time.grains import truncate
+from automate.runtime.nlu.time import TimeValue, parse_time
+from automate.runtime.nlu.time.grains import truncate
 
 SKIPPED_SECTIONS = {"latent", "diff"}
 # Every parser gets these (none from the gold data) before timing starts, so the numbers

@@ -38,24 +38,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.adapter import CallContext
-from integrations.calendar.models import (
+from automate.integrations.adapter import CallContext
+from automate.integrations.calendar.models import (
     Attendee,
     EventDraft,
     EventPatch,
     EventRef,
     TimeRange,
 )
-from integrations.contacts.models import Contact, ContactQuery
-from integrations.email.base import NoParams
-from integrations.email.models import (
+from automate.integrations.contacts.models import Contact, ContactQuery
+from automate.integrations.email.base import NoParams
+from automate.integrations.email.models import (
     Address,
     MessageQuery,
     MessageRef,
     MessageSummary,
     OutgoingMessage,
 )
-from integrations.errors import InvalidRequest, NotFound
+from automate.integrations.errors import InvalidRequest, NotFound
 
 __all__ = [
     "DAY",

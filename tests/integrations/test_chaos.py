@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from integrations.config import AppConfig
-from integrations.errors import CircuitOpen, InvalidRequest, TransientError
-from integrations.http import HttpResponse
-from integrations.manager import IntegrationManager
-from integrations.testing import FakeClock, app_config, bucket_excess
+from automate.integrations.config import AppConfig
+from automate.integrations.errors import CircuitOpen, InvalidRequest, TransientError
+from automate.integrations.http import HttpResponse
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.testing import FakeClock, app_config, bucket_excess
 from tests.integrations.http_peer import DROP, Arrival, HttpPeer, Reply
 
 RATE, BURST = 300.0, 10

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from integrations import registry
-from integrations.adapter import Adapter, CallContext, operation
-from integrations.config import RetryConfig, StrictModel, load_config
-from integrations.errors import ConfigError
-from integrations.redaction import redact
-from integrations.testing import EchoParams, EchoResult
+from automate.integrations import registry
+from automate.integrations.adapter import Adapter, CallContext, operation
+from automate.integrations.config import RetryConfig, StrictModel, load_config
+from automate.integrations.errors import ConfigError
+from automate.integrations.redaction import redact
+from automate.integrations.testing import EchoParams, EchoResult
 
 
 class TokenSettings(StrictModel):
@@ -177,7 +177,7 @@ class TestLoadConfig:
         self, user_dir: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A known adapter whose module is missing is reported as a config problem, not a crash."""
-        monkeypatch.setitem(registry._PATHS, "ghost", "integrations.no_such_module:Ghost")
+        monkeypatch.setitem(registry._PATHS, "ghost", "automate.integrations.no_such_module:Ghost")
         path = write(user_dir, "integrations_config.yaml", "services:\n  spooky:\n    adapter: ghost\n")
         error = load_error(user_dir)
         assert (error.file, error.key) == (f"{path}:3", "services.spooky.adapter")

@@ -11,12 +11,12 @@ import structlog
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from integrations.calendar.models import EventDraft, TimeRange
-from integrations.config import load_config
-from integrations.credentials import KEY_ENV, CredentialStore, CredentialStoreError, OAuthToken
-from integrations.errors import AuthError
-from integrations.manager import IntegrationManager
-from integrations.redaction import redact
+from automate.integrations.calendar.models import EventDraft, TimeRange
+from automate.integrations.config import load_config
+from automate.integrations.credentials import KEY_ENV, CredentialStore, CredentialStoreError, OAuthToken
+from automate.integrations.errors import AuthError
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.redaction import redact
 from tests.integrations.contracts import at
 from tests.peers.google_calendar import (
     ACCESS_TOKEN,

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.calendar.models import EventDraft, EventRef
-from integrations.config import AppConfig
-from integrations.contacts.models import Contact, ContactQuery
-from integrations.email.models import Address, MessageQuery, MessageRef, OutgoingMessage
-from integrations.errors import InvalidRequest, NotFound
-from integrations.fakes import MemoryCalendarAdapter, MemoryContactsAdapter, MemoryMailAdapter
-from integrations.ids import event_uid, message_id
-from integrations.manager import IntegrationManager
-from integrations.registry import adapter_class
-from integrations.testing import app_config
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.calendar.models import EventDraft, EventRef
+from automate.integrations.config import AppConfig
+from automate.integrations.contacts.models import Contact, ContactQuery
+from automate.integrations.email.models import Address, MessageQuery, MessageRef, OutgoingMessage
+from automate.integrations.errors import InvalidRequest, NotFound
+from automate.integrations.fakes import MemoryCalendarAdapter, MemoryContactsAdapter, MemoryMailAdapter
+from automate.integrations.ids import event_uid, message_id
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.registry import adapter_class
+from automate.integrations.testing import app_config
 from tests.integrations.contracts import (
     LISBON,
     CalendarContract,

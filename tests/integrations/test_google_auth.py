@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr
 
-from integrations.credentials import OAuthToken
-from integrations.google_auth import from_credentials, to_credentials, token_state
+from automate.integrations.credentials import OAuthToken
+from automate.integrations.google_auth import from_credentials, to_credentials, token_state
 
 NOW = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.config import load_config
-from integrations.errors import (
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.config import load_config
+from automate.integrations.errors import (
     AuthError,
     IntegrationError,
     InvalidRequest,
@@ -22,10 +22,10 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.http import HttpAdapter, HttpRequest, HttpResponse, HttpSettings
-from integrations.manager import IntegrationManager
-from integrations.redaction import redact
-from integrations.testing import FakeClock
+from automate.integrations.http import HttpAdapter, HttpRequest, HttpResponse, HttpSettings
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.redaction import redact
+from automate.integrations.testing import FakeClock
 from tests.integrations.http_peer import DROP, Arrival, HttpPeer, Reply
 
 
@@ -209,7 +209,10 @@ class TestHttpThroughTheManager:
 
     def test_importing_the_adapter_does_not_import_httpx(self) -> None:
         """httpx is loaded on the first request, not when the adapter or manager is imported."""
-        code = "import sys, integrations.manager, integrations.http; print('httpx' in sys.modules)"
+        code = (
+            "import sys, automate.integrations.manager, automate.integrations.http; "
+            "print('httpx' in sys.modules)"
+        )
         out = subprocess.run(
             [sys.executable, "-c", code],
             capture_output=True,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from integrations.ids import event_uid, message_id
+from automate.integrations.ids import event_uid, message_id
 
 
 class TestEventUid:

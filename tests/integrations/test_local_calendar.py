@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.calendar.local import LocalCalendarAdapter
-from integrations.calendar.models import Attendee, EventDraft, EventPatch, EventRef, TimeRange
-from integrations.errors import InvalidRequest
-from integrations.ids import event_uid
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.calendar.local import LocalCalendarAdapter
+from automate.integrations.calendar.models import Attendee, EventDraft, EventPatch, EventRef, TimeRange
+from automate.integrations.errors import InvalidRequest
+from automate.integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, CalendarContract, at
 
 

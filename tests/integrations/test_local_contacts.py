@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.contacts.local import LocalContactsAdapter, merge_contact, rank_contacts, score
-from integrations.contacts.models import Contact, ContactQuery
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.contacts.local import LocalContactsAdapter, merge_contact, rank_contacts, score
+from automate.integrations.contacts.models import Contact, ContactQuery
 from tests.integrations.contracts import ContactsContract
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.email.base import NoParams
-from integrations.errors import NotFound
-from integrations.lists.local import LocalListsAdapter, LocalListsConfig
-from integrations.lists.models import ItemDraft, ItemQuery, ItemRef, ListRef, display_name, list_key
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.email.base import NoParams
+from automate.integrations.errors import NotFound
+from automate.integrations.lists.local import LocalListsAdapter, LocalListsConfig
+from automate.integrations.lists.models import ItemDraft, ItemQuery, ItemRef, ListRef, display_name, list_key
 
 CTX = CallContext()
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.email.base import NoParams
-from integrations.email.local import LocalMailAdapter, folder_key
-from integrations.email.models import Address, MessageQuery, MessageRef, OutgoingMessage
-from integrations.errors import InvalidRequest, NotFound
-from integrations.ids import message_id
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.email.base import NoParams
+from automate.integrations.email.local import LocalMailAdapter, folder_key
+from automate.integrations.email.models import Address, MessageQuery, MessageRef, OutgoingMessage
+from automate.integrations.errors import InvalidRequest, NotFound
+from automate.integrations.ids import message_id
 from tests.integrations.contracts import MailContract
 
 ME = Address(email="me@automate.test", name="Me")

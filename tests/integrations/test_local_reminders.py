@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.errors import NotFound
-from integrations.reminders.local import LocalRemindersAdapter, LocalRemindersConfig
-from integrations.reminders.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.errors import NotFound
+from automate.integrations.reminders.local import LocalRemindersAdapter, LocalRemindersConfig
+from automate.integrations.reminders.models import (
     ReminderDraft,
     ReminderQuery,
     ReminderRef,

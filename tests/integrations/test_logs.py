@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import structlog
 
-from integrations.errors import AuthError
-from integrations.logs import configure_logging
-from integrations.manager import IntegrationManager
-from integrations.redaction import register_secret
-from integrations.registry import register_adapter
-from integrations.testing import FakeClock, ScriptedAdapter, app_config
+from automate.integrations.errors import AuthError
+from automate.integrations.logs import configure_logging
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.redaction import register_secret
+from automate.integrations.registry import register_adapter
+from automate.integrations.testing import FakeClock, ScriptedAdapter, app_config
 
 SECRET = "hunter2-logs-secret"
 

@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
-from integrations.adapter import CheckResult
-from integrations.errors import (
+from automate.integrations.adapter import CheckResult
+from automate.integrations.errors import (
     AuthError,
     CircuitOpen,
     InvalidRequest,
@@ -20,10 +20,10 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.manager import IntegrationManager, ServicePool
-from integrations.redaction import register_secret
-from integrations.registry import register_adapter
-from integrations.testing import HANG, EchoParams, EchoResult, FakeClock, ScriptedAdapter, app_config
+from automate.integrations.manager import IntegrationManager, ServicePool
+from automate.integrations.redaction import register_secret
+from automate.integrations.registry import register_adapter
+from automate.integrations.testing import HANG, EchoParams, EchoResult, FakeClock, ScriptedAdapter, app_config
 
 FAST_RETRY = {"attempts": 3, "initial_backoff": 1, "multiplier": 2, "jitter": "none"}
 SECRET = "s3cr3t-manager-token"

@@ -7,10 +7,10 @@ import asyncio
 import pytest
 from structlog.testing import capture_logs
 
-from integrations.config import BreakerConfig
-from integrations.errors import CircuitOpen, InvalidRequest, NotFound, RateLimited, TransientError
-from integrations.policies import CircuitBreaker
-from integrations.testing import FakeClock
+from automate.integrations.config import BreakerConfig
+from automate.integrations.errors import CircuitOpen, InvalidRequest, NotFound, RateLimited, TransientError
+from automate.integrations.policies import CircuitBreaker
+from automate.integrations.testing import FakeClock
 
 
 class Service:

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrations.config import RateLimitConfig
-from integrations.errors import RateLimited
-from integrations.policies import TokenBucket
-from integrations.testing import FakeClock, bucket_excess
+from automate.integrations.config import RateLimitConfig
+from automate.integrations.errors import RateLimited
+from automate.integrations.policies import TokenBucket
+from automate.integrations.testing import FakeClock, bucket_excess
 
 
 async def acquire_all(bucket: TokenBucket, clock: FakeClock, count: int) -> list[float]:

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from integrations.config import RetryConfig
-from integrations.errors import (
+from automate.integrations.config import RetryConfig
+from automate.integrations.errors import (
     CircuitOpen,
     IntegrationError,
     InvalidRequest,
@@ -15,8 +15,8 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.policies import Attempt, RetryPolicy
-from integrations.testing import FakeClock
+from automate.integrations.policies import Attempt, RetryPolicy
+from automate.integrations.testing import FakeClock
 
 
 class Flaky:

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from integrations.errors import TransientError
-from integrations.policies import TimeoutPolicy
+from automate.integrations.errors import TransientError
+from automate.integrations.policies import TimeoutPolicy
 
 
 class TestTimeoutPolicy:

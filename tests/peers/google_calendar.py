@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from integrations.calendar.base import merge_busy
-from integrations.calendar.models import TimeRange
+from automate.integrations.calendar.base import merge_busy
+from automate.integrations.calendar.models import TimeRange
 
 __all__ = [
     "ACCESS_TOKEN",

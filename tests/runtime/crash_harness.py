@@ -114,7 +114,7 @@ def _command(run_id: str, tag: str, start: datetime) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "main",
+        "automate.main",
         "run",
         "crash_probe",
         "--run-id",

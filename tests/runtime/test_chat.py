@@ -11,9 +11,9 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from integrations.config import AppConfig
-from runtime.chat import Chat
-from runtime.runtime import Runtime
+from automate.integrations.config import AppConfig
+from automate.runtime.chat import Chat
+from automate.runtime.runtime import Runtime
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from integrations.credentials import CredentialStore
-from runtime.cli_auth import run_auth
+from automate.integrations.credentials import CredentialStore
+from automate.runtime.cli_auth import run_auth
 from tests.peers.google_calendar import FakeGoogleCalendar, running_google_calendar
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import structlog
 
-from main import main
-from runtime.cli_runs import parse_inputs
+from automate.main import main
+from automate.runtime.cli_runs import parse_inputs
 
 
 @pytest.fixture(autouse=True)

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from agents.base import ActionContext
-from integrations.errors import InvalidRequest, TransientError
-from integrations.testing import FakeClock
-from runtime.executor import Executor, Flow, FlowStep, RunBusy
-from runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
-from runtime.templates import fill
+from automate.agents.base import ActionContext
+from automate.integrations.errors import InvalidRequest, TransientError
+from automate.integrations.testing import FakeClock
+from automate.runtime.executor import Executor, Flow, FlowStep, RunBusy
+from automate.runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
+from automate.runtime.templates import fill
 
 
 class Echo(BaseModel):

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from integrations.config import AppConfig
-from runtime.plan import Plan, Routing, Step
-from runtime.result import TaskStatus
-from runtime.router.base import RouteContext
-from runtime.runtime import Runtime
-from runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
+from automate.integrations.config import AppConfig
+from automate.runtime.plan import Plan, Routing, Step
+from automate.runtime.result import TaskStatus
+from automate.runtime.router.base import RouteContext
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
 from tests.runtime.test_runtime import TOMORROW_3PM as AT
 from tests.runtime.test_runtime import events_tomorrow
 

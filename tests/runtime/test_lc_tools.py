@@ -10,11 +10,11 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
-from agents.base import ActionContext
-from agents.scheduler import SchedulerAgent
-from agents.scheduler_models import CreateEventParams, ListEventsParams
-from integrations.config import AppConfig
-from runtime.runtime import Runtime
+from automate.agents.base import ActionContext
+from automate.agents.scheduler import SchedulerAgent
+from automate.agents.scheduler_models import CreateEventParams, ListEventsParams
+from automate.integrations.config import AppConfig
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
 TOMORROW_3PM = (NOW + timedelta(days=1)).replace(hour=15)

@@ -12,7 +12,7 @@ from pathlib import Path
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from runtime.store import open_store
+from automate.runtime.store import open_store
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ async def connected(home: Path, user_config: Path) -> AsyncIterator[ClientSessio
     """
     params = StdioServerParameters(
         command=sys.executable,
-        args=[str(ROOT / "main.py"), "mcp", "--config", str(user_config)],
+        args=["-m", "automate.main", "mcp", "--config", str(user_config)],
         env={"AUTOMATE_HOME": str(home), "PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")},
         cwd=str(ROOT),
     )

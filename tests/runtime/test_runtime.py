@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from integrations.config import AppConfig
-from runtime.followup import answer
-from runtime.plan import Clarification, Decline, Plan, Routing, Step
-from runtime.result import TaskStatus
-from runtime.router.base import RouteContext
-from runtime.runtime import Runtime
+from automate.integrations.config import AppConfig
+from automate.runtime.followup import answer
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
+from automate.runtime.result import TaskStatus
+from automate.runtime.router.base import RouteContext
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
 TOMORROW_3PM = (NOW + timedelta(days=1)).replace(hour=15)

@@ -11,7 +11,7 @@ names), `phrases` (message bodies, reminder texts, list items, durations), `clau
 -> agent action and SLURP label).
 """
 
-from runtime.nlu.intents.analysis import MAX_CHARS, Analysis, Slot, analyze
-from runtime.nlu.intents.table import INTENTS, NONE, IntentSpec, spec_for_action
+from automate.runtime.nlu.intents.analysis import MAX_CHARS, Analysis, Slot, analyze
+from automate.runtime.nlu.intents.table import INTENTS, NONE, IntentSpec, spec_for_action
 
 __all__ = ["INTENTS", "MAX_CHARS", "NONE", "Analysis", "IntentSpec", "Slot", "analyze", "spec_for_action"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runtime.nlu.intents.classify import classify
-from runtime.nlu.intents.entities import find_entities
-from runtime.nlu.intents.table import INTENTS, NONE, IntentSpec
-from runtime.nlu.intents.text import Token, tokenize
-from runtime.nlu.intents.timeslots import tag_times
+from automate.runtime.nlu.intents.classify import classify
+from automate.runtime.nlu.intents.entities import find_entities
+from automate.runtime.nlu.intents.table import INTENTS, NONE, IntentSpec
+from automate.runtime.nlu.intents.text import Token, tokenize
+from automate.runtime.nlu.intents.timeslots import tag_times
 
 __all__ = ["MAX_CHARS", "Analysis", "Slot", "analyze"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from runtime.nlu.intents.cues import Act, Cues, read_cues
-from runtime.nlu.intents.lexicon import (
+from automate.runtime.nlu.intents.cues import Act, Cues, read_cues
+from automate.runtime.nlu.intents.lexicon import (
     EMAIL_NOUNS,
     EVENT_NOUNS,
     FILLERS,
@@ -14,7 +14,7 @@ from runtime.nlu.intents.lexicon import (
     REMINDER_WORDS,
     WEEKDAYS,
 )
-from runtime.nlu.intents.table import NONE
+from automate.runtime.nlu.intents.table import NONE
 
 __all__ = ["classify"]
 

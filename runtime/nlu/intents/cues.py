@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from enum import Enum
 
-from runtime.nlu.intents.lexicon import (
+from automate.runtime.nlu.intents.lexicon import (
     ALARM_NOUNS,
     CALENDAR_NOUNS,
     CONTACT_NOUNS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from runtime.nlu.intents.lexicon import (
+from automate.runtime.nlu.intents.lexicon import (
     CALENDAR_NOUNS,
     CONTACT_NOUNS,
     DATE_WORDS,
@@ -29,7 +29,7 @@ from runtime.nlu.intents.lexicon import (
     WEEKDAYS,
     wordset,
 )
-from runtime.nlu.intents.text import Token
+from automate.runtime.nlu.intents.text import Token
 
 __all__ = ["EntitySlot", "find_entities"]
 

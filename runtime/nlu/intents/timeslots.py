@@ -6,7 +6,7 @@ into datetimes is the job of `runtime.nlu.time`.
 
 from __future__ import annotations
 
-from runtime.nlu.intents.lexicon import (
+from automate.runtime.nlu.intents.lexicon import (
     EVENT_NOUNS,
     FREQUENCY_WORDS,
     MONTHS,
@@ -16,7 +16,7 @@ from runtime.nlu.intents.lexicon import (
     WEEKDAYS,
     wordset,
 )
-from runtime.nlu.intents.text import Token
+from automate.runtime.nlu.intents.text import Token
 
 __all__ = ["TimeSlot", "tag_times"]
 

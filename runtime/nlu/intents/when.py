@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from runtime.nlu.time import TimeMatch, TimeValue
+    from automate.runtime.nlu.time import TimeMatch, TimeValue
 
 __all__ = ["When", "day_window", "read_when", "value_window"]
 
@@ -70,7 +70,7 @@ def _is_target(text: str, match: TimeMatch) -> bool:
 def read_when(text: str, ref: datetime, *, moving: bool = False) -> When:
     """Resolve the times of `text` at `ref`; with `moving`, split what moves from where to."""
     # Imported on first use: the time grammar is the costly part of importing the router.
-    from runtime.nlu.time import find_times
+    from automate.runtime.nlu.time import find_times
 
     try:
         matches = find_times(text, ref)

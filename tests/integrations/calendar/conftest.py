@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from integrations.adapter import AdapterEnv
-from integrations.calendar.caldav import CalDAVAdapter, CalDAVConfig
-from integrations.calendar.google import GoogleCalendarAdapter, GoogleCalendarConfig
-from integrations.credentials import CredentialStore, OAuthToken
+from automate.integrations.adapter import AdapterEnv
+from automate.integrations.calendar.caldav import CalDAVAdapter, CalDAVConfig
+from automate.integrations.calendar.google import GoogleCalendarAdapter, GoogleCalendarConfig
+from automate.integrations.credentials import CredentialStore, OAuthToken
 from tests.peers.google_calendar import (
     ACCESS_TOKEN,
     REFRESH_TOKEN,

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from caldav.calendarobjectresource import Event
 
-from integrations.adapter import AdapterEnv, CallContext
-from integrations.calendar.caldav import CalDAVAdapter, CalDAVConfig
-from integrations.calendar.ical import event_to_ical
-from integrations.calendar.models import (
+from automate.integrations.adapter import AdapterEnv, CallContext
+from automate.integrations.calendar.caldav import CalDAVAdapter, CalDAVConfig
+from automate.integrations.calendar.ical import event_to_ical
+from automate.integrations.calendar.models import (
     Attendee,
     CalendarEvent,
     EventDraft,
@@ -24,8 +24,8 @@ from integrations.calendar.models import (
     EventRef,
     TimeRange,
 )
-from integrations.credentials import CredentialStore
-from integrations.errors import (
+from automate.integrations.credentials import CredentialStore
+from automate.integrations.errors import (
     AuthError,
     InvalidRequest,
     NotFound,
@@ -33,7 +33,7 @@ from integrations.errors import (
     RateLimited,
     TransientError,
 )
-from integrations.ids import event_uid
+from automate.integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, at
 from tests.peers.radicale import RadicaleServer, running_radicale
 from tests.peers.tls import TlsFiles, make_certificate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.calendar.caldav import CalDAVAdapter
-from integrations.calendar.google import GoogleCalendarAdapter
+from automate.integrations.calendar.caldav import CalDAVAdapter
+from automate.integrations.calendar.google import GoogleCalendarAdapter
 from tests.integrations.contracts import CalendarContract
 
 

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from integrations.adapter import CallContext
-from integrations.calendar.caldav import CalDAVAdapter
-from integrations.calendar.models import TimeRange
-from integrations.credentials import KEY_ENV, CredentialStore
+from automate.integrations.adapter import CallContext
+from automate.integrations.calendar.caldav import CalDAVAdapter
+from automate.integrations.calendar.models import TimeRange
+from automate.integrations.credentials import KEY_ENV, CredentialStore
 from tests.peers.google_calendar import FakeGoogleCalendar
 from tests.peers.radicale import RadicaleServer
 
@@ -36,7 +36,7 @@ def automate(home: Path, config: Path, *args: str, **env: str) -> subprocess.Com
     base = {k: v for k, v in os.environ.items() if k != KEY_ENV}
     full = {**base, "AUTOMATE_HOME": str(home), "AUTOMATE_CONFIG": str(config), "NO_COLOR": "1", **env}
     return subprocess.run(
-        [sys.executable, "-m", "main", *args],
+        [sys.executable, "-m", "automate.main", *args],
         capture_output=True,
         text=True,
         env=full,

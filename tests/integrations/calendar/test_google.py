@@ -9,12 +9,12 @@ from email.utils import format_datetime
 
 import pytest
 
-from integrations.adapter import CallContext
-from integrations.calendar.google import GoogleCalendarAdapter, google_event_id
-from integrations.calendar.models import Attendee, EventDraft, EventPatch, EventRef, TimeRange
-from integrations.credentials import CredentialStore
-from integrations.errors import AuthError, InvalidRequest, NotFound, RateLimited, TransientError
-from integrations.ids import event_uid
+from automate.integrations.adapter import CallContext
+from automate.integrations.calendar.google import GoogleCalendarAdapter, google_event_id
+from automate.integrations.calendar.models import Attendee, EventDraft, EventPatch, EventRef, TimeRange
+from automate.integrations.credentials import CredentialStore
+from automate.integrations.errors import AuthError, InvalidRequest, NotFound, RateLimited, TransientError
+from automate.integrations.ids import event_uid
 from tests.integrations.contracts import LISBON, at
 from tests.peers.google_calendar import ACCESS_TOKEN as ACCESS
 from tests.peers.google_calendar import REFRESH_TOKEN as REFRESH

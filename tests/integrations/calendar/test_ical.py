@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.calendar.ical import apply_patch, event_to_ical, ical_to_events
-from integrations.calendar.models import Attendee, CalendarEvent, EventPatch
+from automate.integrations.calendar.ical import apply_patch, event_to_ical, ical_to_events
+from automate.integrations.calendar.models import Attendee, CalendarEvent, EventPatch
 
 LISBON = ZoneInfo("Europe/Lisbon")
 

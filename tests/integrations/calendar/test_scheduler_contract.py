@@ -12,13 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from agents.base import ActionContext
-from agents.scheduler import SchedulerAgent
-from agents.scheduler_models import CreateEventParams, EventQuery, ListEventsParams, RescheduleEventParams
-from integrations.config import AppConfig, load_config
-from integrations.credentials import CredentialStore
-from integrations.errors import SchedulingConflict
-from runtime.runtime import Runtime
+from automate.agents.base import ActionContext
+from automate.agents.scheduler import SchedulerAgent
+from automate.agents.scheduler_models import (
+    CreateEventParams,
+    EventQuery,
+    ListEventsParams,
+    RescheduleEventParams,
+)
+from automate.integrations.config import AppConfig, load_config
+from automate.integrations.credentials import CredentialStore
+from automate.integrations.errors import SchedulingConflict
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 from tests.peers.google_calendar import FakeGoogleCalendar
 from tests.peers.radicale import RadicaleServer

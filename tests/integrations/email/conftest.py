@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from integrations.adapter import AdapterEnv
-from integrations.email.imap import ImapAdapter, ImapConfig
-from integrations.email.smtp import SmtpAdapter, SmtpConfig
+from automate.integrations.adapter import AdapterEnv
+from automate.integrations.email.imap import ImapAdapter, ImapConfig
+from automate.integrations.email.smtp import SmtpAdapter, SmtpConfig
 from tests.peers.dovecot import DovecotPeer, MailUser, dovecot_missing
 from tests.peers.smtp import SmtpPeer
 from tests.peers.tls import TlsFiles, make_certificate

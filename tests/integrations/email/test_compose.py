@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from integrations.email.compose import COMPOSE_POLICY
-from integrations.email.models import Address, OutgoingMessage
-from integrations.email.rfc5322 import compose_bytes, compose_message
-from integrations.errors import InvalidRequest
+from automate.integrations.email.compose import COMPOSE_POLICY
+from automate.integrations.email.models import Address, OutgoingMessage
+from automate.integrations.email.rfc5322 import compose_bytes, compose_message
+from automate.integrations.errors import InvalidRequest
 
 HEADERS = {
     "From": "Zé Ninguém Com Um Nome Bastante Comprido <ze@example.org>",

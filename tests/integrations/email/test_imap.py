@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from integrations.adapter import CallContext
-from integrations.email.base import NoParams
-from integrations.email.imap import ImapAdapter, decode_folder, encode_folder
-from integrations.email.models import MessageQuery, MessageRef
-from integrations.errors import AuthError, NotFound, PermanentError
+from automate.integrations.adapter import CallContext
+from automate.integrations.email.base import NoParams
+from automate.integrations.email.imap import ImapAdapter, decode_folder, encode_folder
+from automate.integrations.email.models import MessageQuery, MessageRef
+from automate.integrations.errors import AuthError, NotFound, PermanentError
 from tests.peers.dovecot import DovecotPeer, MailUser
 from tests.peers.tls import make_certificate
 

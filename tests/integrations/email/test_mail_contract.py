@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from agents.base import ActionContext
-from agents.email import EmailAgent
-from agents.email_models import ReadEmailParams, SearchEmailParams, SendEmailParams
-from integrations.config import load_config
-from integrations.email.imap import ImapAdapter
-from integrations.email.smtp import SmtpAdapter
-from runtime.runtime import Runtime
+from automate.agents.base import ActionContext
+from automate.agents.email import EmailAgent
+from automate.agents.email_models import ReadEmailParams, SearchEmailParams, SendEmailParams
+from automate.integrations.config import load_config
+from automate.integrations.email.imap import ImapAdapter
+from automate.integrations.email.smtp import SmtpAdapter
+from automate.runtime.runtime import Runtime
 from tests.integrations.contracts import MailContract
 from tests.integrations.email.conftest import SMTP_PASSWORD, SMTP_USER
 from tests.peers.dovecot import DovecotPeer, MailUser

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import load_config
-from integrations.email.models import Address, MessageList, MessageQuery, OutgoingMessage
-from integrations.manager import IntegrationManager
+from automate.integrations.config import load_config
+from automate.integrations.email.models import Address, MessageList, MessageQuery, OutgoingMessage
+from automate.integrations.manager import IntegrationManager
 from tests.integrations.email.conftest import SMTP_PASSWORD, SMTP_USER
 from tests.peers.dovecot import DovecotPeer, MailUser
 from tests.peers.smtp import SmtpPeer

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from integrations.adapter import CallContext
-from integrations.config import AppConfig, load_config
-from integrations.credentials import KEY_ENV, CredentialStore
-from integrations.email.models import Address, OutgoingMessage
-from integrations.email.smtp import SmtpAdapter, SmtpConfig
-from integrations.errors import AuthError, InvalidRequest, PermanentError, TransientError
-from integrations.ids import message_id
-from integrations.manager import IntegrationManager
+from automate.integrations.adapter import CallContext
+from automate.integrations.config import AppConfig, load_config
+from automate.integrations.credentials import KEY_ENV, CredentialStore
+from automate.integrations.email.models import Address, OutgoingMessage
+from automate.integrations.email.smtp import SmtpAdapter, SmtpConfig
+from automate.integrations.errors import AuthError, InvalidRequest, PermanentError, TransientError
+from automate.integrations.ids import message_id
+from automate.integrations.manager import IntegrationManager
 from tests.integrations.email.conftest import SMTP_PASSWORD, SMTP_USER, smtp_settings
 from tests.peers.smtp import SmtpPeer, free_port
 from tests.peers.tls import TlsFiles, make_certificate

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from integrations.config import AppConfig, load_config
-from runtime.api import create_app
-from runtime.runtime import Runtime, builtin_agents
-from runtime.workflows import Catalog, targets_for
+from automate.integrations.config import AppConfig, load_config
+from automate.runtime.api import create_app
+from automate.runtime.runtime import Runtime, builtin_agents
+from automate.runtime.workflows import Catalog, targets_for
 from tests.runtime.api.harness import (
     GATED,
     GATES,

@@ -21,8 +21,8 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from agents.base import ActionContext, Agent, action
-from runtime.api.serve import make_server
+from automate.agents.base import ActionContext, Agent, action
+from automate.runtime.api.serve import make_server
 
 TOKEN = "api-test-token-0123456789"
 HOOK_SECRET = "hook-secret-0123456789abcdef"
@@ -212,7 +212,8 @@ def start_serve(config_dir: Path, home: Path, log: Path) -> ServeProcess:
         process = subprocess.Popen(
             [
                 sys.executable,
-                str(ROOT / "main.py"),
+                "-m",
+                "automate.main",
                 "serve",
                 "--config",
                 str(config_dir),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from runtime.runtime import Runtime
+from automate.runtime.runtime import Runtime
 from tests.runtime.api.harness import TOKEN, LiveServer
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from runtime.api.feed import RunFeed
-from runtime.api.launcher import Launcher
-from runtime.store import EventType, MemoryRunStore, RunEvent, RunRecord, RunStatus
+from automate.runtime.api.feed import RunFeed
+from automate.runtime.api.launcher import Launcher
+from automate.runtime.store import EventType, MemoryRunStore, RunEvent, RunRecord, RunStatus
 
 
 def started(store: MemoryRunStore, run_id: str) -> None:

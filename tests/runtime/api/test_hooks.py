@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import WebhookSettings, load_config
-from integrations.errors import ConfigError
-from runtime.api import create_app
-from runtime.api.hooks import delivery_run_id, hooks_from_settings, sign, signature_valid
-from runtime.runtime import Runtime
-from runtime.workflows import Catalog
+from automate.integrations.config import WebhookSettings, load_config
+from automate.integrations.errors import ConfigError
+from automate.runtime.api import create_app
+from automate.runtime.api.hooks import delivery_run_id, hooks_from_settings, sign, signature_valid
+from automate.runtime.runtime import Runtime
+from automate.runtime.workflows import Catalog
 from tests.runtime.api.harness import HOOK_SECRET, TOKEN, LiveServer, read_frames, wait_for
 
 SECRET = HOOK_SECRET.encode()

@@ -8,7 +8,7 @@ import time
 import httpx
 from fastapi import FastAPI
 
-from runtime.runtime import Runtime
+from automate.runtime.runtime import Runtime
 from tests.runtime.api.harness import GATES, FrameReader, LiveServer, live_server, read_frames, wait_for
 
 
@@ -166,8 +166,8 @@ class TestStreamEdges:
         self, server: LiveServer, api_runtime: Runtime
     ) -> None:
         """Events a second store connection appends (no in-process wake-up) still reach the stream."""
-        from runtime.store import open_store
-        from runtime.workflows import run_workflow
+        from automate.runtime.store import open_store
+        from automate.runtime.workflows import run_workflow
 
         other_store = open_store(api_runtime.config.home)
         agents = [type(agent) for agent in api_runtime.agents.values()]

@@ -43,12 +43,12 @@ class TestServeCommand:
 
     def test_help_lists_serve(self, home: Path) -> None:
         """The command list in `automate --help` includes serve."""
-        done = run_main(home, "main.py", "--help")
+        done = run_main(home, "-m", "automate.main", "--help")
         assert "serve" in done.stdout and "--host, --port" in done.stdout
 
     def test_serve_refuses_to_start_without_a_token(self, home: Path) -> None:
         """With AUTOMATE_API_TOKEN unset, serve exits 2 with a config error naming the variable."""
-        done = run_main(home, "main.py", "serve", "--port", "9")
+        done = run_main(home, "-m", "automate.main", "serve", "--port", "9")
         assert done.returncode == 2
         assert "server.token" in done.stderr and "AUTOMATE_API_TOKEN" in done.stderr
 

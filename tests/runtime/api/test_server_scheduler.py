@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runtime.api import create_app
-from runtime.runtime import Runtime
-from runtime.schedule import Scheduler, tick_run_id
-from runtime.workflows import Catalog, targets_for
+from automate.runtime.api import create_app
+from automate.runtime.runtime import Runtime
+from automate.runtime.schedule import Scheduler, tick_run_id
+from automate.runtime.workflows import Catalog, targets_for
 from tests.runtime.api.harness import live_server, wait_for
 
 TICKER = """\

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import load_config
-from integrations.errors import ConfigError
-from integrations.redaction import redact
+from automate.integrations.config import load_config
+from automate.integrations.errors import ConfigError
+from automate.integrations.redaction import redact
 
 
 def settings(directory: Path, text: str) -> Path:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runtime.runtime import Runtime
-from runtime.store import RunStatus
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import RunStatus
 from tests.runtime.api.harness import LiveServer, read_frames
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.runtime import Runtime
+from automate.runtime.runtime import Runtime
 from tests.runtime.api.harness import LiveServer
 
 

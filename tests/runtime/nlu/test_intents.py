@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.nlu.intents import INTENTS, NONE, analyze, spec_for_action
-from runtime.nlu.intents.clauses import split_clauses
-from runtime.nlu.intents.phrases import duration_minutes, list_item, message_body, reminder_text
+from automate.runtime.nlu.intents import INTENTS, NONE, analyze, spec_for_action
+from automate.runtime.nlu.intents.clauses import split_clauses
+from automate.runtime.nlu.intents.phrases import duration_minutes, list_item, message_body, reminder_text
 
 
 def slots(text: str) -> list[tuple[str, str]]:
@@ -208,8 +208,8 @@ class TestWhen:
         from datetime import datetime
         from zoneinfo import ZoneInfo
 
-        from runtime.nlu.intents.when import value_window
-        from runtime.nlu.time import TimeValue
+        from automate.runtime.nlu.intents.when import value_window
+        from automate.runtime.nlu.time import TimeValue
 
         start = datetime(2026, 11, 1, tzinfo=ZoneInfo("Europe/Lisbon"))
         day = TimeValue("instant", start, None, "day")
@@ -222,7 +222,7 @@ class TestWhen:
         from datetime import datetime
         from zoneinfo import ZoneInfo
 
-        from runtime.nlu.intents.when import read_when
+        from automate.runtime.nlu.intents.when import read_when
 
         now = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
         when = read_when("move my 3pm meeting to 4pm", now, moving=True)

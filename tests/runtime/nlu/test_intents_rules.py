@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.nlu.intents import analyze
+from automate.runtime.nlu.intents import analyze
 
 
 def slots(text: str) -> list[tuple[str, str]]:

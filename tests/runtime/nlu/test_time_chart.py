@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from runtime.nlu.time.chart import MAX_NODES, Ctx, Grammar
-from runtime.nlu.time.tokens import tokenize
+from automate.runtime.nlu.time.chart import MAX_NODES, Ctx, Grammar
+from automate.runtime.nlu.time.tokens import tokenize
 
 CTX = Ctx(datetime(2013, 2, 12, tzinfo=UTC))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from runtime.nlu.time import find_times
+from automate.runtime.nlu.time import find_times
 
 REF = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from dateutil.rrule import rrulestr
 
-from runtime.nlu.time import TimeValue, parse_time
+from automate.runtime.nlu.time import TimeValue, parse_time
 
 REF = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
 

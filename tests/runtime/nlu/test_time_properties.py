@@ -9,8 +9,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runtime.nlu.time import TimeValue, find_times, parse_time
-from runtime.nlu.time.values import GRAINS
+from automate.runtime.nlu.time import TimeValue, find_times, parse_time
+from automate.runtime.nlu.time.values import GRAINS
 
 REF = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
 PHRASES = [

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runtime.nlu.time import TimeValue
-from runtime.nlu.time.convert import to_value
-from runtime.nlu.time.forms import Form, Span
-from runtime.nlu.time.resolve import resolve_form
+from automate.runtime.nlu.time import TimeValue
+from automate.runtime.nlu.time.convert import to_value
+from automate.runtime.nlu.time.forms import Form, Span
+from automate.runtime.nlu.time.resolve import resolve_form
 
 ZONES = [UTC, timezone(timedelta(hours=-2)), ZoneInfo("America/New_York")]
 

@@ -13,16 +13,16 @@ import structlog
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
-from integrations.config import AppConfig, load_config
-from integrations.errors import AuthError, InvalidRequest, RateLimited, TransientError
-from integrations.manager import IntegrationManager
-from integrations.testing import FakeClock
-from runtime.plan import Clarification, Decline, Plan
-from runtime.result import TaskStatus
-from runtime.router.hybrid import HybridRouter
-from runtime.router.llm import DRY_RUN_NOTE, LLMRouter
-from runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, inline_schema
-from runtime.runtime import Runtime
+from automate.integrations.config import AppConfig, load_config
+from automate.integrations.errors import AuthError, InvalidRequest, RateLimited, TransientError
+from automate.integrations.manager import IntegrationManager
+from automate.integrations.testing import FakeClock
+from automate.runtime.plan import Clarification, Decline, Plan
+from automate.runtime.result import TaskStatus
+from automate.runtime.router.hybrid import HybridRouter
+from automate.runtime.router.llm import DRY_RUN_NOTE, LLMRouter
+from automate.runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, inline_schema
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 from tests.peers.anthropic_api import FakeAnthropic, error, message, running_anthropic, text, tool_use
 
@@ -350,7 +350,7 @@ class TestAnthropicAdapter:
         api.reply(error(401, f"invalid x-api-key {KEY}"))
         with pytest.raises(AuthError) as raised:
             await self.call(manager)
-        from integrations.redaction import redact
+        from automate.integrations.redaction import redact
 
         assert KEY not in redact(str(raised.value))
 
@@ -365,7 +365,7 @@ class Node(BaseModel):
 class TestToolbox:
     def test_nested_refs_are_inlined(self) -> None:
         """A nested params model's schema is written out in place, with no $defs left."""
-        from agents.email_models import ReadEmailParams
+        from automate.agents.email_models import ReadEmailParams
 
         schema = ToolSpec("email", "read_email", "Read.", ReadEmailParams, False).input_schema
         assert "$defs" not in schema and "$ref" not in str(schema)
@@ -380,7 +380,7 @@ class TestToolbox:
 
     def test_nested_times_in_words_are_resolved(self) -> None:
         """A date-time inside a nested model is read by the time resolver too; bad ones stay invalid."""
-        from agents.email_models import ReadEmailParams
+        from automate.agents.email_models import ReadEmailParams
 
         tool = ToolSpec("email", "read_email", "Read.", ReadEmailParams, False)
         params = tool.parse({"search": {"since": "yesterday at 9am"}}, NOW)
@@ -391,7 +391,7 @@ class TestToolbox:
 
     def test_every_name_is_accepted_by_tool_apis(self) -> None:
         """Tool names use only letters, digits and underscores, at most 64 characters."""
-        from runtime.runtime import builtin_agents
+        from automate.runtime.runtime import builtin_agents
 
         names = [tool.name for tool in Toolbox.of_agents(builtin_agents())]
         assert names and all(re.fullmatch(r"[A-Za-z0-9_]{1,64}", name) for name in names)
@@ -421,7 +421,7 @@ class TestCommandLine:
         """`--router llm` overrides the configured rules: Claude's tool call is booked."""
         import json
 
-        from main import main
+        from automate.main import main
 
         start = "2030-01-08T15:00:00+00:00"
         api.reply(message(tool_use("scheduler__create_event", {"start": start, "title": "Board"})))
@@ -434,7 +434,7 @@ class TestCommandLine:
         self, configured: Path, api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """Claude overloaded: the rules plan the request, and the person reads why."""
-        from main import main
+        from automate.main import main
 
         api.reply(error(529), error(529))
         code = main(["--router", "llm", "--dry-run", "schedule a meeting with Ana tomorrow at 3pm"])

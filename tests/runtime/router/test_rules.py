@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runtime.plan import Clarification, Decline, Plan, Routing
-from runtime.router.base import RouteContext
-from runtime.router.rules import RuleRouter
+from automate.runtime.plan import Clarification, Decline, Plan, Routing
+from automate.runtime.router.base import RouteContext
+from automate.runtime.router.rules import RuleRouter
 
 ZONE = ZoneInfo("Europe/Lisbon")
 # A Tuesday morning.

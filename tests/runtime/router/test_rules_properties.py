@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
-from runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, analyze
-from runtime.plan import Clarification, Decline, Plan, Routing
-from runtime.router.base import RouteContext
-from runtime.router.rules import RuleRouter
+from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, analyze
+from automate.runtime.plan import Clarification, Decline, Plan, Routing
+from automate.runtime.router.base import RouteContext
+from automate.runtime.router.rules import RuleRouter
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 7, 23, 30, tzinfo=ZONE)  # the night before a DST change
@@ -115,8 +115,8 @@ class TestImportCost:
     def test_importing_the_router_does_not_load_the_time_grammar(self) -> None:
         """The time grammar loads on the first request, so importing the router stays cheap."""
         probe = (
-            "import sys, runtime.router.rules; "
-            "print(sorted(m for m in sys.modules if m.startswith('runtime.nlu.time')))"
+            "import sys, automate.runtime.router.rules; "
+            "print(sorted(m for m in sys.modules if m.startswith('automate.runtime.nlu.time')))"
         )
         done = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

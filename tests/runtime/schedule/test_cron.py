@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runtime.schedule.cron import cron_problem, fire_times
+from automate.runtime.schedule.cron import cron_problem, fire_times
 
 LISBON = ZoneInfo("Europe/Lisbon")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import AppConfig
-from runtime.runtime import Runtime
-from runtime.schedule import Scheduler, tick_run_id
-from runtime.store import RunStatus, SqliteRunStore
-from runtime.workflows import Workflow, WorkflowError, parse_workflow, targets_for
+from automate.integrations.config import AppConfig
+from automate.runtime.runtime import Runtime
+from automate.runtime.schedule import Scheduler, tick_run_id
+from automate.runtime.store import RunStatus, SqliteRunStore
+from automate.runtime.workflows import Workflow, WorkflowError, parse_workflow, targets_for
 
 CRON = """\
 name: agenda

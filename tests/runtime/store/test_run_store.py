@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.store import (
+from automate.runtime.store import (
     EventType,
     MemoryRunStore,
     RunEvent,
@@ -22,7 +22,7 @@ from runtime.store import (
     StepStatus,
     open_store,
 )
-from runtime.store.base import _HOST
+from automate.runtime.store.base import _HOST
 
 
 class Wall:

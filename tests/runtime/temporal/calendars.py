@@ -15,10 +15,10 @@ import asyncio
 import os
 from pathlib import Path
 
-from integrations.adapter import CallContext
-from integrations.calendar.local import LocalCalendarAdapter, LocalCalendarConfig
-from integrations.calendar.models import CalendarEvent, EventDraft
-from integrations.errors import RateLimited
+from automate.integrations.adapter import CallContext
+from automate.integrations.calendar.local import LocalCalendarAdapter, LocalCalendarConfig
+from automate.integrations.calendar.models import CalendarEvent, EventDraft
+from automate.integrations.errors import RateLimited
 
 __all__ = [
     "RATE_LIMITED",

@@ -26,11 +26,11 @@ from tests.peers.temporal import TemporalPeer, temporal_binary
 ROOT = Path(__file__).resolve().parents[3]
 # A worker that also knows the test adapters (registered before the command line runs).
 BOOT = (
-    "import sys; from integrations.registry import register_adapter; "
+    "import sys; from automate.integrations.registry import register_adapter; "
     "register_adapter('stalling_calendar', 'tests.runtime.temporal.calendars:StallingCalendarAdapter'); "
     "register_adapter('rate_limited_once_calendar', "
     "'tests.runtime.temporal.calendars:RateLimitedOnceCalendarAdapter'); "
-    "import main; sys.exit(main.main(sys.argv[1:]))"
+    "from automate import main; sys.exit(main.main(sys.argv[1:]))"
 )
 
 # The SDK comes with the `temporal` extra and the CLI with the test extra; CI installs both,

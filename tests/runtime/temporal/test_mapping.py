@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import AppConfig, ExecutorSettings, load_config
-from integrations.errors import ConfigError
-from runtime.executor import FlowStep
-from runtime.runtime import Runtime
-from runtime.store.models import RunRecord, RunStatus, StepRecord, StepStatus
-from runtime.temporal.activities import RunActivities, step_service
-from runtime.temporal.records import record_from_json, record_to_json
-from runtime.temporal.worker import worker_config
-from runtime.temporal.workflow import step_options
+from automate.integrations.config import AppConfig, ExecutorSettings, load_config
+from automate.integrations.errors import ConfigError
+from automate.runtime.executor import FlowStep
+from automate.runtime.runtime import Runtime
+from automate.runtime.store.models import RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.temporal.activities import RunActivities, step_service
+from automate.runtime.temporal.records import record_from_json, record_to_json
+from automate.runtime.temporal.worker import worker_config
+from automate.runtime.temporal.workflow import step_options
 
 SETTINGS = ExecutorSettings(kind="temporal", task_queue_prefix="t", heartbeat_seconds=4)
 

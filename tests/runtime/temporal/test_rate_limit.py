@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from integrations.config import load_config
-from runtime.plan import Plan, Step
-from runtime.result import TaskStatus
-from runtime.runtime import Runtime
-from runtime.store import open_store
-from runtime.store.models import EventType, RunStatus
+from automate.integrations.config import load_config
+from automate.runtime.plan import Plan, Step
+from automate.runtime.result import TaskStatus
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import open_store
+from automate.runtime.store.models import EventType, RunStatus
 from tests.conftest import NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.conftest import Workers, write_config

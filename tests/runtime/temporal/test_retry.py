@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from integrations.config import load_config
-from integrations.registry import register_adapter
-from runtime.plan import Plan, Step
-from runtime.result import TaskStatus
-from runtime.runtime import Runtime
-from runtime.store import open_store
-from runtime.store.models import EventType
+from automate.integrations.config import load_config
+from automate.integrations.registry import register_adapter
+from automate.runtime.plan import Plan, Step
+from automate.runtime.result import TaskStatus
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import open_store
+from automate.runtime.store.models import EventType
 from tests.conftest import NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.calendars import RATE_LIMITED

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import AppConfig
-from runtime.workflows import Catalog, Targets, WorkflowError, load_workflow, parse_workflow, targets_for
-from runtime.workflows.catalog import workflow_dirs
+from automate.integrations.config import AppConfig
+from automate.runtime.workflows import (
+    Catalog,
+    Targets,
+    WorkflowError,
+    load_workflow,
+    parse_workflow,
+    targets_for,
+)
+from automate.runtime.workflows.catalog import workflow_dirs
 
 GOOD = """\
 name: meet

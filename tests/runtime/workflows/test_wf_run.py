@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from integrations.config import AppConfig
-from integrations.errors import InvalidRequest
-from runtime.runtime import Runtime
-from runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
-from runtime.workflows import Workflow, load_workflow, parse_workflow, run_workflow, targets_for
-from runtime.workflows.catalog import workflow_dirs
-from runtime.workflows.flow import coerce_inputs, time_scope
+from automate.integrations.config import AppConfig
+from automate.integrations.errors import InvalidRequest
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
+from automate.runtime.workflows import Workflow, load_workflow, parse_workflow, run_workflow, targets_for
+from automate.runtime.workflows.catalog import workflow_dirs
+from automate.runtime.workflows.flow import coerce_inputs, time_scope
 from tests.conftest import NOW
 
 

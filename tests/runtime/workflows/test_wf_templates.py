@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.errors import InvalidRequest
-from runtime.workflows.templates import (
+from automate.integrations.errors import InvalidRequest
+from automate.runtime.workflows.templates import (
     Ref,
     Template,
     TemplateSyntaxError,
