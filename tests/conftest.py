@@ -56,7 +56,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """
     import sys
 
-    stray = sorted(name for name in sys.modules if name.split(".")[0] in OLD_TOP_LEVEL)
+    # pytest itself imports the checkout's root `__init__.py` as a package named after the
+    # folder (`main` in a checkout called main): that is not a bare import of main.py.
+    root_init = Path(__file__).resolve().parents[1] / "__init__.py"
+    stray = sorted(
+        name
+        for name, module in sys.modules.items()
+        if name.split(".")[0] in OLD_TOP_LEVEL and getattr(module, "__file__", None) != str(root_init)
+    )
     if stray:
         print(f"\nimported under a bare top-level name (use automate.…): {', '.join(stray[:10])}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
