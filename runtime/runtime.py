@@ -26,11 +26,11 @@ from automate.integrations.config import AppConfig, RouterPolicy, load_config
 from automate.integrations.errors import InvalidRequest
 from automate.integrations.manager import IntegrationManager, ServicePool
 from automate.runtime.executor import Executor, Flow, FlowStep
-from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step, compiled_params
 from automate.runtime.result import StepResult, TaskResult, TaskStatus
 from automate.runtime.router.base import RouteContext, TaskRouter
 from automate.runtime.store.models import RunRecord, StepRecord, StepStatus
-from automate.runtime.templates import fill
+from automate.runtime.templates import render
 
 if TYPE_CHECKING:
     from automate.runtime.store.base import RunStore
@@ -299,6 +299,10 @@ class Runtime:
                 return f"Cannot run step {step.id}: agent {step.agent!r} is not available ({reason})."
             if step.action not in agent.actions:
                 return f"Cannot run step {step.id}: agent {step.agent!r} has no action {step.action!r}."
+        try:
+            compiled_params(plan)
+        except InvalidRequest as exc:
+            return f"Cannot run {exc}."
         return None
 
     def _preview(self, plan: Plan) -> TaskResult:
@@ -415,13 +419,13 @@ def _plan_flow(plan: Plan, now: datetime) -> Flow:
         FlowStep(
             id=step.id,
             target=f"{step.agent}.{step.action}",
-            params=step.params,
+            params=params,
             needs=(plan.steps[i - 1].id,) if i else (),
         )
-        for i, step in enumerate(plan.steps)
+        for i, (step, params) in enumerate(zip(plan.steps, compiled_params(plan), strict=True))
     )
     spec = {"plan": plan.model_dump(mode="json"), "now": now.isoformat()}
-    return Flow(kind="task", name=plan.text, steps=steps, spec=spec, render=fill, now=now)
+    return Flow(kind="task", name=plan.text, steps=steps, spec=spec, render=render, now=now)
 
 
 _TASK_STATUS = {

@@ -16,10 +16,10 @@ from pydantic import AwareDatetime, TypeAdapter, ValidationError
 from automate.integrations.errors import InvalidRequest
 from automate.runtime.executor import Flow
 from automate.runtime.store.models import RunRecord
+from automate.runtime.templates import render
 from automate.runtime.workflows.loader import Workflow, from_data
 from automate.runtime.workflows.model import InputSpec
 from automate.runtime.workflows.targets import targets_for
-from automate.runtime.workflows.templates import render
 
 if TYPE_CHECKING:
     from automate.runtime.runtime import Runtime

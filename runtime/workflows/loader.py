@@ -23,9 +23,8 @@ from pydantic import ValidationError
 
 from automate.integrations.errors import ConfigError
 from automate.runtime.executor import FlowStep
-from automate.runtime.workflows.model import StepSpec, WorkflowSpec
-from automate.runtime.workflows.targets import Target, Targets, path_problem
-from automate.runtime.workflows.templates import (
+from automate.runtime.templates import (
+    STEP_PARTS,
     Condition,
     Ref,
     TemplateSyntaxError,
@@ -33,6 +32,8 @@ from automate.runtime.workflows.templates import (
     compile_value,
     refs_in,
 )
+from automate.runtime.workflows.model import StepSpec, WorkflowSpec
+from automate.runtime.workflows.targets import Target, Targets, path_problem
 
 __all__ = ["MAX_FILE_BYTES", "TIME_KEYS", "Workflow", "WorkflowError", "load_workflow", "parse_workflow"]
 
@@ -41,7 +42,6 @@ MAX_DEPTH = 40
 TIME_KEYS = frozenset({"now", "today", "day_start", "day_end", "tomorrow_start", "tomorrow_end", "week_end"})
 TRIGGER_KEYS = frozenset({"kind", "time", "data"})
 USER_KEYS = frozenset({"name", "email"})
-STEP_PARTS = frozenset({"output", "params", "message"})
 Lines = dict[tuple[Any, ...], int]
 
 

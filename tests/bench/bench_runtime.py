@@ -37,7 +37,7 @@ from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import MemoryRunStore, RunStatus, SqliteRunStore
 from automate.runtime.store.base import RunStore
-from automate.runtime.workflows.templates import compile_value, render
+from automate.runtime.templates import compile_value, render
 
 TARGETS = {"memory": 50.0, "durable": 300.0}
 

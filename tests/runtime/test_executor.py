@@ -14,7 +14,7 @@ from automate.integrations.errors import InvalidRequest, TransientError
 from automate.integrations.testing import FakeClock
 from automate.runtime.executor import Executor, Flow, FlowStep, RunBusy
 from automate.runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
-from automate.runtime.templates import fill
+from automate.runtime.templates import compile_value, render
 
 
 class Echo(BaseModel):
@@ -58,12 +58,13 @@ class FakeCaller:
 
 def flow(*steps: FlowStep, scope: Mapping[str, Any] | None = None) -> Flow:
     return Flow(
-        kind="workflow", name="test", steps=steps, spec={"test": True}, render=fill, scope=dict(scope or {})
+        kind="workflow", name="test", steps=steps, spec={"test": True}, render=render, scope=dict(scope or {})
     )
 
 
 def step(id: str, *needs: str, params: Any = None, **options: Any) -> FlowStep:
-    return FlowStep(id=id, target=f"svc.{id}", params=params or {"n": id}, needs=needs, **options)
+    params = compile_value(params or {"n": id})
+    return FlowStep(id=id, target=f"svc.{id}", params=params, needs=needs, **options)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from automate.integrations.config import AppConfig
 from automate.integrations.errors import InvalidRequest
+from automate.runtime.templates import TemplateSyntaxError, compile_value, render
 from automate.runtime.workflows import Targets, WorkflowError, parse_workflow, targets_for
-from automate.runtime.workflows.templates import TemplateSyntaxError, compile_value, render
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 USES = [

@@ -1,16 +1,17 @@
-"""The workflow template language: paths, defaults, braces and conditions."""
+"""The one template language of plans and workflows: paths, defaults, braces, conditions, references."""
 
 from __future__ import annotations
 
 import pytest
 
 from automate.integrations.errors import InvalidRequest
-from automate.runtime.workflows.templates import (
+from automate.runtime.templates import (
     Ref,
     Template,
     TemplateSyntaxError,
     compile_condition,
     compile_value,
+    references,
     refs_in,
     render,
 )
@@ -52,6 +53,12 @@ class TestTemplates:
         """A path with no value and no default names the path."""
         with pytest.raises(InvalidRequest, match=r"\{find.output.slots.5.start\}: nothing at '5'"):
             render(compile_value("{find.output.slots.5.start}"), SCOPE)
+
+    def test_a_rendered_value_is_never_read_again(self) -> None:
+        """Text that a template puts in stays as it came, even when it looks like a template."""
+        scope = {"inputs": {"title": "{find.output.slots}"}, "find": {"output": {"slots": ["secret"]}}}
+        assert render(compile_value("x {inputs.title}"), scope) == "x {find.output.slots}"
+        assert render(compile_value("{inputs.title}"), scope) == "{find.output.slots}"
 
     def test_nested_params_are_compiled_and_refs_listed(self) -> None:
         """Dicts and lists are walked; every ref is reported."""
@@ -110,3 +117,19 @@ class TestConditions:
     def test_a_condition_ref_is_listed(self) -> None:
         """The condition's path is reported for load-time checks."""
         assert list(refs_in(compile_condition("{a.b}"))) == [Ref(("a", "b"))]
+
+
+class TestReferences:
+    def test_step_references_in_nested_params_are_found(self) -> None:
+        """Every step read through output, params or message is named, in dicts and lists."""
+        value = {"body": "{s1.output.title} at {s2.params.start}", "to": ["{s3.message}"], "n": 1}
+        assert references(value) == {"s1", "s2", "s3"}
+
+    def test_a_stray_brace_neither_hides_nor_makes_a_reference(self) -> None:
+        """Malformed braces around a real reference still leave the reference found."""
+        assert references("if (x) { y } then {s1.output.title}") == {"s1"}
+        assert references("{ 5 } and } and {") == set()
+
+    def test_paths_that_read_no_step_are_not_references(self) -> None:
+        """Inputs-like paths, single names and escaped braces name no step."""
+        assert references("{hello} {inputs.title} {s1.outputs.x} {{s2.output.x}}") == set()
