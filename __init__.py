@@ -23,47 +23,111 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from automate.agents.base import ActionContext, Agent, action
     from automate.agents.email import EmailAgent
-    from automate.agents.lists import ListsAgent
-    from automate.agents.reminders import RemindersAgent
+    from automate.agents.email_models import (
+        FindContactParams,
+        ReadEmailParams,
+        SearchEmailParams,
+        SendEmailParams,
+    )
+    from automate.agents.lists import AddItemParams, ListsAgent, RemoveItemParams, ShowListParams
+    from automate.agents.reminders import (
+        CancelReminderParams,
+        ListRemindersParams,
+        RemindersAgent,
+        SetReminderParams,
+    )
     from automate.agents.scheduler import SchedulerAgent
+    from automate.agents.scheduler_models import (
+        CreateEventParams,
+        EventQuery,
+        FreeSlotsParams,
+        ListEventsParams,
+        RescheduleEventParams,
+    )
+    from automate.integrations.contacts.models import Contact
+    from automate.integrations.errors import AutomationError, ConfigError, IntegrationError, InvalidRequest
     from automate.runtime.plan import Clarification, Decline, Plan, Step
     from automate.runtime.result import StepResult, TaskResult, TaskStatus
-    from automate.runtime.runtime import Runtime
+    from automate.runtime.runtime import Runtime, builtin_agents
 
 __all__ = [
     "ActionContext",
+    "AddItemParams",
     "Agent",
+    "AutomationError",
+    "CancelReminderParams",
     "Clarification",
+    "ConfigError",
+    "Contact",
+    "CreateEventParams",
     "Decline",
     "EmailAgent",
+    "EventQuery",
+    "FindContactParams",
+    "FreeSlotsParams",
+    "IntegrationError",
+    "InvalidRequest",
+    "ListEventsParams",
+    "ListRemindersParams",
     "ListsAgent",
     "Plan",
+    "ReadEmailParams",
     "RemindersAgent",
+    "RemoveItemParams",
+    "RescheduleEventParams",
     "Runtime",
     "SchedulerAgent",
+    "SearchEmailParams",
+    "SendEmailParams",
+    "SetReminderParams",
+    "ShowListParams",
     "Step",
     "StepResult",
     "TaskResult",
     "TaskStatus",
     "action",
+    "builtin_agents",
 ]
 
+# Where each public name lives; `__getattr__` imports it from there on first use.
 _HOMES = {
-    "ActionContext": "automate.agents.base",
-    "Agent": "automate.agents.base",
-    "action": "automate.agents.base",
-    "EmailAgent": "automate.agents.email",
-    "ListsAgent": "automate.agents.lists",
-    "RemindersAgent": "automate.agents.reminders",
-    "SchedulerAgent": "automate.agents.scheduler",
-    "Clarification": "automate.runtime.plan",
-    "Decline": "automate.runtime.plan",
-    "Plan": "automate.runtime.plan",
-    "Step": "automate.runtime.plan",
-    "StepResult": "automate.runtime.result",
-    "TaskResult": "automate.runtime.result",
-    "TaskStatus": "automate.runtime.result",
-    "Runtime": "automate.runtime.runtime",
+    name: home
+    for home, names in {
+        "automate.agents.base": ("ActionContext", "Agent", "action"),
+        "automate.agents.email": ("EmailAgent",),
+        "automate.agents.email_models": (
+            "FindContactParams",
+            "ReadEmailParams",
+            "SearchEmailParams",
+            "SendEmailParams",
+        ),
+        "automate.agents.lists": ("AddItemParams", "ListsAgent", "RemoveItemParams", "ShowListParams"),
+        "automate.agents.reminders": (
+            "CancelReminderParams",
+            "ListRemindersParams",
+            "RemindersAgent",
+            "SetReminderParams",
+        ),
+        "automate.agents.scheduler": ("SchedulerAgent",),
+        "automate.agents.scheduler_models": (
+            "CreateEventParams",
+            "EventQuery",
+            "FreeSlotsParams",
+            "ListEventsParams",
+            "RescheduleEventParams",
+        ),
+        "automate.integrations.contacts.models": ("Contact",),
+        "automate.integrations.errors": (
+            "AutomationError",
+            "ConfigError",
+            "IntegrationError",
+            "InvalidRequest",
+        ),
+        "automate.runtime.plan": ("Clarification", "Decline", "Plan", "Step"),
+        "automate.runtime.result": ("StepResult", "TaskResult", "TaskStatus"),
+        "automate.runtime.runtime": ("Runtime", "builtin_agents"),
+    }.items()
+    for name in names
 }
 
 
@@ -75,3 +139,8 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(home), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not (for completion in a REPL or an editor)."""
+    return sorted({*globals(), *__all__})

@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LEFT_OUT = {".git", ".venv", "build", "dist", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-DATA = ("configs/*.yaml", "configs/workflows/*.yaml", "runtime/api/static/*")
+DATA = ("py.typed", "configs/*.yaml", "configs/workflows/*.yaml", "runtime/api/static/*")
 CO_INSTALL = (
     "import agents, automate; from agents import Agent; from automate import Runtime; "
     "print(Agent.__module__, Runtime.__module__)"
@@ -188,7 +188,7 @@ class TestWheel:
 
     @pytest.mark.parametrize("pattern", DATA)
     def test_data_files_are_shipped(self, wheel: Path, pattern: str) -> None:
-        """The shipped configuration, workflows and the web page's files are all in the wheel."""
+        """The typing marker, shipped configs and workflows, and the web page's files are in the wheel."""
         expected = {installed_name(path.relative_to(ROOT)) for path in ROOT.glob(pattern)}
         assert expected, f"no file matches {pattern}"
         assert expected - set(wheel_names(wheel)) == set()
