@@ -27,12 +27,13 @@ from abc import ABC
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar, get_type_hints
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_type_hints
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from automate.integrations.config import StrictModel
 from automate.integrations.model import Model
+from automate.integrations.redaction import redact
 
 __all__ = [
     "Adapter",
@@ -66,12 +67,16 @@ class AdapterEnv:
 
 
 class CheckResult(Model):
-    """The answer of `Adapter.check()`: reachable and authorised, or why not."""
+    """The answer of `Adapter.check()`: reachable and authorised, or why not.
+
+    `detail` is masked as the result is built: a server's refusal may echo
+    the credentials it was sent, and every printer of a check shows it.
+    """
 
     service: str
     adapter: str
     ok: bool
-    detail: str
+    detail: Annotated[str, AfterValidator(redact)]
 
 
 class NoSettings(StrictModel):

@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import time
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -311,9 +311,12 @@ def load_config(
         name: _with_resolved_settings(name, service, env, _source_of(sources, INTEGRATIONS_FILE))
         for name, service in integrations_model.services.items()
     }
-    _resolve_secret_refs(Settings, settings, env, settings, (), _source_of(sources, SETTINGS_FILE))
+    settings_file = _source_of(sources, SETTINGS_FILE)
+    _resolve_secret_refs(Settings, settings, env, settings, (), settings_file)
     validated_settings = _validate(Settings, settings, sources, SETTINGS_FILE)
-    _register_secrets(validated_settings)
+    _register_secrets(
+        validated_settings, lambda loc: _with_line(_file_for(settings, loc, settings_file), loc), ()
+    )
     return AppConfig(
         integrations=IntegrationsConfig(services=services),
         settings=validated_settings,
@@ -527,20 +530,29 @@ def _with_resolved_settings(
         first = exc.errors()[0]
         loc = ("services", name, "settings", *(str(p) for p in first["loc"]))
         raise ConfigError(_with_line(file, loc), ".".join(loc), _problem(first, len(exc.errors()))) from None
-    _register_secrets(validated)
+    _register_secrets(validated, partial(_with_line, file), ("services", name, "settings"))
     return service.model_copy(update={"settings": validated.model_dump()})
 
 
-def _register_secrets(model: BaseModel) -> None:
-    """Register every secret in a model, nested models and mappings of models included."""
-    from automate.integrations.redaction import register_secret
+def _register_secrets(model: BaseModel, at: Callable[[tuple[str, ...]], str], loc: tuple[str, ...]) -> None:
+    """Register every secret in a model (nested models and mappings of models included).
 
-    for value in model.__dict__.values():
-        for item in value.values() if isinstance(value, dict) else (value,):
+    A secret too short to be masked is a `ConfigError`; `at(loc)` names the
+    file (and line) that set the key at `loc`.
+    """
+    from automate.integrations.redaction import register_secret, short_secret_problem
+
+    for field, value in model.__dict__.items():
+        items = value.items() if isinstance(value, dict) else ((None, value),)
+        for key, item in items:
+            where = (*loc, field) if key is None else (*loc, field, str(key))
             if isinstance(item, SecretStr):
-                register_secret(item.get_secret_value())
+                secret = item.get_secret_value()
+                if problem := short_secret_problem(secret):
+                    raise ConfigError(at(where), ".".join(where), problem)
+                register_secret(secret)
             elif isinstance(item, BaseModel):
-                _register_secrets(item)
+                _register_secrets(item, at, where)
 
 
 def _resolve_secret_refs(

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from automate.integrations.errors import AuthError, AutomationError
 from automate.integrations.model import Model
-from automate.integrations.redaction import register_secret
+from automate.integrations.redaction import register_secret, short_secret_problem
 
 __all__ = [
     "KEY_ENV",
@@ -93,7 +93,7 @@ class CredentialStore:
         """Everything stored for `service`, or None; every secret is registered for redaction."""
         entry = self._load().services.get(service)
         if entry is not None:
-            _register(entry)
+            _register(entry, f"{self.path}: {service}")
         return entry
 
     def password(self, service: str) -> SecretStr | None:
@@ -116,6 +116,8 @@ class CredentialStore:
         """Store (or replace) the password of `service`."""
         if not password:
             raise CredentialStoreError("refusing to store an empty password")
+        if problem := short_secret_problem(password):
+            raise CredentialStoreError(f"refusing to store the password of {service}: {problem}")
         register_secret(password)
         self._update(service, password=SecretStr(password))
 
@@ -250,12 +252,14 @@ def _checked_key(key: bytes, source: str) -> bytes:
     return key
 
 
-def _register(entry: ServiceCredentials) -> None:
-    if entry.password is not None:
-        register_secret(entry.password.get_secret_value())
-    if entry.oauth is not None:
-        for value in entry.oauth.secret_values():
-            register_secret(value)
+def _register(entry: ServiceCredentials, where: str) -> None:
+    """Register the entry's secrets; one too short to be masked is refused, naming `where`."""
+    values = [entry.password.get_secret_value()] if entry.password is not None else []
+    values += entry.oauth.secret_values() if entry.oauth is not None else []
+    for value in values:
+        if problem := short_secret_problem(value):
+            raise CredentialStoreError(f"{where}: {problem}; store it again with `automate auth`")
+        register_secret(value)
 
 
 def _reveal(model: BaseModel) -> Any:

@@ -42,7 +42,6 @@ from automate.integrations.policies import (
     TimeoutPolicy,
     TokenBucket,
 )
-from automate.integrations.redaction import redact
 
 __all__ = ["IntegrationManager", "ServicePool", "ServiceRuntime"]
 
@@ -298,7 +297,7 @@ class IntegrationManager:
                 detail = f"timed out after {service.timeout:g}s"
             else:
                 detail = f"{type(exc).__name__}: {exc}"
-            return CheckResult(service=name, adapter=service.adapter, ok=False, detail=redact(detail))
+            return CheckResult(service=name, adapter=service.adapter, ok=False, detail=detail)
 
 
 def _validate_params(op: Operation, params: BaseModel | Mapping[str, Any], service: str) -> BaseModel:

@@ -7,6 +7,8 @@ so new rows append, and events use plain rowids. WAL with
 ``synchronous=NORMAL`` makes a commit survive a killed process without an
 fsync per commit (only a power cut can lose the last few commits). Statements
 are fixed strings, so sqlite3's statement cache prepares each once.
+Registered secrets are masked before anything is written, so a stored run
+never holds one, whatever the environment of the process that reads it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from automate.integrations.errors import PermanentError
+from automate.integrations.redaction import redact
 from automate.runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
 from automate.runtime.store.models import (
     EventType,
@@ -84,7 +87,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.d
 
 
 def _dump(value: Any) -> str | None:
-    return None if value is None else _ENCODER.encode(value)
+    return None if value is None else _ENCODER.encode(redact(value))
+
+
+def _text(value: str | None) -> str | None:
+    """A text column as stored: registered secrets masked (a request's words may hold one)."""
+    return None if value is None else str(redact(value))
 
 
 def _load(text: str | None) -> Any:
@@ -141,14 +149,14 @@ class SqliteRunStore:
                 (
                     run.run_id,
                     run.kind,
-                    run.name,
+                    _text(run.name),
                     _dump(run.spec),
                     run.status.value,
                     run.created_at,
                     run.updated_at,
                     run.finished_at,
                     _dump(run.result),
-                    run.error,
+                    _text(run.error),
                     *(lease or (None, None)),
                 ),
             )
@@ -176,7 +184,7 @@ class SqliteRunStore:
             numbered = self._insert_events(conn, events)
             if finish is not None:  # (no touch otherwise: rewriting the run row per step costs)
                 status, result, error = finish
-                conn.execute(_FINISH_RUN, (status.value, _dump(result), error, now, now, run_id))
+                conn.execute(_FINISH_RUN, (status.value, _dump(result), _text(error), now, now, run_id))
         self._hub.publish(numbered)
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -359,8 +367,8 @@ def _step_row(s: StepRecord) -> tuple[Any, ...]:
         s.attempts,
         _dump(s.params),
         _dump(s.output),
-        s.message,
-        s.error,
+        _text(s.message),
+        _text(s.error),
         s.started_at,
         s.finished_at,
     )

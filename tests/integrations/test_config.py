@@ -207,3 +207,25 @@ class TestConfigDirectories:
             (tmp_path / name / "settings.yaml").write_text(f"timezone: {zone}\n")
         env = {"XDG_CONFIG_HOME": str(tmp_path), "AUTOMATE_CONFIG": str(tmp_path / "mine")}
         assert load_config(env=env, home=tmp_path / "home").settings.timezone == "Europe/Paris"
+
+
+class TestShortSecrets:
+    def test_a_service_secret_too_short_to_mask_is_refused_at_load(self, user_dir: Path) -> None:
+        """A three-character token is one ConfigError naming the file, line, key and problem."""
+        path = write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
+        error = load_error(user_dir, env={"API_TOKEN": "abc"})
+        assert (error.file, error.key) == (f"{path}:6", "services.api.settings.token")
+        assert "shorter than 4 characters" in error.problem and "abc" not in str(error)
+
+    def test_a_settings_secret_too_short_to_mask_is_refused_at_load(self, user_dir: Path) -> None:
+        """A two-character API token in settings.yaml is refused, naming settings.yaml and server.token."""
+        path = write(user_dir, "settings.yaml", "server:\n  token: ${AUTOMATE_API_TOKEN}\n")
+        error = load_error(user_dir, env={"AUTOMATE_API_TOKEN": "xy"})
+        assert (error.file, error.key) == (f"{path}:2", "server.token")
+        assert "too short to be masked" in error.problem
+
+    def test_a_four_character_secret_loads_and_is_masked(self, user_dir: Path) -> None:
+        """The shortest accepted secret is masked wherever it is printed."""
+        write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
+        load_config(user_dir, env={"API_TOKEN": "q7#z"}, home=user_dir.parent / "home")
+        assert redact("refused q7#z for you") == "refused *** for you"

@@ -126,6 +126,13 @@ class TestCredentialStore:
         CredentialStore(tmp_path, env={}).password("caldav")
         assert redact("login failed for redact-me-9137") == "login failed for ***"
 
+    def test_a_password_too_short_to_mask_is_refused(self, tmp_path: Path) -> None:
+        """Storing a three-character password is refused, and nothing is written."""
+        store = CredentialStore(tmp_path, env={})
+        with pytest.raises(CredentialStoreError, match="shorter than 4 characters"):
+            store.set_password("smtp", "abc")
+        assert store.services() == []
+
     def test_delete_forgets_a_service(self, tmp_path: Path) -> None:
         """delete removes a service's entry and says whether there was one."""
         store = CredentialStore(tmp_path, env={})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from automate.integrations.redaction import register_secret
 from automate.runtime.store import (
     EventType,
     MemoryRunStore,
@@ -275,3 +276,23 @@ class TestSqliteRunStore:
         second = SqliteRunStore(tmp_path / "runs.sqlite3", retention_days=1, wall=wall)
         assert second.get_run("old") is None
         second.close()
+
+    def test_registered_secrets_never_reach_the_file(self, tmp_path: Path) -> None:
+        """A secret in a run's name, spec, params, output, message, error or events is stored masked."""
+        secret = "typed-in-s3cret-5521"
+        register_secret(secret)
+        store = open_store(tmp_path)
+        run = new_run()
+        run.name, run.spec = f"send {secret}", {"text": f"send {secret}"}
+        store.create_run(run, [RunEvent("r1", EventType.RUN_STARTED, 100.0, data={"text": secret})])
+        step = run.steps[0]
+        step.params, step.output = {"body": secret}, {"echo": [secret]}
+        step.message, step.error, step.status = f"sent {secret}", f"refused {secret}", StepStatus.FAILED
+        store.record("r1", [step], [], finish=(RunStatus.FAILED, {"why": secret}, f"failed: {secret}"))
+        found = store.get_run("r1")
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("runs.sqlite3"))
+        assert secret.encode() not in raw
+        assert found is not None and found.name == "send ***" and found.error == "failed: ***"
+        assert found.steps[0].params == {"body": "***"}
