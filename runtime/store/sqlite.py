@@ -122,20 +122,33 @@ class SqliteRunStore:
             conn.execute("PRAGMA wal_autocheckpoint=8000")
             conn.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:
-            raise PermanentError(f"cannot open the run store {path}: {exc}") from exc
+            raise PermanentError(f"cannot open the run store {path}: {exc}{_hint(exc)}") from exc
         self._conn = conn
         if retention_days is not None:
-            self.prune(wall() - retention_days * 86_400)
+            try:
+                self.prune(wall() - retention_days * 86_400)
+            except PermanentError:
+                conn.close()
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; a damaged file is one clear `PermanentError`."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.DatabaseError as exc:
+                raise PermanentError(f"the run store {self.path}: {exc}{_hint(exc)}") from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._conn
+        with self._read() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
@@ -189,27 +202,27 @@ class SqliteRunStore:
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with its steps, or None."""
-        with self._lock:
-            row = self._conn.execute(_SELECT_RUN + " WHERE run_id = ?", (run_id,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute(_SELECT_RUN + " WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
                 return None
             return self._with_steps([row])[0]
 
     def list_runs(self, limit: int = 20, *, status: RunStatus | None = None) -> list[RunRecord]:
         """The newest runs first, with their steps."""
-        with self._lock:
+        with self._read() as conn:
             if status is None:
-                rows = self._conn.execute(_SELECT_RUN + _NEWEST, (limit,)).fetchall()
+                rows = conn.execute(_SELECT_RUN + _NEWEST, (limit,)).fetchall()
             else:
-                rows = self._conn.execute(
+                rows = conn.execute(
                     _SELECT_RUN + " WHERE status = ?" + _NEWEST, (status.value, limit)
                 ).fetchall()
             return self._with_steps(rows)
 
     def unfinished(self) -> list[str]:
         """Ids of runs still marked running, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read() as conn:
+            rows = conn.execute(
                 "SELECT run_id FROM runs WHERE status = ? ORDER BY created_at",
                 (RunStatus.RUNNING.value,),
             ).fetchall()
@@ -222,8 +235,8 @@ class SqliteRunStore:
         if run_id is not None:
             query += " AND run_id = ?"
             args += (run_id,)
-        with self._lock:
-            rows = self._conn.execute(query + " ORDER BY seq LIMIT ?", (*args, limit)).fetchall()
+        with self._read() as conn:
+            rows = conn.execute(query + " ORDER BY seq LIMIT ?", (*args, limit)).fetchall()
         return [
             RunEvent(run_id=r[1], step_id=r[2], type=EventType(r[3]), at=r[4], data=_load(r[5]), seq=r[0])
             for r in rows
@@ -265,8 +278,8 @@ class SqliteRunStore:
 
     def get_mark(self, name: str) -> str | None:
         """A small named value, or None."""
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM marks WHERE name = ?", (name,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM marks WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_mark(self, name: str, value: str) -> None:
@@ -354,6 +367,13 @@ class SqliteRunStore:
                 )
             ]
         return runs
+
+
+def _hint(exc: BaseException) -> str:
+    """What to do about a file SQLite cannot read as a database (not for a busy or missing one)."""
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        return " (the file is damaged: move it aside and a new store is created)"
+    return ""
 
 
 def _step_row(s: StepRecord) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from automate.integrations.errors import PermanentError
 from automate.integrations.redaction import register_secret
 from automate.runtime.store import (
     EventType,
@@ -63,6 +64,22 @@ def new_run(run_id: str = "r1", created: float = 100.0, steps: int = 2) -> RunRe
 
 def started(run_id: str = "r1", at: float = 100.0) -> RunEvent:
     return RunEvent(run_id, EventType.RUN_STARTED, at, data={"kind": "task"})
+
+
+def damaged_store(home: Path) -> Path:
+    """A store file with finished runs whose middle pages are overwritten with garbage."""
+    store = open_store(home)
+    for i in range(200):
+        run_id = f"{i:08x}"
+        store.create_run(new_run(run_id, created=100.0 + i), [started(run_id)])
+        store.record(run_id, [], [], finish=(RunStatus.DONE, None, None), at=200.0 + i)
+    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = home / "runs.sqlite3"
+    data = bytearray(path.read_bytes())
+    data[4096 * 3 : 4096 * 9] = b"\xab" * (4096 * 6)
+    path.write_bytes(bytes(data))
+    return path
 
 
 def dead_pid() -> int:
@@ -276,6 +293,37 @@ class TestSqliteRunStore:
         second = SqliteRunStore(tmp_path / "runs.sqlite3", retention_days=1, wall=wall)
         assert second.get_run("old") is None
         second.close()
+
+    def test_a_damaged_file_is_one_clear_error_when_the_store_opens(self, tmp_path: Path) -> None:
+        """Opening (and pruning) a store with a damaged page raises PermanentError naming the file."""
+        path = damaged_store(tmp_path)
+        with pytest.raises(PermanentError) as raised:
+            SqliteRunStore(path, retention_days=1, wall=Wall(10_000_000.0))
+        message = str(raised.value)
+        assert str(path) in message and "damaged" in message and "\n" not in message
+
+    def test_reading_a_damaged_file_is_one_clear_error(self, tmp_path: Path) -> None:
+        """Listing runs from a damaged store raises PermanentError, not sqlite3.DatabaseError."""
+        store = SqliteRunStore(damaged_store(tmp_path), retention_days=None)
+        with pytest.raises(PermanentError, match="damaged"):
+            store.list_runs(500)
+        store.close()
+
+    def test_history_on_a_damaged_store_prints_one_line(self, tmp_path: Path) -> None:
+        """`automate history` on a damaged store says so in one line and exits 1, without a traceback."""
+        damaged_store(tmp_path)
+        env = {**os.environ, "AUTOMATE_HOME": str(tmp_path), "AUTOMATE_CONFIG": ""}
+        done = subprocess.run(
+            [sys.executable, "-m", "automate.main", "history"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and "DatabaseError" not in done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "runs.sqlite3" in lines[0] and "damaged" in lines[0]
 
     def test_registered_secrets_never_reach_the_file(self, tmp_path: Path) -> None:
         """A secret in a run's name, spec, params, output, message, error or events is stored masked."""
