@@ -22,7 +22,10 @@ call site::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "ActionError",
@@ -40,6 +43,7 @@ __all__ = [
     "RoutingError",
     "SchedulingConflict",
     "TransientError",
+    "invalid_params",
 ]
 
 
@@ -131,6 +135,16 @@ class InvalidRequest(PermanentError):
 
 class NotFound(PermanentError):
     """The object named in the request does not exist (or no longer does)."""
+
+
+def invalid_params(exc: ValidationError, what: str) -> InvalidRequest:
+    """A ValidationError as one line naming `what`, the first wrong field and why (never its value)."""
+    errors = exc.errors(include_input=False, include_url=False)
+    first = errors[0] if errors else {"loc": (), "msg": str(exc)}
+    where = ".".join(str(part) for part in first["loc"]) or "params"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    line = " ".join(f"{what}: {where}: {first['msg']}{more}".split())
+    return InvalidRequest(line)
 
 
 class CircuitOpen(IntegrationError):

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from automate.agents.base import ActionContext
 from automate.integrations.clock import Clock, SystemClock
@@ -35,6 +35,7 @@ from automate.integrations.errors import (
     PermanentError,
     RoutingError,
     SchedulingConflict,
+    invalid_params,
 )
 from automate.integrations.redaction import redact
 from automate.runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
@@ -311,6 +312,10 @@ class _Run:
                     in_doubt = False
                     continue
                 self._fail(state, exc, params=params, started=not side_effect, event=started)
+                return
+            except ValidationError as exc:  # a model built inside the action refused a value
+                failure = invalid_params(exc, spec.target)
+                self._fail(state, failure, params=params, started=not side_effect, event=started)
                 return
             except Exception as exc:  # a bug in an agent must still end the step, not hang the run
                 log.exception("step_crashed", run_id=self.run_id, step=spec.id)

@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -33,6 +33,7 @@ from automate.integrations.errors import (
     InvalidRequest,
     NeedsClarification,
     SchedulingConflict,
+    invalid_params,
 )
 from automate.integrations.redaction import redact
 from automate.runtime.executor import Flow, FlowStep
@@ -150,6 +151,8 @@ class RunActivities:
             output, message = await self._beating(self.runtime.call(spec.target, params, ctx))
         except AutomationError as exc:
             return self._failure(state, exc, info)
+        except ValidationError as exc:  # a model built inside the action refused a value
+            return self._failure(state, invalid_params(exc, spec.target), info)
         except Exception as exc:  # a bug in an agent must end the step, not retry it forever
             log.exception("step_crashed", run_id=state.run_id, step=step_id)
             return self._failure(state, InvalidRequest(f"internal error: {type(exc).__name__}: {exc}"), info)

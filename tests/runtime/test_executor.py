@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError
 
 from automate.agents.base import ActionContext
 from automate.integrations.errors import InvalidRequest, TransientError
@@ -22,6 +22,21 @@ class Echo(BaseModel):
 
     value: Any
     key: str
+
+
+class Titled(BaseModel):
+    """A model with a bounded field, to get a real ValidationError from."""
+
+    subject: str = Field(max_length=10)
+
+
+def too_long_subject() -> ValidationError:
+    """The error pydantic raises for a subject over its limit."""
+    try:
+        Titled(subject="x" * 50)
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("the subject was accepted")
 
 
 class Crash(BaseException):
@@ -220,6 +235,16 @@ class TestExecutor:
         await executor.run(flow(step("a"), step("b", "a")), run_id="r1")
         stored = store.get_run("r1")
         assert stored is not None and stored.step("b").status is StepStatus.SKIPPED
+
+    async def test_a_model_refusing_a_value_inside_an_action_fails_the_step_in_one_line(
+        self, executor: Executor, caller: FakeCaller
+    ) -> None:
+        """A pydantic ValidationError raised by the call is the step's one-line error naming the field."""
+        caller.errors["svc.a"] = [too_long_subject()]
+        record = await executor.run(flow(step("a")))
+        error = record.step("a").error or ""
+        assert record.status is RunStatus.FAILED
+        assert error == "svc.a: subject: String should have at most 10 characters"
 
 
 class TestResume:
