@@ -23,6 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from automate.integrations.errors import AuthError, AutomationError
+from automate.integrations.files import private_dir
 from automate.integrations.model import Model
 from automate.integrations.redaction import register_secret, short_secret_problem
 
@@ -168,7 +169,7 @@ class CredentialStore:
     def _save(self, document: _Document) -> None:
         payload = json.dumps(_reveal(document), separators=(",", ":")).encode()
         blob = self._cipher().encrypt(payload)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         temp = self.path.with_suffix(".tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -206,7 +207,7 @@ class CredentialStore:
 
     def _create_key_file(self) -> bytes:
         key = Fernet.generate_key()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         try:
             fd = os.open(self.key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

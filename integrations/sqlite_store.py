@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from automate.integrations.errors import PermanentError, TransientError
+from automate.integrations.files import private_file
 
 __all__ = ["SqliteStore", "resolve_path"]
 
@@ -39,7 +40,7 @@ class SqliteStore:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             # Used from several worker threads, one at a time under the lock.
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
             conn.row_factory = sqlite3.Row

@@ -21,6 +21,7 @@ import mailbox
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +54,7 @@ from automate.integrations.email.rfc5322 import (
     summarize,
 )
 from automate.integrations.errors import InvalidRequest, NotFound, PermanentError, TransientError
+from automate.integrations.files import FILE_MODE, private_dir, remove_stale
 from automate.integrations.ids import message_id
 from automate.integrations.sqlite_store import resolve_path
 
@@ -64,6 +66,7 @@ SENT, INBOX = "sent", "inbox"
 _FLAGS = "DFPRST"
 _FLAG_SETS = ["".join(c) for n in range(len(_FLAGS) + 1) for c in itertools.combinations(_FLAGS, n)]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+-]{0,99}$")
+STALE_TMP_SECONDS = 36 * 3600  # the Maildir convention: older tmp/ files are abandoned
 _STORED = policy.SMTP.clone(linesep="\n")  # Maildir files use Unix line ends
 
 
@@ -134,7 +137,7 @@ def _body_of(data: bytes) -> str:
 def _make_maildir(path: Path) -> None:
     # mkdir(exist_ok) rather than mailbox.Maildir(create=True): concurrent calls race there.
     for sub in ("tmp", "new", "cur"):
-        (path / sub).mkdir(parents=True, exist_ok=True)
+        private_dir(path / sub)
 
 
 def _is_maildir(path: Path) -> bool:
@@ -150,6 +153,7 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
     def __init__(self, config: LocalMailConfig, env: AdapterEnv) -> None:
         super().__init__(config, env)
         self.root = resolve_path(config.maildir, env.data_dir)
+        self._swept = False
 
     async def _io(self, work: Callable[..., T], *args: object) -> T:
         """Run blocking file work in a thread; translate OS errors once, here."""
@@ -167,6 +171,10 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         for name in (INBOX, SENT):
             if not _is_maildir(self.root / name):
                 _make_maildir(self.root / name)
+        if not self._swept:  # on first use: what a killed writer left in tmp/ is never linked
+            for tmp in self.root.glob("*/tmp"):
+                remove_stale(tmp, older_than=STALE_TMP_SECONDS, now=time.time())
+            self._swept = True
 
     def _folder(self, name: str) -> tuple[str, Path]:
         """The on-disk name and path of folder `name` (any case)."""
@@ -197,7 +205,7 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         tmp = sent / "tmp" / f"{unique}.{os.getpid()}.{secrets.token_hex(4)}"
         final = sent / "cur" / f"{unique}:2,S"
         try:
-            with open(tmp, "wb") as handle:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -284,7 +292,9 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         except NotFound:
             path = self.root / folder.lower()
             _make_maildir(path)
-        return str(mailbox.Maildir(path, create=False).add(data))
+        key = mailbox.Maildir(path, create=False).add(data)
+        os.chmod(path / "new" / key, FILE_MODE)  # mailbox creates files 0666 less the umask
+        return str(key)
 
     async def deliver(self, message: EmailMessage | bytes, folder: str = INBOX) -> str:
         """Put an incoming message in `folder` (created if missing), unread; return its key."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from automate.integrations.errors import PermanentError
+from automate.integrations.files import private_file
 from automate.integrations.redaction import redact
 from automate.runtime.store.base import LEASE_SECONDS, EventHub, Finish, Subscriber, kept_by_owner
 from automate.runtime.store.models import (
@@ -114,7 +115,7 @@ class SqliteRunStore:
         self._lock = threading.RLock()
         self._hub = EventHub()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

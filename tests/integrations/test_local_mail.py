@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import mailbox
+import os
+import stat
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -360,3 +362,31 @@ class TestLocalMailReading:
         assert str(tmp_path / "mail") in result.detail
         for folder in ("inbox", "sent"):
             assert sorted(p.name for p in (tmp_path / "mail" / folder).iterdir()) == ["cur", "new", "tmp"]
+
+
+class TestLocalMailTmp:
+    async def test_a_message_a_killed_send_left_in_tmp_is_removed_on_first_use(self, tmp_path: Path) -> None:
+        """An abandoned tmp/ file (days old) goes when the mailbox is next used; a fresh one stays."""
+        make_adapter(tmp_path)._ensure()
+        tmp = tmp_path / "mail" / "sent" / "tmp"
+        abandoned, writing = tmp / "abandoned.1.ab", tmp / "in-progress.2.cd"
+        abandoned.write_bytes(b"Subject: never linked\n\nhalf")
+        writing.write_bytes(b"Subject: being written\n\n")
+        os.utime(abandoned, (0.0, 0.0))
+        await make_adapter(tmp_path).list_folders(NoParams(), CallContext())
+        assert sorted(p.name for p in tmp.iterdir()) == ["in-progress.2.cd"]
+
+    async def test_sent_and_delivered_messages_are_readable_by_their_owner_only(self, tmp_path: Path) -> None:
+        """Under umask 022 the stored sent copy and a delivered message are 0600."""
+        previous = os.umask(0o022)
+        try:
+            adapter = make_adapter(tmp_path)
+            message = OutgoingMessage(sender=ME, to=[ANA], subject="modes", body="hi")
+            sent = await adapter.send_message(message, CallContext(idempotency_key="m-1"))
+            key = await adapter.deliver(incoming("hello", BRUNO.email, datetime(2026, 1, 2, tzinfo=UTC)))
+        finally:
+            os.umask(previous)
+        assert sent.location is not None
+        delivered = tmp_path / "mail" / "inbox" / "new" / key
+        modes = [stat.S_IMODE(os.stat(p).st_mode) for p in (sent.location, delivered)]
+        assert modes == [0o600, 0o600]
