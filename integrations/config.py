@@ -20,7 +20,7 @@ import os
 import re
 import typing
 from collections.abc import Callable, Mapping
-from datetime import time
+from datetime import datetime, time
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from automate.integrations.clock import pinned_now
 from automate.integrations.errors import ConfigError
 from automate.integrations.model import Model
 
@@ -37,7 +38,6 @@ __all__ = [
     "BreakerConfig",
     "ExecutorSettings",
     "IntegrationsConfig",
-    "MailSettings",
     "RateLimitConfig",
     "RetryConfig",
     "RouterPolicy",
@@ -154,21 +154,6 @@ class UserSettings(StrictModel):
     email: str = "me@localhost"
 
 
-class MailSettings(StrictModel):
-    """How mail is sent: the folders tools and the API may attach files from (none by default)."""
-
-    attachment_dirs: tuple[Path, ...] = ()
-
-    @field_validator("attachment_dirs")
-    @classmethod
-    def _absolute(cls, value: tuple[Path, ...]) -> tuple[Path, ...]:
-        folders = tuple(folder.expanduser() for folder in value)
-        for folder in folders:
-            if not folder.is_absolute():
-                raise ValueError(f"{folder} must be an absolute path (or start with ~)")
-        return folders
-
-
 class WebhookSettings(StrictModel):
     """One webhook: the workflow it starts and the secret its deliveries are signed with."""
 
@@ -220,7 +205,6 @@ class Settings(StrictModel):
 
     timezone: str = "local"
     user: UserSettings = UserSettings()
-    mail: MailSettings = MailSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     runs: RunSettings = RunSettings()
     router: RouterPolicy = "rules"
@@ -253,6 +237,7 @@ class AppConfig(StrictModel):
     settings: Settings
     home: Path
     sources: tuple[Path, ...] = ()
+    now: datetime | None = Field(None, description="The instant AUTOMATE_NOW stops the clock at (tests).")
 
 
 def _local_zone() -> ZoneInfo:
@@ -339,6 +324,7 @@ def load_config(
         settings=validated_settings,
         home=home or data_home(env),
         sources=tuple(sources),
+        now=pinned_now(env),
     )
 
 

@@ -211,9 +211,10 @@ class Runtime:
         return self._router
 
     def now(self) -> datetime:
-        """The current time in the person's zone."""
+        """The current time in the person's zone (the instant ``AUTOMATE_NOW`` pins, if set)."""
         tz = self.config.settings.tzinfo
-        return self._now().astimezone(tz) if self._now else datetime.now(tz)
+        moment = self._now() if self._now else self.config.now or datetime.now(tz)
+        return moment.astimezone(tz)
 
     def as_tools(self) -> list[Any]:
         """Every available action as a LangChain `StructuredTool` that runs through this runtime."""

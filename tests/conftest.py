@@ -14,6 +14,15 @@ from automate.integrations.config import AppConfig, load_config
 ZONE = ZoneInfo("Europe/Lisbon")
 # A Tuesday morning, so "tomorrow" is a working day and "friday" is unambiguous.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZONE)
+# The environment that stops a runtime's clock at NOW, for a command a test starts.
+CLOCK_ENV = {"AUTOMATE_NOW": NOW.isoformat()}
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test, and every command it starts, reads NOW as the time, whatever today's date."""
+    for name, value in CLOCK_ENV.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture
@@ -43,6 +52,13 @@ def local_config(user_config: Path, home: Path) -> AppConfig:
 def fixed_now() -> Callable[[], datetime]:
     """A clock stopped at NOW."""
     return lambda: NOW
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `temporal` every test that uses the Temporal dev server, whose Go binary ignores faketime."""
+    for item in items:
+        if "temporal_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.temporal)
 
 
 OLD_TOP_LEVEL = ("agents", "runtime", "integrations", "configs", "main")

@@ -9,17 +9,17 @@ import sys
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.conftest import NOW
+
 AUTOMATE = Path(sys.executable).parent / "automate"
-ZONE = ZoneInfo("Europe/Lisbon")
 
 
-def run(home: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, config: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     command = [str(AUTOMATE)] if AUTOMATE.exists() else [sys.executable, "-m", "automate.main"]
-    env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_CONFIG": str(config), "NO_COLOR": "1"}
+    env = {**os.environ, "AUTOMATE_HOME": str(home), "AUTOMATE_CONFIG": str(config), "NO_COLOR": "1", **extra}
     return subprocess.run(
         [*command, *args],
         capture_output=True,
@@ -32,11 +32,11 @@ def run(home: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str
 
 @pytest.fixture
 def automate(home: Path, user_config: Path):  # type: ignore[no-untyped-def]
-    return lambda *args: run(home, user_config, *args)
+    return lambda *args, **extra: run(home, user_config, *args, **extra)
 
 
 def tomorrow_at(hour: int) -> datetime:
-    return (datetime.now(ZONE) + timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return (NOW + timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 class TestTask:
@@ -112,6 +112,26 @@ class TestConfigErrors:
         assert len(lines) == 1
         assert "services.calendar.retry.atempts" in lines[0] and "unknown key" in lines[0]
         assert list(home.iterdir()) == []
+
+    def test_a_bad_automate_now_is_one_clear_line(self, automate, home: Path) -> None:  # type: ignore[no-untyped-def]
+        """An AUTOMATE_NOW that is not an ISO time with an offset is a config error: exit 2, no files."""
+        result = automate("schedule a meeting with Ana tomorrow at 3pm", AUTOMATE_NOW="next tuesday")
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            "automate: config error: AUTOMATE_NOW: 'next tuesday' is not an ISO 8601 time with an offset"
+            " (e.g. 2026-11-24T10:00:00+00:00)"
+        ]
+        assert list(home.iterdir()) == []
+
+    def test_automate_now_dates_the_request(self, automate) -> None:  # type: ignore[no-untyped-def]
+        """With AUTOMATE_NOW set, 'tomorrow' is the day after that instant, whatever today is."""
+        result = automate(
+            "schedule a meeting with Ana tomorrow at 3pm",
+            "--dry-run",
+            AUTOMATE_NOW="2031-03-10T08:00:00+00:00",
+        )
+        assert result.returncode == 0, result.stderr
+        assert "2031-03-11T15:00:00+00:00" in result.stdout
 
 
 class TestCommands:

@@ -3,7 +3,6 @@
 from automate.integrations.email.base import MailReader, MailSender, NoParams
 from automate.integrations.email.models import (
     Address,
-    Attachment,
     FolderList,
     MailMessage,
     MessageList,
@@ -16,7 +15,6 @@ from automate.integrations.email.models import (
 
 __all__ = [
     "Address",
-    "Attachment",
     "FolderList",
     "MailMessage",
     "MailReader",

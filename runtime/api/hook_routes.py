@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
@@ -69,7 +69,7 @@ def hooks_router(state: ServerState) -> APIRouter:
         coerce_inputs(workflow, {})  # required inputs cannot come from a hook: say so now
         trigger = {
             "kind": "webhook",
-            "time": datetime.now(UTC).isoformat(),
+            "time": state.runtime.now().astimezone(UTC).isoformat(),
             "data": data,
             "hook": name,
             "delivery": delivery,

@@ -95,7 +95,7 @@ class Scheduler:
     ) -> None:
         self.runtime = runtime
         self.workflows = dict(workflows)
-        self._now = now or (lambda: datetime.now(UTC))
+        self._now = now or runtime.now
         self._sleep = sleep or runtime.pool.clock.sleep
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -13,7 +13,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from automate.runtime.store import open_store
-from tests.conftest import NOW
+from tests.conftest import CLOCK_ENV, NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 TOMORROW_3PM = (NOW + timedelta(days=1)).replace(hour=15)
@@ -29,7 +29,8 @@ async def connected(home: Path, user_config: Path) -> AsyncIterator[ClientSessio
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "automate.main", "mcp", "--config", str(user_config)],
-        env={"AUTOMATE_HOME": str(home), "PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")},
+        # The whole environment, so the server shares the test's clocks (AUTOMATE_NOW, faketime).
+        env={**os.environ, "AUTOMATE_HOME": str(home), "PYTHONPATH": str(ROOT), **CLOCK_ENV},
         cwd=str(ROOT),
     )
     async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
@@ -39,7 +40,7 @@ async def connected(home: Path, user_config: Path) -> AsyncIterator[ClientSessio
 
 class TestMcpServer:
     async def test_lists_every_action_with_schema_and_hints(self, home: Path, user_config: Path) -> None:
-        """Every agent action is a tool with its description, JSON schema and read-only/destructive hints."""
+        """Every agent action is a tool with its description, JSON schema and read-only hint."""
         async with connected(home, user_config) as session:
             listed = await session.list_tools()
         tools = {tool.name: tool for tool in listed.tools}
@@ -47,7 +48,7 @@ class TestMcpServer:
         create = tools["scheduler__create_event"]
         assert create.description is not None and create.description.startswith("Book an event")
         assert create.input_schema["required"] == ["start"]
-        assert create.annotations is not None and create.annotations.destructive_hint is True
+        assert create.annotations is not None and create.annotations.read_only_hint is False
         listing = tools["scheduler__list_events"].annotations
         assert listing is not None and listing.read_only_hint is True
 

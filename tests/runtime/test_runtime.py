@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from automate.integrations.config import AppConfig
+from automate.integrations.config import AppConfig, load_config
 from automate.runtime.followup import answer
 from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
 from automate.runtime.result import TaskStatus
@@ -211,3 +212,23 @@ class TestFollowUp:
         assert booked.output is not None
         friday_3pm = (NOW + timedelta(days=3)).replace(hour=15)
         assert datetime.fromisoformat(booked.output["start"]) == friday_3pm
+
+
+class TestPinnedClock:
+    def test_automate_now_is_the_runtime_time_in_the_person_zone(self, user_config: Path, home: Path) -> None:
+        """A config loaded with AUTOMATE_NOW makes that instant the runtime's now, in the configured zone."""
+        config = load_config(user_config, env={"AUTOMATE_NOW": "2030-06-01T09:30:00+00:00"}, home=home)
+        now = Runtime(config).now()
+        assert now == datetime(2030, 6, 1, 9, 30, tzinfo=UTC)
+        assert now.tzinfo == config.settings.tzinfo and now.hour == 10  # Lisbon summer time
+
+    def test_an_injected_clock_wins_over_automate_now(self, user_config: Path, home: Path) -> None:
+        """A `now` passed to the runtime is used even when the config pins another instant."""
+        config = load_config(user_config, env={"AUTOMATE_NOW": "2030-06-01T09:30:00+00:00"}, home=home)
+        assert Runtime(config, now=lambda: NOW).now() == NOW
+
+    def test_without_it_the_runtime_reads_the_real_clock(self, local_config: AppConfig) -> None:
+        """With no pin and no injected clock, now is the system time (between two readings of it)."""
+        before = datetime.now(UTC)
+        now = Runtime(local_config).now()
+        assert before <= now <= datetime.now(UTC)

@@ -8,19 +8,18 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from automate.integrations.adapter import CallContext
 from automate.integrations.calendar.caldav import CalDAVAdapter
 from automate.integrations.calendar.models import TimeRange
 from automate.integrations.credentials import KEY_ENV, CredentialStore
+from tests.conftest import NOW
 from tests.peers.google_calendar import FakeGoogleCalendar
 from tests.peers.radicale import RadicaleServer
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "calendars.md"
-ZONE = ZoneInfo("Europe/Lisbon")
 MARK = "# ~/.config/automate/integrations_config.yaml\n"
 
 
@@ -48,7 +47,7 @@ def automate(home: Path, config: Path, *args: str, **env: str) -> subprocess.Com
 
 def tomorrow_window() -> TimeRange:
     """Tomorrow in Lisbon, whole day."""
-    start = (datetime.now(ZONE) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (NOW + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return TimeRange(start=start, end=start + timedelta(days=1))
 
 
