@@ -1,0 +1,186 @@
+"""Every example in README.md and docs/: Python blocks run as written, shell lines match the CLI.
+
+Each ```python block is saved to a file and run with this interpreter in a fresh
+directory, on a fresh HOME with fresh XDG directories, as a reader would run it:
+it must exit 0, print something, and write nothing to stderr. A block may be
+marked by an HTML comment on the lines before it; the one mark is
+``<!-- example: file=PATH -->`` on a YAML block, which saves that block as
+PATH in the directory where the document's Python blocks run (for an example
+that reads a config file the document shows).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+FENCE = re.compile(
+    r"(?P<marks>(?:<!--\s*example:[^>]*-->\s*\n\s*)*)```(?P<lang>\w*)\n(?P<body>.*?)\n\s*```", re.S
+)
+MARK = re.compile(r"<!--\s*example:(?P<pairs>[^>]*)-->")
+SHELLS = {"sh", "console", "bash"}
+# The environment variables a reader's shell would pass on besides HOME: the fixed clock the
+# suite runs under (tests/conftest.py), so an example's "tomorrow" is the same day every run.
+PASSED_ON = ("PATH", "LANG", "AUTOMATE_NOW")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced block of a document."""
+
+    doc: Path
+    line: int
+    lang: str
+    body: str
+    marks: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        """Where the block is, as `file:line`."""
+        return f"{self.doc.relative_to(ROOT)}:{self.line}"
+
+
+def blocks(doc: Path) -> list[Block]:
+    """Every fenced block of `doc` with the marks written before it."""
+    text = doc.read_text(encoding="utf-8")
+    found = []
+    for match in FENCE.finditer(text):
+        marks = dict(
+            pair.split("=", 1) for mark in MARK.finditer(match["marks"]) for pair in mark["pairs"].split()
+        )
+        line = text.count("\n", 0, match.start("lang")) + 1
+        found.append(Block(doc, line, match["lang"], match["body"], marks))
+    return found
+
+
+ALL = [block for doc in DOCS for block in blocks(doc)]
+PYTHON = [block for block in ALL if block.lang == "python"]
+
+
+def run_example(block: Block, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Save `block` as a file and run it as `python example.py` on a fresh HOME."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir(parents=True)
+    for other in blocks(block.doc):
+        if "file" in other.marks:
+            target = work / other.marks["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(other.body + "\n", encoding="utf-8")
+    (work / "example.py").write_text(block.body + "\n", encoding="utf-8")
+    env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "example.py"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@cache
+def help_text(*words: str) -> str:
+    """`automate WORDS… --help`, or "" when those words are not a command."""
+    done = subprocess.run(
+        [sys.executable, "-m", "automate.main", *words, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout if done.returncode == 0 else ""
+
+
+def commands() -> set[str]:
+    """The command words `automate --help` lists."""
+    listing = help_text().split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
+    return {line.split()[0] for line in listing.splitlines() if line.strip() and line.strip()[0] != '"'}
+
+
+def shell_invocations() -> list[tuple[str, list[str]]]:
+    """Each `automate …` line of the shell examples, as (where, arguments after `automate`)."""
+    found = []
+    for block in ALL:
+        if block.lang not in SHELLS:
+            continue
+        for offset, raw in enumerate(block.body.splitlines(), start=1):
+            if not re.search(r"(?<![\w-])automate\s", raw):
+                continue
+            lexer = shlex.shlex(raw.strip().removeprefix("$ "), posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            command: list[str] = []
+            for word in [*lexer, ";"]:
+                if word in {"&&", "||", "|", ";", "&"}:
+                    if command and Path(command[0]).name == "automate":
+                        found.append((f"{block.name}+{offset}", command[1:]))
+                    command = []
+                else:
+                    command.append(word)
+    return found
+
+
+def where_of(value: object) -> str:
+    """A test id: the `file:line+offset` of a shell line (its arguments add nothing)."""
+    return value if isinstance(value, str) else ""
+
+
+class TestPythonExamples:
+    @pytest.mark.parametrize("block", PYTHON, ids=lambda b: b.name)
+    def test_runs_as_written(self, block: Block, tmp_path: Path) -> None:
+        """The example exits 0, prints its result and writes nothing to stderr."""
+        done = run_example(block, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        assert done.stdout.strip()
+
+    def test_readme_embedding_prints_the_result_and_nothing_else(self, tmp_path: Path) -> None:
+        """The README's example prints one line, keeping its data under the XDG data directory."""
+        (block,) = [b for b in PYTHON if b.doc.name == "README.md"]
+        done = run_example(block, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout.splitlines()) == 1, done.stdout
+        assert done.stderr == ""
+        assert (tmp_path / "home" / ".local" / "share" / "automate" / "runs.sqlite3").is_file()
+        assert not (tmp_path / "home" / ".config").exists()
+
+    def test_every_document_with_python_is_found(self) -> None:
+        """The README and docs/embedding.md both hold Python examples, so none is silently skipped."""
+        assert {ROOT / "README.md", ROOT / "docs" / "embedding.md"} <= {b.doc for b in PYTHON}
+
+    def test_file_marks_name_yaml_blocks(self) -> None:
+        """Only YAML blocks are saved as files, at relative paths inside the example's directory."""
+        marked = [b for b in ALL if "file" in b.marks]
+        assert all(b.lang == "yaml" and not Path(b.marks["file"]).is_absolute() for b in marked)
+        assert all(".." not in Path(b.marks["file"]).parts for b in marked)
+
+
+class TestShellExamples:
+    @pytest.mark.parametrize(
+        ("where", "args"), shell_invocations(), ids=lambda v: v if isinstance(v, str) else ""
+    )
+    def test_matches_the_cli(self, where: str, args: list[str]) -> None:
+        """A command word is one `automate --help` lists, and every option is one that command takes."""
+        words = [a for a in args[:2] if not a.startswith("-") and " " not in a]
+        if words:
+            assert words[0] in commands(), f"{where}: automate has no command {words[0]!r}"
+        # the options of the command and of its subcommand (`auth google --client-secrets`)
+        text = help_text() + "".join(help_text(*words[:n]) for n in range(1, len(words) + 1))
+        options = [a.split("=", 1)[0] for a in args if a.startswith("--")]
+        assert [o for o in options if not re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text)] == []
