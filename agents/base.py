@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar, get_type_hints
 from zoneinfo import ZoneInfo
 
@@ -47,11 +48,17 @@ ActionMethod = Callable[[Any, ParamsT, "ActionContext"], Awaitable[OutputT]]
 
 @dataclass(frozen=True)
 class ActionContext:
-    """Who is asking and when: the run and step (for idempotency keys) and the clock."""
+    """Who is asking and when: the run and step (for idempotency keys), the clock, named files.
+
+    `named_files` are the files the person named on the command line: an
+    action may read them wherever they are. Any other path comes from a tool,
+    the API or a workflow, and is held to the folders the settings allow.
+    """
 
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     step_id: str = "step-1"
     now: datetime | None = None
+    named_files: frozenset[Path] = frozenset()
 
     @property
     def idempotency_key(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pydantic import BaseModel
 
 from automate.agents.base import ActionContext, Agent, action
@@ -14,6 +16,7 @@ from automate.agents.email_models import (
 from automate.agents.people import Person, resolve_people
 from automate.agents.wording import moment
 from automate.integrations.contacts.models import Contact, ContactList, ContactQuery
+from automate.integrations.email.attachments import read_attachments
 from automate.integrations.email.models import (
     Address,
     MailMessage,
@@ -29,6 +32,7 @@ from automate.integrations.errors import ActionError, NeedsClarification
 __all__ = ["EmailAgent"]
 
 SUBJECT_WORDS = 8
+SUBJECT_CHARS = 78
 
 
 class EmailAgent(Agent):
@@ -43,9 +47,17 @@ class EmailAgent(Agent):
 
     @action("Send an email to people (names from your contacts) or addresses.", side_effect=True)
     async def send_email(self, params: SendEmailParams, ctx: ActionContext) -> SentMessage:
-        """Send one message; recipients without a known address get a question."""
+        """Send one message; recipients without a known address get a question.
+
+        Files are read here, not by the adapter: those the person named on the
+        command line wherever they are, any other only inside ``mail.attachment_dirs``.
+        """
         to = await self._addresses(params.to)
         cc = await self._addresses(params.cc)
+        allowed = self.settings.mail.attachment_dirs
+        attachments = await asyncio.to_thread(
+            read_attachments, params.attachments, allowed=allowed, named=ctx.named_files
+        )
         user = self.settings.user
         message = OutgoingMessage(
             sender=Address(email=user.email, name=user.name),
@@ -53,7 +65,7 @@ class EmailAgent(Agent):
             cc=cc,
             subject=params.subject or _subject_from(params.body),
             body=params.body,
-            attachments=params.attachments,
+            attachments=attachments,
         )
         return await self.manager.call(
             "outbox", "send_message", message, idempotency_key=ctx.idempotency_key, expect=SentMessage
@@ -138,7 +150,9 @@ def _subject_from(body: str) -> str:
     words = body.split()
     if not words:
         return "(no subject)"
-    subject = " ".join(words[:SUBJECT_WORDS]) + ("…" if len(words) > SUBJECT_WORDS else "")
+    subject = " ".join(words[:SUBJECT_WORDS])
+    if len(words) > SUBJECT_WORDS or len(subject) > SUBJECT_CHARS:
+        subject = subject[: SUBJECT_CHARS - 1] + "…"  # a subject is one short line
     return subject[:1].upper() + subject[1:]
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "BreakerConfig",
     "ExecutorSettings",
     "IntegrationsConfig",
+    "MailSettings",
     "RateLimitConfig",
     "RetryConfig",
     "RouterPolicy",
@@ -154,6 +155,21 @@ class UserSettings(StrictModel):
     email: str = "me@localhost"
 
 
+class MailSettings(StrictModel):
+    """How mail is sent: the folders tools and the API may attach files from (none by default)."""
+
+    attachment_dirs: tuple[Path, ...] = ()
+
+    @field_validator("attachment_dirs")
+    @classmethod
+    def _absolute(cls, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        folders = tuple(folder.expanduser() for folder in value)
+        for folder in folders:
+            if not folder.is_absolute():
+                raise ValueError(f"{folder} must be an absolute path (or start with ~)")
+        return folders
+
+
 class WebhookSettings(StrictModel):
     """One webhook: the workflow it starts and the secret its deliveries are signed with."""
 
@@ -205,6 +221,7 @@ class Settings(StrictModel):
 
     timezone: str = "local"
     user: UserSettings = UserSettings()
+    mail: MailSettings = MailSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     runs: RunSettings = RunSettings()
     router: RouterPolicy = "rules"

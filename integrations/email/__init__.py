@@ -3,6 +3,7 @@
 from automate.integrations.email.base import MailReader, MailSender, NoParams
 from automate.integrations.email.models import (
     Address,
+    Attachment,
     FolderList,
     MailMessage,
     MessageList,
@@ -15,6 +16,7 @@ from automate.integrations.email.models import (
 
 __all__ = [
     "Address",
+    "Attachment",
     "FolderList",
     "MailMessage",
     "MailReader",

@@ -10,6 +10,14 @@ form makes composing and writing a message about three times cheaper. No
 check is skipped: a value with a line break is refused before the registry
 is asked, and the output is byte for byte what ``policy.SMTP`` writes.
 
+Every header line is written by `header_line`, which refuses what would break
+out of its header whatever the Python version: a value whose decoded text
+(RFC 2047 encoded words decoded, as the email package reads them) holds a
+control character, and any written line with a CR or LF that does not end it
+or fold it. CPython before the fix for CVE-2024-6923 (3.11.7 is one) decodes
+``=?utf-8?q?Hi=0D=0ABcc:_x=40y?=`` and refolds it with a raw CRLF; here
+that is an error.
+
 `header_line` and `text_content` go further for mail that is only written,
 never read back (what SMTP sends): plain short headers and a plain ASCII body
 are written straight to bytes, with no header object at all, and everything
@@ -26,7 +34,15 @@ from email.policy import EmailPolicy
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["COMPOSE_POLICY", "ComposePolicy", "RememberingHeaderRegistry", "header_line", "text_content"]
+__all__ = [
+    "COMPOSE_POLICY",
+    "ComposePolicy",
+    "RememberingHeaderRegistry",
+    "control_character",
+    "decoded",
+    "header_line",
+    "text_content",
+]
 
 
 class RememberingHeaderRegistry(HeaderRegistry):
@@ -81,12 +97,27 @@ COMPOSE_POLICY = ComposePolicy(linesep="\r\n", header_factory=RememberingHeaderR
 
 # Printable ASCII words separated by single spaces: written as given by every policy.
 _PLAIN = re.compile(r"[!-~]+(?: [!-~]+)*")
+# No header carries these once decoded: C0 controls but tab, DEL, C1 controls, and the
+# Unicode line and paragraph separators (where text tools break lines too).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text` (tab is none), or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else found.group()
+
+
+def decoded(value: str) -> str:
+    """`value` as the email package reads an unstructured header: encoded words decoded."""
+    return str(COMPOSE_POLICY.header_factory("X-Decoded", value))
 
 
 def header_line(policy: EmailPolicy, name: str, value: str) -> bytes:
     """The header line ``name: value`` (with its line end) exactly as `policy` writes it.
 
-    A value with a line break raises `ValueError`, as setting it on a message would.
+    A value with a line break, or whose decoded text has a control character,
+    raises `ValueError`, as does a written line that would not be one header.
     """
     if (
         len(name) + len(value) + 2 <= (policy.max_line_length or sys.maxsize)
@@ -95,7 +126,22 @@ def header_line(policy: EmailPolicy, name: str, value: str) -> bytes:
     ):
         return f"{name}: {value}{policy.linesep}".encode("ascii")
     _, header = policy.header_store_parse(name, value)
-    return policy.fold_binary(name, header)
+    found = control_character(str(header))
+    if found is not None:
+        raise ValueError(f"the {name} header holds the control character {found!r} once decoded")
+    return _one_header(name, policy.fold_binary(name, header), policy.linesep.encode("ascii"))
+
+
+def _one_header(name: str, line: bytes, linesep: bytes) -> bytes:
+    """`line`, if its only line ends are its last and folds (before a space or tab)."""
+    rows = line.removesuffix(linesep).split(linesep)
+    if (
+        not line.endswith(linesep)
+        or any(b"\r" in row or b"\n" in row for row in rows)
+        or any(row[:1] not in (b" ", b"\t") for row in rows[1:])
+    ):
+        raise ValueError(f"the {name} header would break into other header lines")
+    return line
 
 
 def text_content(policy: EmailPolicy, body: str) -> bytes:

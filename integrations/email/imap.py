@@ -414,6 +414,7 @@ class ImapAdapter(MailReader[ImapConfig]):
                 assert context is not None
                 await self._starttls(client, context)
             if config.username is not None:
+                config.refuse_plaintext_auth(client.protocol.transport)
                 await self._login(client, config.username, config.secret(self.env) or "")
         except BaseException:
             self._drop()  # never keep a connection that is not logged in

@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import policy
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import TypeVar
 
 from automate.integrations.adapter import AdapterEnv, CallContext, CheckResult
 from automate.integrations.email.base import MailReader, MailSender, MessageIdConfig, NoParams
+from automate.integrations.email.compose import COMPOSE_POLICY
 from automate.integrations.email.models import (
     FolderList,
     MailMessage,
@@ -45,7 +45,7 @@ from automate.integrations.email.models import (
 )
 from automate.integrations.email.rfc5322 import (
     body_text,
-    compose_message,
+    compose_bytes,
     matches,
     newest_first,
     parse_message,
@@ -67,7 +67,7 @@ _FLAGS = "DFPRST"
 _FLAG_SETS = ["".join(c) for n in range(len(_FLAGS) + 1) for c in itertools.combinations(_FLAGS, n)]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+-]{0,99}$")
 STALE_TMP_SECONDS = 36 * 3600  # the Maildir convention: older tmp/ files are abandoned
-_STORED = policy.SMTP.clone(linesep="\n")  # Maildir files use Unix line ends
+_STORED = COMPOSE_POLICY.clone(linesep="\n")  # Maildir files use Unix line ends
 
 
 class LocalMailConfig(MessageIdConfig):
@@ -201,7 +201,7 @@ class LocalMailAdapter(MailSender[LocalMailConfig], MailReader[LocalMailConfig])
         if existing is not None:
             return self._record(existing)
         now = datetime.now(UTC)
-        data = compose_message(params, mid, now).as_bytes(policy=_STORED)
+        data = compose_bytes(params, mid, now, policy=_STORED, bcc=True)
         tmp = sent / "tmp" / f"{unique}.{os.getpid()}.{secrets.token_hex(4)}"
         final = sent / "cur" / f"{unique}:2,S"
         try:

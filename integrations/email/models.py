@@ -1,8 +1,11 @@
 """What mail adapters take and return, whatever the service behind them.
 
-Header values are validated here, before any adapter sees them: a CR or LF in
-a subject or a name (header injection), or an address that does not parse,
-is rejected as `InvalidRequest`-worthy input by the model itself.
+Header values are validated here, before any adapter sees them: a control
+character in a subject or a name, raw or inside an RFC 2047 encoded word
+(header injection), or an address that does not parse, is rejected by the
+model itself. Attachments are their bytes, never paths: an adapter reads no
+local file on a caller's word (`integrations.email.attachments` reads files
+under the person's rules).
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from datetime import datetime
 from email.headerregistry import Address as _HeaderAddress
 from email.utils import parseaddr
 from functools import lru_cache
-from pathlib import Path
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from automate.integrations.email.compose import control_character, decoded
 from automate.integrations.model import Model
 
 __all__ = [
+    "MAX_ATTACHMENT_BYTES",
     "Address",
+    "Attachment",
     "FolderList",
     "MailMessage",
     "MessageList",
@@ -27,16 +32,28 @@ __all__ = [
     "MessageSummary",
     "OutgoingMessage",
     "SentMessage",
+    "check_body",
     "check_header",
 ]
 
 MAX_BODY = 1_000_000
+# The common limit of mail providers; larger mail would bounce anyway.
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 
 
 def check_header(value: str, what: str) -> str:
-    """Reject CR, LF and NUL in a header value: they would inject headers."""
-    if any(ch in value for ch in "\r\n\x00"):
-        raise ValueError(f"{what} must not contain line breaks")
+    """Reject a control character (a line break would inject headers), raw or once decoded."""
+    found = control_character(value) or control_character(decoded(value))
+    if found is not None:
+        raise ValueError(f"{what} must not contain line breaks or control characters (found {found!r})")
+    return value
+
+
+def check_body(value: str) -> str:
+    """Reject control characters in a text body other than tab and line ends."""
+    found = control_character(value.replace("\r", "").replace("\n", ""))
+    if found is not None:
+        raise ValueError(f"the body must not contain control characters (found {found!r})")
     return value
 
 
@@ -78,6 +95,23 @@ def _formatted(name: str, email: str) -> str:
     return str(_HeaderAddress(display_name=name, addr_spec=email))
 
 
+class Attachment(Model):
+    """A file sent with a message: its name, MIME type and contents."""
+
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(
+        "application/octet-stream", pattern=r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$", max_length=255
+    )
+    data: bytes = Field(max_length=MAX_ATTACHMENT_BYTES)
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value:
+            raise ValueError("an attachment's name must not contain a path")
+        return check_header(value, "an attachment's name")
+
+
 class OutgoingMessage(Model):
     """A message to send."""
 
@@ -88,12 +122,24 @@ class OutgoingMessage(Model):
     subject: str = Field("", max_length=998)
     body: str = Field("", max_length=MAX_BODY)
     in_reply_to: str | None = None
-    attachments: list[Path] = Field(default_factory=list, max_length=20)
+    attachments: list[Attachment] = Field(default_factory=list, max_length=20)
 
     @field_validator("subject", "in_reply_to")
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else check_header(value, "header")
+        return None if value is None else check_header(value, "a header")
+
+    @field_validator("body")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return check_body(value)
+
+    @model_validator(mode="after")
+    def _within_budget(self) -> OutgoingMessage:
+        total = sum(len(a.data) for a in self.attachments)
+        if total > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"attachments total {total} bytes, more than {MAX_ATTACHMENT_BYTES}")
+        return self
 
 
 class SentMessage(Model):

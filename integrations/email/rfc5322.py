@@ -1,16 +1,16 @@
 """Build and read RFC 5322 messages: shared by every adapter that stores or sends mail.
 
 `compose_message` turns an `OutgoingMessage` into a real `EmailMessage`
-(policy ``SMTP``: CRLF line ends, ready for the wire), refusing header
-injection one last time and reading attachments from files;
-`compose_bytes` writes the same message straight to the bytes SMTP sends
-(without Bcc), building no `EmailMessage` unless there are attachments. The reading
+(policy ``SMTP``: CRLF line ends, ready for the wire);
+`compose_bytes` writes the same message straight to bytes (what SMTP sends,
+or with Bcc the stored copy), building no `EmailMessage` unless there are
+attachments. Every header passes `compose.header_line`, the one encoder that
+refuses header injection however the value is spelled. The reading
 helpers turn a parsed message into the family's result models.
 """
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email import policy
@@ -19,11 +19,11 @@ from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import format_datetime, getaddresses
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 from automate.integrations.email.compose import COMPOSE_POLICY, header_line, text_content
 from automate.integrations.email.models import (
+    Attachment,
     MailMessage,
     MessageQuery,
     MessageSummary,
@@ -33,7 +33,6 @@ from automate.integrations.email.models import (
 from automate.integrations.errors import InvalidRequest
 
 __all__ = [
-    "MAX_ATTACHMENT_BYTES",
     "body_text",
     "compose_bytes",
     "compose_message",
@@ -46,37 +45,7 @@ __all__ = [
     "summarize",
 ]
 
-# The common limit of mail providers; larger mail would bounce anyway.
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 _PARSER = BytesParser(policy=policy.default)
-
-
-def _safe(name: str, value: str) -> str:
-    # The models validate too; this guards objects built without validation.
-    if any(ch in value for ch in "\r\n\x00"):
-        raise InvalidRequest(f"the {name} header must not contain line breaks")
-    return value
-
-
-def _attachment(path: Path, budget: int) -> tuple[bytes, str, str, str]:
-    """The bytes, MIME type and file name of one attachment."""
-    try:
-        size = path.stat().st_size
-        if size > budget:
-            raise InvalidRequest(f"attachments exceed {MAX_ATTACHMENT_BYTES} bytes at {path.name}")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InvalidRequest(f"attachment not found: {path}") from exc
-    except IsADirectoryError as exc:
-        raise InvalidRequest(f"attachment is a directory: {path}") from exc
-    except PermissionError as exc:
-        raise InvalidRequest(f"attachment cannot be read: {path}") from exc
-    kind, encoding = mimetypes.guess_type(path.name)
-    # A compressed file (.tar.gz) travels as opaque bytes, not as its inner type.
-    if kind is None or encoding is not None:
-        kind = "application/octet-stream"
-    maintype, _, subtype = kind.partition("/")
-    return data, maintype, subtype, _safe("attachment name", path.name)
 
 
 def compose_message(params: OutgoingMessage, message_id: str, now: datetime) -> EmailMessage:
@@ -84,22 +53,31 @@ def compose_message(params: OutgoingMessage, message_id: str, now: datetime) -> 
     msg = EmailMessage(policy=COMPOSE_POLICY)
     try:
         for name, value in _header_fields(params, message_id, now):
+            header_line(COMPOSE_POLICY, name, value)  # the checks every written header passes
             msg[name] = value
         msg.set_content(params.body)
         _attach(msg, params.attachments)
     except (ValueError, TypeError) as exc:
-        # The email package's own header checks: a last line of defence.
         raise InvalidRequest(f"cannot build the message: {exc}") from exc
     return msg
 
 
 def compose_bytes(
-    params: OutgoingMessage, message_id: str, now: datetime, *, policy: EmailPolicy = COMPOSE_POLICY
+    params: OutgoingMessage,
+    message_id: str,
+    now: datetime,
+    *,
+    policy: EmailPolicy = COMPOSE_POLICY,
+    bcc: bool = False,
 ) -> bytes:
-    """The message for `params` as SMTP sends it: what `compose_message` writes, minus Bcc."""
+    """The message for `params` as `compose_message` writes it, without Bcc unless `bcc`.
+
+    SMTP sends it without Bcc (those recipients are in the envelope only); a
+    stored copy keeps it as the record of who was sent the message.
+    """
     fields = _header_fields(params, message_id, now)
     try:
-        head = b"".join(header_line(policy, name, value) for name, value in fields if name != "Bcc")
+        head = b"".join(header_line(policy, name, value) for name, value in fields if bcc or name != "Bcc")
         if not params.attachments:
             return head + text_content(policy, params.body)
         content = EmailMessage(policy=policy)
@@ -112,7 +90,7 @@ def compose_bytes(
 
 
 def _header_fields(params: OutgoingMessage, message_id: str, now: datetime) -> list[tuple[str, str]]:
-    """The headers of the message for `params`, in order, each checked for line breaks."""
+    """The headers of the message for `params`, in order (`header_line` checks each)."""
     if params.sender is None:
         raise InvalidRequest("a sender (From) is required")
     try:
@@ -129,16 +107,15 @@ def _header_fields(params: OutgoingMessage, message_id: str, now: datetime) -> l
         ]
     except (ValueError, TypeError) as exc:  # an address built without validation
         raise InvalidRequest(f"cannot build the message: {exc}") from exc
-    return [(name, _safe(name, value)) for name, value in headers if value or name == "Subject"]
+    return [(name, value) for name, value in headers if value or name == "Subject"]
 
 
-def _attach(msg: EmailMessage, paths: list[Path]) -> None:
-    """Add the files at `paths` as attachments, within the size budget."""
-    budget = MAX_ATTACHMENT_BYTES
-    for path in paths:
-        data, maintype, subtype, filename = _attachment(Path(path), budget)
-        budget -= len(data)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+def _attach(msg: EmailMessage, attachments: list[Attachment]) -> None:
+    """Add `attachments` as MIME parts, each name checked as a header value is."""
+    for attachment in attachments:
+        header_line(COMPOSE_POLICY, "X-Attachment-Name", attachment.filename)
+        maintype, _, subtype = attachment.content_type.partition("/")
+        msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
 
 
 def parse_message(data: bytes, *, headers_only: bool = False) -> EmailMessage:

@@ -2,14 +2,17 @@
 
 Security is ``tls`` (TLS from the first byte), ``starttls`` (upgrade a plain
 connection before anything else is said) or ``none``. Plain text is refused
-for any host beyond loopback unless ``allow_insecure`` says so on purpose,
-and certificates are verified unless ``verify: false`` (a private CA goes in
-``ca_file`` instead). The password comes from the settings (a ``${ENV}``
-reference) or, when omitted, from the encrypted credential store.
+for any host beyond loopback unless ``allow_insecure`` says so on purpose, a
+password is never sent over a connection without TLS (loopback included)
+unless ``allow_plaintext_auth`` says so, and certificates are verified unless
+``verify: false`` (a private CA goes in ``ca_file`` instead). The password
+comes from the settings (a ``${ENV}`` reference) or, when omitted, from the
+encrypted credential store.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import ssl
 from pathlib import Path
@@ -62,6 +65,7 @@ class MailServerConfig(StrictModel):
     port: int | None = Field(None, ge=1, le=65535, description="the protocol's usual port if omitted")
     security: Security = "tls"
     allow_insecure: bool = Field(False, description="allow security: none beyond loopback")
+    allow_plaintext_auth: bool = Field(False, description="log in over a connection without TLS")
     username: str | None = Field(None, min_length=1, max_length=320)
     password: SecretStr | None = Field(
         None, description="a ${ENV} reference; when omitted, `automate auth set SERVICE` stores it"
@@ -102,6 +106,15 @@ class MailServerConfig(StrictModel):
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         return context
+
+    def refuse_plaintext_auth(self, transport: asyncio.BaseTransport | None) -> None:
+        """Raise `AuthError` before a login on a connection without TLS, unless the settings allow it."""
+        if self.allow_plaintext_auth or (transport is not None and transport.get_extra_info("ssl_object")):
+            return
+        raise AuthError(
+            f"refusing to send the password for {self.username!r} to {self.host} over a connection "
+            "without TLS; use security: tls or starttls (or set allow_plaintext_auth: true)"
+        )
 
     def secret(self, env: AdapterEnv) -> str | None:
         """The password: from the settings, else the credential store; None without a username."""

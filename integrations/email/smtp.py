@@ -309,6 +309,7 @@ class SmtpAdapter(MailSender[SmtpConfig]):
             if config.username is not None:
                 if not client.supports_extension("auth"):
                     raise AuthError(f"{config.host} offers no AUTH on this connection (try tls or starttls)")
+                config.refuse_plaintext_auth(client.transport)
                 try:
                     await client.login(config.username, self._secret())
                 except aiosmtplib.SMTPResponseException:

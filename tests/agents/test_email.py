@@ -17,9 +17,11 @@ from automate.agents.email_models import (
     SearchEmailParams,
     SendEmailParams,
 )
-from automate.integrations.config import AppConfig
+from automate.integrations.config import AppConfig, MailSettings
 from automate.integrations.contacts.models import Contact
 from automate.integrations.errors import NeedsClarification
+from automate.runtime.result import TaskResult, TaskStatus
+from automate.runtime.router.tools import Toolbox, run_tool
 from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
@@ -71,6 +73,93 @@ class TestSendEmail:
         with pytest.raises(NeedsClarification, match="email address of Bob"):
             await email.send_email(SendEmailParams(to=["Bob"], body="hello"), ctx())
         assert sent_files(home) == []
+
+
+def with_attachment_dirs(config: AppConfig, *folders: Path) -> AppConfig:
+    """`config` with `folders` allowed for attachments from tools and the API."""
+    settings = config.settings.model_copy(update={"mail": MailSettings(attachment_dirs=folders)})
+    return config.model_copy(update={"settings": settings})
+
+
+class TestSendEmailAttachments:
+    """Which files a message may carry depends on who asked."""
+
+    async def send_as_tool(
+        self, config: AppConfig, now: Callable[[], datetime], **arguments: object
+    ) -> TaskResult:
+        """Call email__send_email the way MCP and LangChain tools do (`run_tool`)."""
+        async with Runtime(config, now=now) as rt:
+            tool = Toolbox.of_agents(rt.agents.values()).get("email__send_email")
+            assert tool is not None
+            return await run_tool(rt, tool, {"to": ["ana@example.com"], "body": "see attached", **arguments})
+
+    async def test_a_tool_cannot_mail_out_etc_passwd(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime], home: Path
+    ) -> None:
+        """/etc/passwd as a tool's attachment fails in one sentence, and nothing is sent."""
+        result = await self.send_as_tool(local_config, fixed_now, attachments=["/etc/passwd"])
+        assert result.status is TaskStatus.FAILED
+        assert "/etc/passwd" in result.message and "mail.attachment_dirs" in result.message
+        assert "\n" not in result.message
+        assert sent_files(home) == []
+
+    async def test_a_tool_attaches_from_an_allowed_folder(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime], home: Path, tmp_path: Path
+    ) -> None:
+        """A file inside mail.attachment_dirs travels with the message; one outside it does not."""
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        (shared / "agenda.pdf").write_bytes(b"%PDF-1.4 agenda")
+        config = with_attachment_dirs(local_config, shared)
+        outside = await self.send_as_tool(config, fixed_now, attachments=["/etc/passwd"])
+        assert outside.status is TaskStatus.FAILED and "not inside" in outside.message
+        inside = await self.send_as_tool(config, fixed_now, attachments=[str(shared / "agenda.pdf")])
+        assert inside.status is TaskStatus.DONE
+        (stored,) = sent_files(home)
+        message = message_from_bytes(stored.read_bytes(), policy=policy.default)
+        assert [(p.get_filename(), p.get_content()) for p in message.iter_attachments()] == [
+            ("agenda.pdf", b"%PDF-1.4 agenda")
+        ]
+
+    async def test_files_named_by_the_person_go_anywhere(
+        self, email: EmailAgent, home: Path, tmp_path: Path
+    ) -> None:
+        """A file the person named on the command line is attached though no folder is allowed."""
+        notes = tmp_path / "notes.txt"
+        notes.write_text("hello")
+        named = ActionContext(run_id="run-1", step_id="s1", now=NOW, named_files=frozenset({notes}))
+        await email.send_email(SendEmailParams(to=["ana@example.com"], body="x", attachments=[notes]), named)
+        (stored,) = sent_files(home)
+        (part,) = message_from_bytes(stored.read_bytes(), policy=policy.default).iter_attachments()
+        assert part.get_filename() == "notes.txt"
+
+
+class TestSendEmailInput:
+    """Bad text in a request is a one-line failure, never an internal error."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "email ana@example.com saying hello \x07 there",
+            "email ana@example.com about =?utf-8?q?Invoice=0D=0ABcc:_evil=40x.com?= saying hi",
+        ],
+        ids=["bell-in-body", "encoded-crlf-in-subject"],
+    )
+    async def test_control_characters_fail_in_one_line(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime], home: Path, text: str
+    ) -> None:
+        """A control character in the body or (encoded) in the subject fails the request, naming the field."""
+        async with Runtime(local_config, now=fixed_now) as rt:
+            result = await rt.handle(text)
+        assert result.status is TaskStatus.FAILED
+        assert result.message.startswith("email.send_email: ") and "control characters" in result.message
+        assert "\n" not in result.message and "internal error" not in result.message
+        assert sent_files(home) == []
+
+    async def test_a_long_first_word_makes_a_short_subject(self, email: EmailAgent) -> None:
+        """A subject taken from a body of one long word is cut to one short line, not refused."""
+        sent = await email.send_email(SendEmailParams(to=["ana@example.com"], body="y" * 1200), ctx())
+        assert len(sent.subject) == 78 and sent.subject.endswith("…")
 
 
 class TestReading:

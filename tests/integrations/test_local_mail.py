@@ -18,14 +18,16 @@ import pytest
 from automate.integrations.adapter import AdapterEnv, CallContext
 from automate.integrations.email.base import NoParams
 from automate.integrations.email.local import LocalMailAdapter, folder_key
-from automate.integrations.email.models import Address, MessageQuery, MessageRef, OutgoingMessage
+from automate.integrations.email.models import Address, Attachment, MessageQuery, MessageRef, OutgoingMessage
 from automate.integrations.errors import InvalidRequest, NotFound
 from automate.integrations.ids import message_id
 from tests.integrations.contracts import MailContract
+from tests.integrations.email.test_compose import EVIL_SUBJECT
 
 ME = Address(email="me@automate.test", name="Me")
 ANA = Address(email="ana@example.org", name="Ana Silva")
 BRUNO = Address(email="bruno@example.org")
+MIME_HEADERS = (b"Content-Type", b"Content-Transfer-Encoding", b"MIME-Version")
 
 
 def make_adapter(data_dir: Path, **settings: str) -> LocalMailAdapter:
@@ -191,22 +193,18 @@ class TestLocalMailSending:
         assert parsed["Bcc"] == "bruno@example.org"
         assert sent.recipients == ["ana@example.org", "bruno@example.org"]
 
-    async def test_attachments_are_attached_with_guessed_types(
-        self, adapter: LocalMailAdapter, tmp_path: Path
-    ) -> None:
-        """Files become attachments with a MIME type guessed from the name; get_message lists them."""
-        pdf = tmp_path / "agenda.pdf"
-        pdf.write_bytes(b"%PDF-1.4 fake but bytes")
-        notes = tmp_path / "notes.unknownext"
-        notes.write_bytes(b"\x00\x01binary")
+    async def test_attachments_are_attached_with_their_types(self, adapter: LocalMailAdapter) -> None:
+        """Attachments become MIME parts of their type; get_message lists them."""
+        pdf = Attachment(filename="agenda.pdf", content_type="application/pdf", data=b"%PDF-1.4 fake")
+        blob = Attachment(filename="notes.unknownext", data=b"\x00\x01binary")
         params = OutgoingMessage(
-            sender=ME, to=[ANA], subject="Files", body="see attached", attachments=[pdf, notes]
+            sender=ME, to=[ANA], subject="Files", body="see attached", attachments=[pdf, blob]
         )
         sent = await adapter.send_message(params, CallContext("k"))
         parsed = parse_file(sent.location)
         parts = {p.get_filename(): p for p in parsed.iter_attachments()}
         assert parts["agenda.pdf"].get_content_type() == "application/pdf"
-        assert parts["agenda.pdf"].get_content() == b"%PDF-1.4 fake but bytes"
+        assert parts["agenda.pdf"].get_content() == b"%PDF-1.4 fake"
         assert parts["notes.unknownext"].get_content_type() == "application/octet-stream"
         whole = await adapter.get_message(
             MessageRef(id=folder_key(sent.message_id), folder="sent"), CallContext()
@@ -214,16 +212,15 @@ class TestLocalMailSending:
         assert whole.attachments == ["agenda.pdf", "notes.unknownext"]
         assert whole.body.strip() == "see attached"
 
-    async def test_missing_attachment_is_invalid_and_nothing_is_stored(
-        self, adapter: LocalMailAdapter, tmp_path: Path
-    ) -> None:
-        """A path that does not exist raises InvalidRequest and no message is filed."""
-        params = OutgoingMessage(
-            sender=ME, to=[ANA], subject="x", body="x", attachments=[tmp_path / "nope.pdf"]
-        )
-        with pytest.raises(InvalidRequest, match=r"nope\.pdf"):
-            await adapter.send_message(params, CallContext("k"))
-        assert list((tmp_path / "mail" / "sent" / "cur").iterdir()) == []
+    async def test_harmless_encoded_subject_is_stored_as_one_header(self, adapter: LocalMailAdapter) -> None:
+        """A harmless encoded-word subject is filed as one Subject header and nothing else."""
+        params = OutgoingMessage(sender=ME, to=[ANA], subject="=?utf-8?q?Ol=C3=A1?=", body="x")
+        sent = await adapter.send_message(params, CallContext("k"))
+        head = read_raw(sent.location).partition(b"\n\n")[0]
+        names = [line.partition(b":")[0] for line in head.split(b"\n") if not line.startswith((b" ", b"\t"))]
+        assert names.count(b"Subject") == 1
+        assert set(names) == {b"From", b"To", b"Subject", b"Date", b"Message-ID", *MIME_HEADERS}
+        assert parse_file(sent.location)["Subject"] == "Olá"
 
     async def test_sender_is_required(self, adapter: LocalMailAdapter) -> None:
         """A message without a From address raises InvalidRequest."""
@@ -234,6 +231,11 @@ class TestLocalMailSending:
         ("field", "value"),
         [
             ("subject", "hi\nBcc: victim@example.org"),
+            ("subject", EVIL_SUBJECT),
+            (
+                "sender",
+                Address.model_construct(email="me@automate.test", name="=?utf-8?q?Me=0ABcc:_x=40y.z?="),
+            ),
             ("in_reply_to", "<a@b>\r\nX-Evil: 1"),
             ("sender", Address.model_construct(email="me@automate.test", name="Me\r\nBcc: x@y.z")),
         ],
@@ -241,7 +243,7 @@ class TestLocalMailSending:
     async def test_header_injection_is_rejected_before_writing(
         self, adapter: LocalMailAdapter, tmp_path: Path, field: str, value: object
     ) -> None:
-        """A CR/LF smuggled past the models into any header is refused and nothing is written."""
+        """A CR/LF smuggled past the models into a header, raw or encoded, is refused; nothing is written."""
         good = OutgoingMessage(sender=ME, to=[ANA], subject="ok", body="x")
         evil = OutgoingMessage.model_construct(**{**dict(good), field: value})
         with pytest.raises(InvalidRequest):

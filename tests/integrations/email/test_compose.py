@@ -5,15 +5,15 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from automate.integrations.email.compose import COMPOSE_POLICY
-from automate.integrations.email.models import Address, OutgoingMessage
+from automate.integrations.email.compose import COMPOSE_POLICY, header_line
+from automate.integrations.email.models import Address, Attachment, OutgoingMessage
 from automate.integrations.email.rfc5322 import compose_bytes, compose_message
 from automate.integrations.errors import InvalidRequest
 
@@ -33,6 +33,63 @@ def build(chosen: policy.Policy) -> EmailMessage:
     msg.set_content("Até já\n" * 3)
     msg.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename="relatório.pdf")
     return msg
+
+
+# A subject that decodes to a line break and two headers of the attacker's, then a forged body.
+EVIL_SUBJECT = "=?utf-8?q?Invoice=0D=0AReply-To:_a=40evil.test=0D=0ABcc:_b=40evil.test=0D=0A=0D=0AForged?="
+
+
+class UnfixedRefolding(EmailPolicy):
+    """Folds as CPython did before the fix for CVE-2024-6923: encoded words decoded and written raw.
+
+    The value reaches folding as given (no header object has decoded it and
+    could be checked); folding then decodes its RFC 2047 words and writes the
+    text as it comes, line breaks included.
+    """
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        """Keep the value as it was set."""
+        return name, value
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        """``name: decoded text`` and the line end, nothing escaped."""
+        text = str(make_header(decode_header(str(value))))
+        return f"{name}: {text}{self.linesep}".encode()
+
+
+UNFIXED = UnfixedRefolding(linesep="\r\n")
+
+
+class TestHeaderLine:
+    """`header_line` writes one header line, whatever the email package would fold."""
+
+    def test_the_reproduction_injects(self) -> None:
+        """The unfixed refolding, left alone, turns the encoded subject into the attacker's headers."""
+        folded = UNFIXED.fold_binary("Subject", EVIL_SUBJECT)
+        assert folded.startswith(b"Subject: Invoice\r\nReply-To: a@evil.test\r\nBcc: b@evil.test\r\n\r\n")
+
+    def test_refused_under_the_unfixed_refolding(self) -> None:
+        """Through a policy that refolds as unfixed CPython does, the encoded injection is an error."""
+        with pytest.raises(ValueError, match="break into other header lines"):
+            header_line(UNFIXED, "Subject", EVIL_SUBJECT)
+
+    def test_refused_under_the_running_python(self) -> None:
+        """With the policy SMTP uses, the decoded control characters are refused before folding."""
+        with pytest.raises(ValueError, match="control character"):
+            header_line(COMPOSE_POLICY, "Subject", EVIL_SUBJECT)
+
+    def test_harmless_encoded_words_pass(self) -> None:
+        """An encoded word without control characters is written, under either folding."""
+        assert header_line(UNFIXED, "Subject", "=?utf-8?q?Ol=C3=A1?=") == "Subject: Olá\r\n".encode()
+        assert (
+            header_line(COMPOSE_POLICY, "Subject", "=?utf-8?q?Ol=C3=A1?=")
+            == b"Subject: =?utf-8?q?Ol=C3=A1?=\r\n"
+        )
+
+    def test_folded_lines_pass(self) -> None:
+        """A long header folded onto continuation lines is still one header."""
+        line = header_line(COMPOSE_POLICY, "Subject", "word " * 30)
+        assert line.count(b"\r\n") > 1 and all(row[:1] == b" " for row in line.split(b"\r\n")[1:-1])
 
 
 class TestComposePolicy:
@@ -131,10 +188,9 @@ class TestComposeBytes:
             )
             assert compose_bytes(case, MID, NOW) == through_the_object_model(case, COMPOSE_POLICY)
 
-    def test_same_bytes_with_attachments(self, tmp_path: Path) -> None:
+    def test_same_bytes_with_attachments(self) -> None:
         """With files attached (same MIME boundary drawn), the bytes match too."""
-        report = tmp_path / "relatório.pdf"
-        report.write_bytes(b"%PDF-1.4 fake")
+        report = Attachment(filename="relatório.pdf", content_type="application/pdf", data=b"%PDF-1.4 fake")
         case = outgoing(subject="Olá", attachments=[report], bcc=[Address(email="b@example.org")])
         random.seed(11)
         ours = compose_bytes(case, MID, NOW)
@@ -161,12 +217,13 @@ class TestComposeBytes:
         assert msg.get_content().splitlines() == ["Hi"]
 
     def test_line_breaks_are_refused(self) -> None:
-        """A subject, name or reference with CR/LF (validation skipped) is InvalidRequest."""
+        """A subject, name or reference with CR/LF, raw or encoded (validation skipped), is InvalidRequest."""
         evil_name = Address.model_construct(email="ana@example.org", name="Ana\r\nBcc: victim@example.org")
         for evil in [
             {"subject": "hi\r\nBcc: victim@example.org"},
             {"to": [evil_name]},
             {"in_reply_to": "<a>\nBcc: v@example.org"},
+            {"subject": EVIL_SUBJECT},
         ]:
             with pytest.raises(InvalidRequest):
                 compose_bytes(OutgoingMessage.model_construct(**{**dict(outgoing()), **evil}), MID, NOW)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from automate.integrations.adapter import CallContext
+from automate.integrations.adapter import AdapterEnv, CallContext
 from automate.integrations.email.base import NoParams
-from automate.integrations.email.imap import ImapAdapter, decode_folder, encode_folder
+from automate.integrations.email.imap import ImapAdapter, ImapConfig, decode_folder, encode_folder
 from automate.integrations.email.models import MessageQuery, MessageRef
 from automate.integrations.errors import AuthError, NotFound, PermanentError
+from tests.integrations.email.conftest import running_dovecot
 from tests.peers.dovecot import DovecotPeer, MailUser
 from tests.peers.tls import make_certificate
 
@@ -233,6 +234,44 @@ class TestImapConnection:
         await asyncio.to_thread(dovecot.kick, filled)
         assert len(await search(adapter)) == 4
         assert dovecot.logins(filled) == 2
+
+
+@pytest.fixture(scope="module")
+def plain_dovecot() -> Iterator[DovecotPeer]:
+    """A Dovecot with ``ssl = no``: it offers no TLS at all."""
+    with running_dovecot(None) as server:
+        yield server
+
+
+class TestImapPlaintextAuth:
+    """A password is sent over a connection without TLS only when the settings say so."""
+
+    async def search_as(
+        self, user: MailUser, server: DovecotPeer, tmp_path: Path, **settings: object
+    ) -> list[str]:
+        """Search the INBOX of `user` on `server` over plain IMAP, with `settings`."""
+        config = ImapConfig.model_validate(
+            {"host": server.host, "port": server.port, "security": "none", "username": user.name}
+            | {"password": user.password, **settings}
+        )
+        adapter = ImapAdapter(config, AdapterEnv(service="mailbox", data_dir=tmp_path))
+        try:
+            return await search(adapter)
+        finally:
+            await adapter.aclose()
+
+    async def test_refused_by_default(self, plain_dovecot: DovecotPeer, tmp_path: Path) -> None:
+        """Without allow_plaintext_auth, no login reaches the server."""
+        user = plain_dovecot.add_user()
+        with pytest.raises(AuthError, match="without TLS"):
+            await self.search_as(user, plain_dovecot, tmp_path)
+        assert plain_dovecot.logins(user) == 0
+
+    async def test_allowed_when_the_settings_say_so(self, plain_dovecot: DovecotPeer, tmp_path: Path) -> None:
+        """With allow_plaintext_auth: true, the adapter logs in over plain IMAP and searches."""
+        user = plain_dovecot.add_user()
+        assert await self.search_as(user, plain_dovecot, tmp_path, allow_plaintext_auth=True) == []
+        assert plain_dovecot.logins(user) == 1
 
 
 class TestImapNewMail:

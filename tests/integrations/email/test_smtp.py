@@ -15,12 +15,13 @@ from pydantic import ValidationError
 from automate.integrations.adapter import CallContext
 from automate.integrations.config import AppConfig, load_config
 from automate.integrations.credentials import KEY_ENV, CredentialStore
-from automate.integrations.email.models import Address, OutgoingMessage
+from automate.integrations.email.models import Address, Attachment, OutgoingMessage
 from automate.integrations.email.smtp import SmtpAdapter, SmtpConfig
 from automate.integrations.errors import AuthError, InvalidRequest, PermanentError, TransientError
 from automate.integrations.ids import message_id
 from automate.integrations.manager import IntegrationManager
 from tests.integrations.email.conftest import SMTP_PASSWORD, SMTP_USER, smtp_settings
+from tests.integrations.email.test_compose import EVIL_SUBJECT
 from tests.peers.smtp import SmtpPeer, free_port
 from tests.peers.tls import TlsFiles, make_certificate
 
@@ -86,6 +87,22 @@ class TestSmtpSecurity:
         with SmtpPeer(mode="plain") as peer:
             await make_smtp(peer).send_message(note("Plain"), CallContext("plain-1"))
             assert [m.login for m in peer.messages] == [None]
+
+    @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+    async def test_password_over_plain_text_is_refused_by_default(self, make_smtp: Make) -> None:
+        """Without TLS, the adapter refuses to log in: the server sees no AUTH and no message."""
+        with SmtpPeer(mode="plain", users={SMTP_USER: SMTP_PASSWORD}) as peer:
+            with pytest.raises(AuthError, match=r"without TLS.*allow_plaintext_auth"):
+                await make_smtp(peer).send_message(note("Plain"), CallContext("plain-auth-1"))
+            assert peer.connections == 1 and peer.messages == []
+
+    @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+    async def test_password_over_plain_text_when_the_settings_say_so(self, make_smtp: Make) -> None:
+        """With allow_plaintext_auth: true, the adapter logs in over plain SMTP and sends."""
+        with SmtpPeer(mode="plain", users={SMTP_USER: SMTP_PASSWORD}) as peer:
+            adapter = make_smtp(peer, allow_plaintext_auth=True)
+            await adapter.send_message(note("Plain"), CallContext("plain-auth-2"))
+            assert [m.login for m in peer.messages] == [SMTP_USER]
 
     def test_plain_beyond_loopback_is_refused_unless_forced(self) -> None:
         """security: none to a remote host is a config error unless allow_insecure is set."""
@@ -174,22 +191,45 @@ class TestSmtpValidation:
             await make_smtp(smtp_server).send_message(evil, CallContext("evil-2"))
         assert smtp_server.connections == 0
 
+    async def test_encoded_header_injection_sends_nothing(
+        self, smtp_server: SmtpPeer, make_smtp: Make
+    ) -> None:
+        """A subject whose encoded words decode to CR/LF is refused, validated or not; nothing is sent."""
+        with pytest.raises(ValidationError, match="control characters"):
+            note(EVIL_SUBJECT)
+        evil = OutgoingMessage.model_construct(**{**dict(note()), "subject": EVIL_SUBJECT})
+        with pytest.raises(InvalidRequest, match="control character"):
+            await make_smtp(smtp_server).send_message(evil, CallContext("evil-encoded"))
+        assert smtp_server.connections == 0 and smtp_server.messages == []
+
+    async def test_harmless_encoded_subject_arrives_as_one_header(
+        self, smtp_server: SmtpPeer, make_smtp: Make
+    ) -> None:
+        """The bytes that arrive hold one Subject (decoded on reading) and no header added."""
+        await make_smtp(smtp_server).send_message(note("=?utf-8?q?Ol=C3=A1?="), CallContext("enc-ok"))
+        (received,) = smtp_server.messages
+        head = received.content.partition(b"\r\n\r\n")[0]
+        names = [row.partition(b":")[0] for row in head.split(b"\r\n") if not row.startswith((b" ", b"\t"))]
+        assert sorted(names) == sorted(
+            [
+                b"From",
+                b"To",
+                b"Subject",
+                b"Date",
+                b"Message-ID",
+                b"Content-Type",
+                b"Content-Transfer-Encoding",
+                b"MIME-Version",
+            ]
+        )
+        assert parsed(received.content)["Subject"] == "Olá"
+
     def test_models_reject_bad_addresses_and_line_breaks(self) -> None:
         """The models themselves refuse an unparseable address and a two-line subject."""
         with pytest.raises(ValidationError):
             Address(email="not an address")
         with pytest.raises(ValidationError):
             note("one\nBcc: two@example.org")
-
-    async def test_missing_attachment_sends_nothing(
-        self, smtp_server: SmtpPeer, make_smtp: Make, tmp_path: Path
-    ) -> None:
-        """An attachment that does not exist is InvalidRequest, found before connecting."""
-        with pytest.raises(InvalidRequest, match="not found"):
-            await make_smtp(smtp_server).send_message(
-                note(attachments=[tmp_path / "nope.pdf"]), CallContext("att-missing")
-            )
-        assert smtp_server.connections == 0
 
     async def test_no_sender_anywhere_is_invalid(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
         """Without a sender in the message or the settings, nothing is sent."""
@@ -201,12 +241,9 @@ class TestSmtpValidation:
 class TestSmtpMessages:
     """What the server receives."""
 
-    async def test_attachments_bcc_and_non_ascii(
-        self, smtp_server: SmtpPeer, make_smtp: Make, tmp_path: Path
-    ) -> None:
-        """Files travel as attachments; Bcc is in the envelope only; non-ASCII text survives."""
-        report = tmp_path / "relatório.pdf"
-        report.write_bytes(b"%PDF-1.4 fake")
+    async def test_attachments_bcc_and_non_ascii(self, smtp_server: SmtpPeer, make_smtp: Make) -> None:
+        """Attachments travel as MIME parts; Bcc is in the envelope only; non-ASCII text survives."""
+        report = Attachment(filename="relatório.pdf", content_type="application/pdf", data=b"%PDF-1.4 fake")
         message = note("Olá, reunião", bcc=[BRUNO], attachments=[report], body="Até já\n")
         sent = await make_smtp(smtp_server).send_message(message, CallContext("att-1"))
         (received,) = smtp_server.messages
