@@ -367,7 +367,7 @@ class Runtime:
             id=step.id,
             agent=step.agent,
             action=step.action,
-            params=(state.params or {}) if done else step.params,
+            params=step.params if state.params is None else state.params,
             status=status,
             output=state.output,
             message=state.message,

@@ -10,6 +10,7 @@ import pytest
 
 from automate.integrations.config import AppConfig
 from automate.integrations.errors import InvalidRequest
+from automate.runtime.followup import answer
 from automate.runtime.plan import Plan, Step, compiled_params
 from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
@@ -97,3 +98,18 @@ class TestPlanRuns:
         assert result.status is TaskStatus.FAILED and result.steps == []
         assert result.message.startswith("Cannot run step s2: {s9.output.title} reads no earlier step")
         assert "\n" not in result.message and runs == []
+
+    async def test_an_answered_step_keeps_what_its_templates_filled(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime]
+    ) -> None:
+        """A step that asked reports its filled params, so the answer sends filled text, not a template."""
+        async with Runtime(local_config, now=fixed_now) as rt:
+            asked = await rt.handle(
+                "schedule a meeting with Bob tomorrow at 3pm at Café Lisboa and email him the address"
+            )
+            assert asked.status is TaskStatus.NEEDS_CLARIFICATION
+            assert asked.steps[1].params["body"] == "The address: Café Lisboa"
+            result = await rt.execute(answer(asked, "bob@example.com", rt.router, rt.route_context()))
+        assert result.status is TaskStatus.DONE
+        assert result.steps[0].params["to"] == ["bob@example.com"]
+        assert result.steps[0].params["body"] == "The address: Café Lisboa"
