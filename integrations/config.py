@@ -16,6 +16,7 @@ secret unset, so a command that does not need it still runs.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import typing
@@ -67,11 +68,18 @@ class StrictModel(Model):
 
 
 class RateLimitConfig(StrictModel):
-    """A token bucket: `requests` per `per_seconds`, bursting up to `burst`."""
+    """`requests` per `per_seconds`: a sliding window, or a token bucket bursting up to `burst`.
 
-    requests: float = Field(10.0, gt=0)
-    per_seconds: float = Field(1.0, gt=0)
+    Unset `burst` means what the words say: at most `requests` calls start in
+    any `per_seconds` window (a whole burst may start at once). With `burst`
+    set, at most ``burst + rate * w`` calls start in any window of *w* seconds.
+    `max_retry_after` caps the pause a server may ask for (``Retry-After``).
+    """
+
+    requests: float = Field(10.0, gt=0, allow_inf_nan=False)
+    per_seconds: float = Field(1.0, gt=0, allow_inf_nan=False)
     burst: int | None = Field(None, ge=1)
+    max_retry_after: float = Field(300.0, gt=0, le=86400, allow_inf_nan=False)
 
     @property
     def rate(self) -> float:
@@ -80,8 +88,13 @@ class RateLimitConfig(StrictModel):
 
     @property
     def capacity(self) -> float:
-        """Most tokens the bucket holds (at least one call's worth)."""
-        return float(self.burst) if self.burst is not None else max(1.0, self.requests)
+        """Most calls that may start at once: `burst`, else the whole requests (at least one)."""
+        return float(self.burst) if self.burst is not None else float(max(1, math.floor(self.requests)))
+
+    @property
+    def window(self) -> float | None:
+        """With `burst` unset, the window in which at most `capacity` calls start (else `None`)."""
+        return None if self.burst is not None else self.capacity / self.rate
 
 
 class RetryConfig(StrictModel):

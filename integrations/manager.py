@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -61,6 +61,7 @@ class ServiceRuntime:
     breaker: CircuitBreaker
     limiter: TokenBucket
     timeout: TimeoutPolicy
+    clock: Clock = field(default_factory=SystemClock)
 
     async def run(
         self,
@@ -68,14 +69,25 @@ class ServiceRuntime:
         *,
         on_attempt: Callable[[Attempt], None] | None = None,
     ) -> T:
-        """Run `attempt(number)` through the chain: retry → breaker → limiter → timeout."""
-        number = 0
+        """Run `attempt(number)` through the chain: retry → breaker → limiter → timeout.
+
+        Waiting for a rate-limit token is part of the call's time: never past
+        the retry deadline (with no deadline, no longer than one `timeout`). A
+        call that cannot start in time fails at once with `RateLimited`,
+        saying when it could, instead of hanging.
+        """
+        clock, number = self.clock, 0
+        deadline = self.config.retry.deadline
+        ends = None if deadline is None else clock.monotonic() + deadline
 
         async def once() -> T:
             nonlocal number
             number += 1
             current = number
-            return await self.breaker(lambda: self.limiter(lambda: self.timeout(lambda: attempt(current))))
+            within = self.config.timeout if ends is None else ends - clock.monotonic()
+            return await self.breaker(
+                lambda: self.limiter(lambda: self.timeout(lambda: attempt(current)), within=within)
+            )
 
         return await self.retry(once, on_attempt=on_attempt)
 
@@ -115,6 +127,7 @@ class ServicePool:
             breaker=CircuitBreaker(service.circuit_breaker, self.clock, service=name),
             limiter=TokenBucket(service.rate_limit, self.clock, service=name),
             timeout=TimeoutPolicy(service.timeout, service=name),
+            clock=self.clock,
         )
         self._services[name] = runtime
         return runtime

@@ -33,6 +33,7 @@ __all__ = [
     "ScriptedAdapter",
     "app_config",
     "bucket_excess",
+    "most_in_window",
 ]
 
 
@@ -188,3 +189,14 @@ def bucket_excess(times: Iterable[float], capacity: float, rate: float, slack: f
         # Window [t_k, t_i] holds i - k + 1 calls against capacity + rate * (t_i - t_k + slack).
         worst = max(worst, index + 1 - capacity - rate * (moment + slack) + best_start)
     return worst
+
+
+def most_in_window(times: Iterable[float], seconds: float) -> int:
+    """The most of `times` inside any one window ``[t, t + seconds)``: what "N per second" counts."""
+    ordered = sorted(times)
+    most = first = 0
+    for last, moment in enumerate(ordered):
+        while ordered[first] + seconds <= moment:
+            first += 1
+        most = max(most, last - first + 1)
+    return most

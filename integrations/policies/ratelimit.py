@@ -2,20 +2,29 @@
 
 The bucket is kept as a "theoretical arrival time" (the GCRA form of a token
 bucket): in any window of length *w* at most ``capacity + rate * w`` calls
-start. Waiters queue first-come first-served; only the head of the queue
-holds a reservation, so a slow-down re-plans one slot, not a queue of them.
+start. With ``burst`` unset it also keeps the start times of the last
+`capacity` calls, so that at most `capacity` (the configured ``requests``)
+start in any window of ``per_seconds``: ``50 per 1 s`` never lets 51 start
+within one second. Waiters queue first-come first-served; only the head of
+the queue holds a planned slot, so a slow-down re-plans one slot, not a queue.
+
+Waiting for a slot is part of the call's time: given ``within``, a call whose
+slot lies further away fails at once with `RateLimited` (its ``retry_after``
+says when a slot would be free) instead of hanging past its timeout.
 
 When a call fails with `RateLimited` the bucket slows down for every caller
-sharing it: no call starts until the server's ``Retry-After`` has passed, and
-the rate drops to a fraction of the configured one, climbing back a step with
-each success (additive increase, multiplicative decrease) but never above it.
-A burst of 429s from calls that all started before the first slow-down counts
-as one signal, not many, so the rate does not collapse.
+sharing it: no call starts until the server's ``Retry-After`` has passed
+(capped at ``max_retry_after``), and the rate drops to a fraction of the
+configured one, climbing back a step with each success (additive increase,
+multiplicative decrease) but never above it. A burst of 429s from calls that
+all started before the first slow-down counts as one signal, not many, so
+the rate does not collapse.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -23,7 +32,7 @@ import structlog
 
 from automate.integrations.clock import Clock
 from automate.integrations.config import RateLimitConfig
-from automate.integrations.errors import RateLimited
+from automate.integrations.errors import IntegrationError, RateLimited
 
 __all__ = ["TokenBucket"]
 
@@ -62,6 +71,9 @@ class TokenBucket:
         self._factor = 1.0
         self._tolerance = (config.capacity - 1) / config.rate
         self._tat = clock.monotonic()
+        self._window = config.window
+        self._starts: deque[float] = deque(maxlen=int(config.capacity))
+        self._head = float("-inf")
         self._epoch = 0
         self._decreases = 0
         self._queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
@@ -76,38 +88,49 @@ class TokenBucket:
         """The largest burst the bucket admits at once."""
         return self.config.capacity
 
-    async def acquire(self) -> float:
-        """Wait for a token (after everyone already waiting); return the seconds waited."""
-        waited = 0.0
+    async def acquire(self, within: float | None = None) -> float:
+        """Wait for a token (after everyone already waiting); return the seconds waited.
+
+        With `within`, a slot more than that many seconds away is not waited
+        for: `RateLimited` at once, its ``retry_after`` the wait it would take.
+        """
+        began = self._clock.monotonic()
+        # Behind a head already planned too late, there is no point queueing at all.
+        self._refuse(max(self._head, self._next_start(began)) - began, within)
         async with self._lock():
             while True:
-                epoch = self._epoch
-                delay = self._reserve()
-                if delay <= 0:
-                    return waited
-                await self._clock.sleep(delay)
-                waited += delay
-                if epoch == self._epoch:
-                    return waited
-                # The server asked us to slow down while we slept: plan the slot again.
+                epoch, now = self._epoch, self._clock.monotonic()
+                start = self._next_start(now)
+                self._refuse(start - now, None if within is None else within - (now - began))
+                if start > now:
+                    self._head = start
+                    await self._clock.sleep(start - now)
+                    if epoch != self._epoch:
+                        continue  # the server asked us to slow down while we slept: plan again
+                self._take()
+                return self._clock.monotonic() - began
 
-    async def __call__(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Take a token, run `call`, and adapt the rate to how the service answered."""
-        await self.acquire()
+    async def __call__(self, call: Callable[[], Awaitable[T]], *, within: float | None = None) -> T:
+        """Take a token (waiting at most `within`), run `call`, adapt to how the service answered."""
+        await self.acquire(within)
         decreases = self._decreases
         try:
             result = await call()
-        except RateLimited as exc:
-            # A call that started before the last decrease was already answered by it.
-            self.slow_down(exc.retry_after, decrease=decreases == self._decreases)
+        except IntegrationError as exc:
+            if exc.retry_after is not None:
+                exc.retry_after = min(exc.retry_after, self.config.max_retry_after)
+            if isinstance(exc, RateLimited):
+                # A call that started before the last decrease was already answered by it.
+                self.slow_down(exc.retry_after, decrease=decreases == self._decreases)
             raise
         self.recover()
         return result
 
     def slow_down(self, retry_after: float | None = None, *, decrease: bool = True) -> None:
-        """Start no call for `retry_after` seconds and (unless told not to) lower the rate."""
+        """Start no call for `retry_after` seconds (at most `max_retry_after`) and lower the rate."""
         now = self._clock.monotonic()
-        pause = max(1.0 / self.rate, retry_after or 0.0)
+        asked = min(retry_after or 0.0, self.config.max_retry_after)
+        pause = max(1.0 / self.rate, asked)
         self._epoch += 1
         if decrease:
             self._decreases += 1
@@ -121,6 +144,7 @@ class TokenBucket:
             "rate_slowed",
             service=self.service,
             retry_after=retry_after,
+            pause=round(pause, 6),
             rate=self.rate,
         )
 
@@ -138,9 +162,25 @@ class TokenBucket:
             self._queue = (loop, asyncio.Lock())
         return self._queue[1]
 
-    def _reserve(self) -> float:
-        """Claim the next slot; return how long until it starts."""
-        now = self._clock.monotonic()
+    def _refuse(self, delay: float, left: float | None) -> None:
+        """Raise `RateLimited` if a slot `delay` seconds away is more than the `left` a call may wait."""
+        if left is not None and delay > left:
+            raise RateLimited(
+                f"{self.service or 'service'} rate limit: no call may start for {delay:.3g}s, "
+                f"longer than this call may wait ({max(0.0, left):.3g}s)",
+                service=self.service,
+                retry_after=delay,
+            )
+
+    def _next_start(self, now: float) -> float:
+        """The earliest free slot: the bucket's, and the window's when it has one."""
         start = max(now, self._tat - self._tolerance)
-        self._tat = max(self._tat, start) + 1.0 / self.rate
-        return start - now
+        if self._window is not None and len(self._starts) == self._starts.maxlen:
+            start = max(start, self._starts[0] + self._window)
+        return start
+
+    def _take(self) -> None:
+        """Start a call now: spend its token and remember when it started."""
+        now = self._clock.monotonic()
+        self._tat = max(self._tat, now) + 1.0 / self.rate
+        self._starts.append(now)

@@ -25,7 +25,7 @@ from automate.integrations.errors import (
 from automate.integrations.http import HttpAdapter, HttpRequest, HttpResponse, HttpSettings
 from automate.integrations.manager import IntegrationManager
 from automate.integrations.redaction import redact
-from automate.integrations.testing import FakeClock
+from automate.integrations.testing import FakeClock, app_config
 from tests.integrations.http_peer import DROP, Arrival, HttpPeer, Reply
 
 
@@ -206,6 +206,51 @@ class TestHttpThroughTheManager:
         assert clock.sleeps == [3.0]
         assert [a.headers["authorization"] for a in peer.arrivals] == [f"Bearer {token}"] * 2
         assert redact(f"Authorization: Bearer {token}") == "Authorization: Bearer ***"
+
+    # The shipped retry (a deadline), and a Temporal worker's (one attempt, no deadline).
+    @pytest.mark.parametrize("retry", [{"attempts": 3, "deadline": 120}, {"attempts": 1, "deadline": None}])
+    async def test_a_day_long_retry_after_does_not_freeze_the_service(
+        self, tmp_path: Path, retry: dict[str, object]
+    ) -> None:
+        """After a `Retry-After: 86400` answer the next call fails at once, well within its timeout."""
+        replies = [Reply(429, b"come back tomorrow", {"Retry-After": "86400"}), json_reply({"ok": True})]
+        async with HttpPeer(lambda a: replies.pop(0)) as peer:
+            block = {
+                "adapter": "http",
+                "retry": {**retry, "jitter": "none"},
+                "timeout": 10,
+                "settings": {"base_url": peer.url},
+            }
+            clock = FakeClock()
+            config = app_config({"api": block}, home=tmp_path)
+            async with IntegrationManager.from_config(config, clock=clock) as manager:
+                with pytest.raises(RateLimited) as first:
+                    await manager.call("api", "request", {"path": "/a"})
+                asked_at = clock.now
+                with pytest.raises(RateLimited, match="rate limit: no call may start") as second:
+                    await manager.call("api", "request", {"path": "/b"})
+        assert first.value.retry_after == 300.0  # rate_limit.max_retry_after's default
+        assert clock.now - asked_at < 10
+        assert second.value.retry_after is not None and second.value.retry_after <= 300.0
+        assert peer.paths() == ["/a"]
+
+    async def test_an_absurd_retry_after_is_waited_only_up_to_the_cap(self, tmp_path: Path) -> None:
+        """`Retry-After: 99999999999999999999` is waited as max_retry_after (5 s here), then retried."""
+        replies = [Reply(429, b"", {"Retry-After": "99999999999999999999"}), json_reply({"ok": True})]
+        async with HttpPeer(lambda a: replies.pop(0)) as peer:
+            block = {
+                "adapter": "http",
+                "rate_limit": {"requests": 10, "per_seconds": 1, "max_retry_after": 5},
+                "retry": {"attempts": 3, "jitter": "none", "deadline": 60},
+                "settings": {"base_url": peer.url},
+            }
+            clock = FakeClock()
+            config = app_config({"api": block}, home=tmp_path)
+            async with IntegrationManager.from_config(config, clock=clock) as manager:
+                result = await manager.call("api", "request", {"path": "/a"}, expect=HttpResponse)
+        assert result.json_body == {"ok": True}
+        assert clock.now == pytest.approx(5.0)
+        assert len(peer.arrivals) == 2
 
     def test_importing_the_adapter_does_not_import_httpx(self) -> None:
         """httpx is loaded on the first request, not when the adapter or manager is imported."""

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from automate.integrations.clock import SystemClock
 from automate.integrations.config import RateLimitConfig
 from automate.integrations.errors import RateLimited
 from automate.integrations.policies import TokenBucket
-from automate.integrations.testing import FakeClock, bucket_excess
+from automate.integrations.testing import FakeClock, bucket_excess, most_in_window
 
 
 async def acquire_all(bucket: TokenBucket, clock: FakeClock, count: int) -> list[float]:
@@ -47,6 +49,14 @@ class TestBucketExcess:
     def test_a_burst_over_capacity_exceeds(self) -> None:
         """Four calls at once against a capacity of three exceed the bound by one."""
         assert bucket_excess([1.0, 1.0, 1.0, 1.0], 3, 10) == pytest.approx(1.0)
+
+
+class TestMostInWindow:
+    def test_counts_the_busiest_half_open_window(self) -> None:
+        """Starts exactly one window apart are in different windows; closer ones share one."""
+        assert most_in_window([0.0, 0.5, 1.0, 1.2, 1.9], 1.0) == 3
+        assert most_in_window([0.0, 1.0, 2.0], 1.0) == 1
+        assert most_in_window([], 1.0) == 0
 
 
 class TestTokenBucket:
@@ -92,6 +102,8 @@ class TestTokenBucket:
 
         asyncio.run(scenario())
         assert bucket_excess(arrivals, config.capacity, config.rate) <= 1e-6
+        if config.window is not None:
+            assert most_in_window(arrivals, config.window) <= config.capacity
 
     async def test_bursts_up_to_capacity_then_paces(self) -> None:
         """A full bucket admits `capacity` calls at once, then one per 1/rate seconds."""
@@ -225,3 +237,94 @@ class TestTokenBucket:
         asyncio.run(contend())
         asyncio.run(contend())
         assert clock.now == pytest.approx(3.0)
+
+
+class TestUnsetBurst:
+    async def test_two_hundred_calls_never_exceed_fifty_in_any_second(self) -> None:
+        """200 concurrent callers under 50/s with burst unset: never 51 starts within one second."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=50, per_seconds=1), clock)
+        starts = await asyncio.gather(*(acquire_all(bucket, clock, 1) for _ in range(200)))
+        times = [t for one in starts for t in one]
+        assert most_in_window(times, 1.0) == 50
+        assert max(times) == pytest.approx(3.0)  # a whole window's worth each second: not slower
+
+    async def test_a_whole_burst_may_start_at_once(self) -> None:
+        """With burst unset, all `requests` of a window may start together, then the window holds."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=3, per_seconds=10), clock)
+        assert await acquire_all(bucket, clock, 5) == pytest.approx([0, 0, 0, 10, 10])
+
+    async def test_real_time_run_keeps_to_the_window(self) -> None:
+        """On the real clock too, 200 callers under 50/s see at most 50 starts in any second."""
+        bucket = TokenBucket(RateLimitConfig(requests=50, per_seconds=1), SystemClock())
+        times: list[float] = []
+
+        async def one() -> None:
+            await bucket.acquire()
+            times.append(time.monotonic())
+
+        await asyncio.wait_for(asyncio.gather(*(one() for _ in range(200))), timeout=20)
+        # Recording the time trails the bucket's own start by microseconds: a 1 ms margin.
+        assert most_in_window(times, 1.0 - 0.001) <= 50
+        assert len(times) == 200
+
+
+class TestWaitingWithin:
+    async def test_a_slot_further_than_within_fails_at_once(self) -> None:
+        """A caller that may wait 1 s for a slot 10 s away gets RateLimited at once, saying 10 s."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=5, per_seconds=1, burst=5), clock)
+        bucket.slow_down(10.0)
+        with pytest.raises(RateLimited) as caught:
+            await bucket.acquire(within=1.0)
+        assert caught.value.retry_after == pytest.approx(10.0)
+        assert clock.now == 0.0 and clock.sleeps == []
+
+    async def test_a_refused_caller_takes_no_slot(self) -> None:
+        """After a refusal the next caller gets the slot the refused one would have had."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=1, burst=1), clock)
+        await bucket.acquire()
+        with pytest.raises(RateLimited):
+            await bucket.acquire(within=0.5)
+        assert await bucket.acquire(within=1.0) == pytest.approx(1.0)
+
+    async def test_a_caller_queued_behind_a_late_head_fails_at_once(self) -> None:
+        """While the head of the queue sleeps 20 s, a caller that may wait 5 s does not queue."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=20, burst=1), clock)
+        await bucket.acquire()
+        head = asyncio.create_task(bucket.acquire())
+        await asyncio.sleep(0)
+        with pytest.raises(RateLimited) as caught:
+            await bucket.acquire(within=5.0)
+        assert clock.now == 0.0 and caught.value.retry_after == pytest.approx(20.0)
+        assert await head == pytest.approx(20.0)
+
+    async def test_a_slot_within_reach_is_waited_for(self) -> None:
+        """A slot closer than `within` is waited for as usual."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=1, per_seconds=2, burst=1), clock)
+        await bucket.acquire()
+        assert await bucket.acquire(within=2.0) == pytest.approx(2.0)
+
+
+class TestMaxRetryAfter:
+    async def test_a_huge_server_pause_is_capped(self) -> None:
+        """slow_down(86400) with max_retry_after 300 holds callers 300 s, not a day."""
+        clock = FakeClock()
+        bucket = TokenBucket(RateLimitConfig(requests=10, per_seconds=1, max_retry_after=300), clock)
+        bucket.slow_down(86400.0)
+        assert await bucket.acquire() == pytest.approx(300.0)
+
+    async def test_the_error_carries_the_capped_pause(self) -> None:
+        """A RateLimited answer asking for 1e20 s leaves the bucket saying max_retry_after."""
+        bucket = TokenBucket(RateLimitConfig(max_retry_after=60), FakeClock())
+
+        async def limited() -> None:
+            raise RateLimited("429", retry_after=1e20)
+
+        with pytest.raises(RateLimited) as caught:
+            await bucket(limited)
+        assert caught.value.retry_after == 60.0
