@@ -16,6 +16,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,8 +205,9 @@ class TestWheel:
             info = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
             metadata = archive.read(info).decode()
             scripts = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
+        target = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["automate"]
         assert "\nName: automate-agents\n" in metadata
-        assert "automate = automate.main:main" in scripts
+        assert f"automate = {target}" in scripts and target.startswith("automate.")
 
 
 class TestCoInstall:
