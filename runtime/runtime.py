@@ -10,6 +10,7 @@ It is also the Python embedding API::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ __all__ = ["MAX_REQUEST_CHARS", "Runtime", "builtin_agents"]
 
 AgentT = TypeVar("AgentT", bound=Agent)
 MAX_REQUEST_CHARS = 10_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 log = structlog.get_logger("automate.runtime")
 
 
@@ -401,11 +403,19 @@ class Runtime:
 
 
 def _unreadable(text: str) -> Decline | None:
-    """A decline for a request no router should read: empty, or too long."""
+    """A decline for a request no router should read: empty, too long, or not text.
+
+    A lone surrogate (``\udcff`` is how Python reads a non-UTF-8 byte in
+    argv) can be neither stored nor printed, so the request is refused with
+    it replaced.
+    """
     if not text:
         return Decline(text=text, reason="the request is empty")
     if len(text) > MAX_REQUEST_CHARS:
         return Decline(text=text[:200], reason=f"the request is longer than {MAX_REQUEST_CHARS} characters")
+    if _SURROGATE.search(text):
+        shown = _SURROGATE.sub("\ufffd", text[:200])
+        return Decline(text=shown, reason="the request is not valid text (it holds a lone surrogate)")
     return None
 
 

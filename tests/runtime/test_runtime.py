@@ -112,6 +112,13 @@ class TestHandle:
         assert result.status is TaskStatus.DECLINED
         assert await events_tomorrow(runtime) == []
 
+    async def test_a_request_holding_a_lone_surrogate_is_declined_printably(self, runtime: Runtime) -> None:
+        """A non-UTF-8 byte read from argv (a lone surrogate) is declined, the message still encodable."""
+        result = await runtime.handle("book \udcff tomorrow")
+        assert result.status is TaskStatus.DECLINED and "not valid text" in result.message
+        result.message.encode("utf-8")
+        assert await events_tomorrow(runtime) == []
+
     async def test_later_step_uses_an_earlier_output(
         self, make_runtime: Callable[[Routing], Runtime]
     ) -> None:
