@@ -114,21 +114,21 @@ def commands() -> set[str]:
     return {line.split()[0] for line in listing.splitlines() if line.strip() and line.strip()[0] != '"'}
 
 
-def shell_invocations() -> list[tuple[str, list[str]]]:
-    """Each `automate …` line of the shell examples, as (where, arguments after `automate`)."""
+def shell_invocations(program: str) -> list[tuple[str, list[str]]]:
+    """Each `program …` command of the shell examples, as (where, its arguments)."""
     found = []
     for block in ALL:
         if block.lang not in SHELLS:
             continue
         for offset, raw in enumerate(block.body.splitlines(), start=1):
-            if not re.search(r"(?<![\w-])automate\s", raw):
+            if not re.search(rf"(?<![\w-]){program}\s", raw):
                 continue
             lexer = shlex.shlex(raw.strip().removeprefix("$ "), posix=True, punctuation_chars=True)
             lexer.whitespace_split = True
             command: list[str] = []
             for word in [*lexer, ";"]:
                 if word in {"&&", "||", "|", ";", "&"}:
-                    if command and Path(command[0]).name == "automate":
+                    if command and Path(command[0]).name == program:
                         found.append((f"{block.name}+{offset}", command[1:]))
                     command = []
                 else:
@@ -172,9 +172,7 @@ class TestPythonExamples:
 
 
 class TestShellExamples:
-    @pytest.mark.parametrize(
-        ("where", "args"), shell_invocations(), ids=lambda v: v if isinstance(v, str) else ""
-    )
+    @pytest.mark.parametrize(("where", "args"), shell_invocations("automate"), ids=where_of)
     def test_matches_the_cli(self, where: str, args: list[str]) -> None:
         """A command word is one `automate --help` lists, and every option is one that command takes."""
         words = [a for a in args[:2] if not a.startswith("-") and " " not in a]
@@ -184,3 +182,9 @@ class TestShellExamples:
         text = help_text() + "".join(help_text(*words[:n]) for n in range(1, len(words) + 1))
         options = [a.split("=", 1)[0] for a in args if a.startswith("--")]
         assert [o for o in options if not re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text)] == []
+
+    @pytest.mark.parametrize(("where", "args"), shell_invocations("pip"), ids=where_of)
+    def test_pip_installs_the_distribution_name(self, where: str, args: list[str]) -> None:
+        """`pip install` names automate-agents (or a checkout), never PyPI's unrelated `automate`."""
+        names = [re.split(r"[\[<>=!~ ]", a, maxsplit=1)[0] for a in args[1:] if not a.startswith("-")]
+        assert "automate" not in names, where
