@@ -36,6 +36,7 @@ __all__ = [
     "ActionContext",
     "ActionInfo",
     "ActionSpec",
+    "ActionTraits",
     "Agent",
     "AgentInfo",
     "action",
@@ -67,6 +68,23 @@ class ActionContext:
 
 
 @dataclass(frozen=True)
+class ActionTraits:
+    """What an action does to the world beyond `side_effect`, as tool hosts (MCP hints) want it told.
+
+    `read_only` is False when anything is changed, even a change not worth asking
+    about (reading a message marks it read); `destructive` when something is
+    deleted or overwritten; `idempotent` when repeating the same call changes
+    nothing more; `open_world` when it reaches people outside the person's own
+    accounts (mail goes out).
+    """
+
+    read_only: bool = True
+    destructive: bool = False
+    idempotent: bool = False
+    open_world: bool = False
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     """One declared action of an agent."""
 
@@ -75,6 +93,7 @@ class ActionSpec:
     params_model: type[BaseModel]
     output_model: type[BaseModel]
     side_effect: bool
+    traits: ActionTraits = ActionTraits()
 
 
 class ActionInfo(Model):
@@ -97,12 +116,26 @@ class AgentInfo(Model):
 
 
 def action(
-    description: str, *, side_effect: bool
+    description: str,
+    *,
+    side_effect: bool,
+    read_only: bool | None = None,
+    destructive: bool = False,
+    idempotent: bool = False,
+    open_world: bool = False,
 ) -> Callable[[ActionMethod[ParamsT, OutputT]], ActionMethod[ParamsT, OutputT]]:
-    """Declare an agent method as an action with a one-line description."""
+    """Declare an agent method as an action with a one-line description (traits: see `ActionTraits`).
+
+    `read_only` defaults to the opposite of `side_effect`; an action with side
+    effects cannot be read-only.
+    """
+    read_only = not side_effect if read_only is None else read_only
+    if side_effect and read_only:
+        raise ValueError(f"an action with side effects is not read-only: {description!r}")
+    traits = ActionTraits(read_only, destructive, idempotent, open_world)
 
     def mark(method: ActionMethod[ParamsT, OutputT]) -> ActionMethod[ParamsT, OutputT]:
-        method.__automate_action__ = (description, side_effect)  # type: ignore[attr-defined]
+        method.__automate_action__ = (description, side_effect, traits)  # type: ignore[attr-defined]
         return method
 
     return mark
@@ -128,7 +161,7 @@ class Agent:
             if marker is None:
                 continue
             hints = get_type_hints(value)
-            found[attr] = ActionSpec(attr, marker[0], hints["params"], hints["return"], marker[1])
+            found[attr] = ActionSpec(attr, marker[0], hints["params"], hints["return"], *marker[1:])
         cls.actions = found
 
     @property

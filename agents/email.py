@@ -45,7 +45,9 @@ class EmailAgent(Agent):
     )
     requires = ("outbox", "mailbox", "contacts")
 
-    @action("Send an email to people (names from your contacts) or addresses.", side_effect=True)
+    @action(
+        "Send an email to people (names from your contacts) or addresses.", side_effect=True, open_world=True
+    )
     async def send_email(self, params: SendEmailParams, ctx: ActionContext) -> SentMessage:
         """Send one message; recipients without a known address get a question.
 
@@ -90,7 +92,12 @@ class EmailAgent(Agent):
         )
         return await self.manager.call("mailbox", "search_messages", query, expect=MessageList)
 
-    @action("Read one message: by id, or the newest one matching a search.", side_effect=False)
+    @action(
+        "Read one message: by id, or the newest one matching a search.",
+        side_effect=False,
+        read_only=False,  # marks the message read
+        idempotent=True,
+    )
     async def read_email(self, params: ReadEmailParams, ctx: ActionContext) -> MailMessage:
         """Fetch a whole message and mark it read."""
         ref = MessageRef(id=params.id, folder=params.folder) if params.id else None
@@ -110,7 +117,12 @@ class EmailAgent(Agent):
         query = ContactQuery(query=params.query.lower().removeprefix("my ").strip() or params.query)
         return await self.manager.call("contacts", "find_contacts", query, expect=ContactList)
 
-    @action("Add a contact to your address book (or update the one with that address).", side_effect=True)
+    @action(
+        "Add a contact to your address book (or update the one with that address).",
+        side_effect=True,
+        destructive=True,
+        idempotent=True,
+    )
     async def add_contact(self, params: Contact, ctx: ActionContext) -> Contact:
         """Store a contact."""
         return await self.manager.call(

@@ -47,20 +47,24 @@ class AddItemParams(Model):
     """An item to put on a list; without an item, the list itself is created."""
 
     list: ListName = Field(description="The list's name, e.g. 'grocery'.")
-    item: ItemText | None = None
+    item: ItemText | None = Field(None, description="The item to add; none creates an empty list.")
 
 
 class ShowListParams(Model):
     """Which list to show; without one, every list with its item count."""
 
-    list: ListName | None = None
+    list: ListName | None = Field(None, description="The list to show; none shows every list.")
 
 
 class RemoveItemParams(Model):
     """What to remove: an item (from the list given, or whichever holds it), or a whole list."""
 
-    list: ListName | None = None
-    item: ItemText | None = None
+    list: ListName | None = Field(
+        None, description="The list to remove from, or to delete when no item is given."
+    )
+    item: ItemText | None = Field(
+        None, description="The item to remove, from whichever list holds it if none is named."
+    )
 
     @model_validator(mode="after")
     def _something(self) -> RemoveItemParams:
@@ -99,7 +103,9 @@ class ListsAgent(Agent):
     )
     requires = (SERVICE,)
 
-    @action("Add an item to a list (creating it), or create an empty list.", side_effect=True)
+    @action(
+        "Add an item to a list (creating it), or create an empty list.", side_effect=True, idempotent=True
+    )
     async def add_item(self, params: AddItemParams, ctx: ActionContext) -> ListChange:
         """Put the item on the list, or make the list; an item already there is left alone."""
         key = ctx.idempotency_key
@@ -136,6 +142,8 @@ class ListsAgent(Agent):
     @action(
         "Remove an item from a list (or from whichever list holds it), or delete a list.",
         side_effect=True,
+        destructive=True,
+        idempotent=True,
     )
     async def remove_item(self, params: RemoveItemParams, ctx: ActionContext) -> ListChange:
         """Take the one matching item off its list, or delete the named list; ask when unsure."""

@@ -54,8 +54,8 @@ class SetReminderParams(Model):
 class ListRemindersParams(Model):
     """Which reminders to list: those firing in [start, end); from now on by default."""
 
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: AwareDatetime | None = Field(None, description="The range's start; now when not given.")
+    end: AwareDatetime | None = Field(None, description="The range's end; open when not given.")
 
     @model_validator(mode="after")
     def _ordered(self) -> ListRemindersParams:
@@ -67,8 +67,8 @@ class ListRemindersParams(Model):
 class CancelReminderParams(Model):
     """Which reminder to cancel: its id, or words of its text and/or the time it fires."""
 
-    id: str | None = Field(None, min_length=1, max_length=255)
-    query: str | None = Field(None, min_length=1, max_length=200)
+    id: str | None = Field(None, min_length=1, max_length=255, description="The reminder's id, when known.")
+    query: str | None = Field(None, min_length=1, max_length=200, description="Words of the reminder's text.")
     at: AwareDatetime | None = Field(None, description="A time it fires (to the minute).")
 
     @model_validator(mode="after")
@@ -131,7 +131,12 @@ class RemindersAgent(Agent):
         query = ReminderQuery(start=start, end=params.end)
         return await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)
 
-    @action("Cancel one reminder, found by its id, its words, or the time it fires.", side_effect=True)
+    @action(
+        "Cancel one reminder, found by its id, its words, or the time it fires.",
+        side_effect=True,
+        destructive=True,
+        idempotent=True,
+    )
     async def cancel_reminder(self, params: CancelReminderParams, ctx: ActionContext) -> CancelledReminder:
         """Delete the one reminder the params name; ask when several match."""
         reminder = await self._locate(params, ctx)

@@ -77,14 +77,24 @@ class SchedulerAgent(Agent):
         found = await self._events(TimeRange(start=params.start, end=params.end))
         return EventList(events=[e for e in found if _matches(e, params.query)])
 
-    @action("Cancel one event, found by its UID or by words and a time window.", side_effect=True)
+    @action(
+        "Cancel one event, found by its UID or by words and a time window.",
+        side_effect=True,
+        destructive=True,
+        idempotent=True,
+    )
     async def cancel_event(self, params: EventQuery, ctx: ActionContext) -> CancelledEvent:
         """Delete the one event the query names; ask when several match."""
         event = await self._locate(params, ctx)
         await self.manager.call("calendar", "delete_event", EventRef(uid=event.uid), expect=DeletedEvent)
         return CancelledEvent(event=event)
 
-    @action("Move one event to a new time, keeping its length unless a new end is given.", side_effect=True)
+    @action(
+        "Move one event to a new time, keeping its length unless a new end is given.",
+        side_effect=True,
+        destructive=True,
+        idempotent=True,
+    )
     async def reschedule_event(self, params: RescheduleEventParams, ctx: ActionContext) -> CalendarEvent:
         """Move the event the query names, refusing to land on another event."""
         event = await self._locate(params, ctx)

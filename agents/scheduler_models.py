@@ -26,10 +26,14 @@ class CreateEventParams(Model):
     )
     start: AwareDatetime = Field(description="When it starts, with a time zone offset.")
     end: AwareDatetime | None = Field(None, description="When it ends; else start + duration.")
-    duration_minutes: int | None = Field(None, ge=1, le=24 * 60 * 14)
-    attendees: list[str] = Field(default_factory=list, max_length=100)
-    location: str | None = Field(None, max_length=1000)
-    notes: str | None = Field(None, max_length=20_000)
+    duration_minutes: int | None = Field(
+        None, ge=1, le=24 * 60 * 14, description="Length in minutes when no end is given; else the default."
+    )
+    attendees: list[str] = Field(
+        default_factory=list, max_length=100, description="Who to invite: names, relations or addresses."
+    )
+    location: str | None = Field(None, max_length=1000, description="Where it takes place.")
+    notes: str | None = Field(None, max_length=20_000, description="Free text kept with the event.")
     allow_conflict: bool = Field(False, description="Book even when the time overlaps another event.")
 
     @model_validator(mode="after")
@@ -42,24 +46,28 @@ class CreateEventParams(Model):
 class ListEventsParams(TimeRange):
     """Events overlapping [start, end), optionally only those matching `query`."""
 
-    query: str | None = Field(None, max_length=200)
+    query: str | None = Field(
+        None, max_length=200, description="Only events whose title or attendees match these words."
+    )
 
 
 class EventQuery(Model):
     """Which event: by UID, or by words of its title/attendees within a time window."""
 
-    uid: str | None = None
-    query: str | None = Field(None, max_length=200)
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    uid: str | None = Field(None, description="The event's UID, when known.")
+    query: str | None = Field(None, max_length=200, description="Words of the event's title or attendees.")
+    start: AwareDatetime | None = Field(None, description="Search from this time; now when not given.")
+    end: AwareDatetime | None = Field(
+        None, description="Search up to this time; 30 days after the start when not given."
+    )
 
 
 class RescheduleEventParams(EventQuery):
     """Move an event to `new_start` (keeping its length unless `new_end` is given)."""
 
-    new_start: AwareDatetime
-    new_end: AwareDatetime | None = None
-    allow_conflict: bool = False
+    new_start: AwareDatetime = Field(description="The event's new start, with a time zone offset.")
+    new_end: AwareDatetime | None = Field(None, description="The new end; else the event keeps its length.")
+    allow_conflict: bool = Field(False, description="Move it even when the new time overlaps another event.")
 
 
 class CancelledEvent(Model):
@@ -71,8 +79,8 @@ class CancelledEvent(Model):
 class FreeSlotsParams(TimeRange):
     """Where to look for free slots of a given length, inside working hours."""
 
-    duration_minutes: int = Field(30, ge=5, le=24 * 60)
-    count: int = Field(3, ge=1, le=50)
+    duration_minutes: int = Field(30, ge=5, le=24 * 60, description="How long each slot must be, in minutes.")
+    count: int = Field(3, ge=1, le=50, description="How many slots to propose at most.")
 
 
 class SlotList(Model):

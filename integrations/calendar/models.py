@@ -36,8 +36,8 @@ class Attendee(Model):
 class TimeRange(Model):
     """A half-open range of time [start, end)."""
 
-    start: AwareDatetime
-    end: AwareDatetime
+    start: AwareDatetime = Field(description="The range's start (included), with a time zone offset.")
+    end: AwareDatetime = Field(description="The range's end (excluded), with a time zone offset.")
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:

@@ -13,10 +13,10 @@ __all__ = ["Contact", "ContactList", "ContactQuery"]
 class Contact(Model):
     """A person: a name, an address, and how they relate to the user ("sister")."""
 
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=320)
-    relation: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=50)
+    name: str = Field(min_length=1, max_length=200, description="The person's name.")
+    email: str | None = Field(None, max_length=320, description="Their email address.")
+    relation: str | None = Field(None, max_length=100, description="How they relate to you, e.g. 'sister'.")
+    phone: str | None = Field(None, max_length=50, description="Their phone number.")
 
     @field_validator("email")
     @classmethod
