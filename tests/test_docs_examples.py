@@ -3,10 +3,14 @@
 Each ```python block is saved to a file and run with this interpreter in a fresh
 directory, on a fresh HOME with fresh XDG directories, as a reader would run it:
 it must exit 0, print something, and write nothing to stderr. A block may be
-marked by an HTML comment on the lines before it; the one mark is
-``<!-- example: file=PATH -->`` on a YAML block, which saves that block as
-PATH in the directory where the document's Python blocks run (for an example
-that reads a config file the document shows).
+marked by an HTML comment on the lines before it:
+
+- ``<!-- example: file=PATH -->`` on a YAML block saves that block as PATH in
+  the directory where the document's Python blocks run (for an example that
+  reads a config file the document shows);
+- ``<!-- example: needs=serve -->`` on a Python block starts ``automate serve``
+  on a free loopback port first, as the API tests do, and gives the example
+  its address and token as ``AUTOMATE_API_URL`` and ``AUTOMATE_API_TOKEN``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,8 +73,35 @@ ALL = [block for doc in DOCS for block in blocks(doc)]
 PYTHON = [block for block in ALL if block.lang == "python"]
 
 
+@contextmanager
+def serve_peer(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """`automate serve` on the embedded defaults and a fresh data directory, while the example runs."""
+    from tests.runtime.api.harness import TOKEN, start_serve, stop_serve
+
+    config = tmp_path / "serve-config"
+    config.mkdir()
+    served = start_serve(config, tmp_path / "serve-home", tmp_path / "serve.log")
+    try:
+        yield {"AUTOMATE_API_URL": served.url, "AUTOMATE_API_TOKEN": TOKEN}
+    finally:
+        stop_serve(served)
+
+
+PEERS = {"serve": serve_peer}
+
+
 def run_example(block: Block, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Save `block` as a file and run it as `python example.py` on a fresh HOME."""
+    """Save `block` as a file and run it as `python example.py` on a fresh HOME, with the peer it needs."""
+    needs = block.marks.get("needs")
+    if needs is None:
+        return run_file(block, tmp_path, {})
+    assert needs in PEERS, f"{block.name}: no peer {needs!r} (known: {', '.join(PEERS)})"
+    with PEERS[needs](tmp_path) as peer_env:
+        return run_file(block, tmp_path, peer_env)
+
+
+def run_file(block: Block, tmp_path: Path, extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run `block` saved as example.py in a fresh directory with a fresh HOME and XDG directories."""
     home, work = tmp_path / "home", tmp_path / "work"
     work.mkdir(parents=True)
     for other in blocks(block.doc):
@@ -83,6 +116,7 @@ def run_example(block: Block, tmp_path: Path) -> subprocess.CompletedProcess[str
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),
+        **extra_env,
     }
     return subprocess.run(
         [sys.executable, "example.py"],
