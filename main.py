@@ -287,7 +287,7 @@ def _run_auth(args: argparse.Namespace) -> int:
 
 
 def _run_mcp(args: argparse.Namespace) -> int:
-    from automate.runtime.mcp_server import serve_stdio
+    from automate.runtime.tools.mcp import serve_stdio
 
     asyncio.run(serve_stdio(_runtime(args)))
     return EXIT_OK

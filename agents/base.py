@@ -194,11 +194,9 @@ class Agent:
         result: BaseModel = await method(model, ctx or ActionContext())
         return result
 
-    def as_tools(self) -> list[Any]:
-        """This agent's actions as LangChain `StructuredTool`s (needs langchain-core, the `llm` extra)."""
-        from automate.runtime.lc_tools import as_tools
-
-        return list(as_tools(self))
+    def say(self, action_name: str, output: BaseModel) -> str:
+        """One sentence telling a person what an action did (agents say more than this default)."""
+        return "Done."
 
     @classmethod
     def describe(cls) -> AgentInfo:

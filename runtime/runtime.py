@@ -27,6 +27,7 @@ from automate.integrations.config import AppConfig, RouterPolicy, load_config
 from automate.integrations.errors import InvalidRequest
 from automate.integrations.manager import IntegrationManager, ServicePool
 from automate.runtime.executor import Executor, Flow, FlowStep
+from automate.runtime.loop_thread import LoopThread
 from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step, compiled_params
 from automate.runtime.result import StepResult, TaskResult, TaskStatus
 from automate.runtime.router.base import RouteContext, TaskRouter
@@ -80,6 +81,7 @@ class Runtime:
         self._executor: Executor | None = None
         self._services: IntegrationManager | None = None
         self._effects: dict[str, bool] = {}
+        self.loop_thread = LoopThread("automate-runtime")  # for sync callers; started on first use
         self.agents: dict[str, Agent] = {}
         self.unavailable: dict[str, str] = {}
         for cls in agents if agents is not None else builtin_agents():
@@ -115,6 +117,7 @@ class Runtime:
             self._store.close()
             self._store = None
             self._executor = None
+        self.loop_thread.close()
 
     @property
     def store(self) -> RunStore:
@@ -220,7 +223,7 @@ class Runtime:
 
     def as_tools(self) -> list[Any]:
         """Every available action as a LangChain `StructuredTool` that runs through this runtime."""
-        from automate.runtime.lc_tools import runtime_tools
+        from automate.runtime.tools.langchain import runtime_tools
 
         return list(runtime_tools(self))
 
