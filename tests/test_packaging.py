@@ -147,19 +147,32 @@ class Venv:
         return Path(run(self.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip())
 
 
+def installed_dirs() -> list[Path]:
+    """The directories of this interpreter's path that hold installed distributions."""
+    candidates = [Path(sysconfig.get_path("purelib")), *(Path(p) for p in sys.path if p)]
+    found: list[Path] = []
+    for path in candidates:
+        if path.is_dir() and path != ROOT and path not in found and any(path.glob("*.dist-info")):
+            found.append(path)
+    return found
+
+
 @pytest.fixture
 def offline_venv(tmp_path: Path) -> Iterator[Venv]:
     """A fresh venv that borrows automate's dependencies from the test environment (no network).
 
-    A directory of links to the test environment's installed packages, less automate's own
-    (editable) install and the packaging tools, is put on the venv's path with a `.pth` line.
+    A directory of links to the test environment's installed packages (from every directory of
+    its path holding distributions), less automate's own (editable) install and the packaging
+    tools, is put on the venv's path with a `.pth` line.
     """
     borrowed = tmp_path / "deps"
     borrowed.mkdir()
     own = ("automate", "__editable__", "pip", "setuptools", "_distutils_hack", "distutils-precedence")
-    for entry in Path(sysconfig.get_path("purelib")).iterdir():
-        if not entry.name.startswith(own) and entry.suffix != ".pth":
-            (borrowed / entry.name).symlink_to(entry)
+    for source in installed_dirs():
+        for entry in source.iterdir():
+            link = borrowed / entry.name
+            if not entry.name.startswith(own) and entry.suffix != ".pth" and not link.exists():
+                link.symlink_to(entry)
     venv = Venv(tmp_path / "venv", with_pip=False)
     (venv.site_packages() / "_borrowed_deps.pth").write_text(f"{borrowed}\n")
     yield venv
