@@ -119,6 +119,10 @@ class Runtime:
             self._executor = None
         self.loop_thread.close()
 
+    def close(self) -> None:
+        """`aclose` for sync callers, run on the loop thread where their calls opened the adapters."""
+        self.loop_thread.run(self.aclose())
+
     @property
     def store(self) -> RunStore:
         """The run store (the SQLite file under the data directory unless one was given)."""
