@@ -12,6 +12,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from automate.agents.base import ActionContext
 from automate.agents.scheduler import SchedulerAgent
@@ -77,6 +78,8 @@ class TestRuntimeTools:
         assert create.func is not None and create.coroutine is not None
         assert create.metadata == {"agent": "scheduler", "action": "create_event", "side_effect": True}
         assert tools["scheduler__list_events"].tags == ["read_only"]
+        bound = convert_to_openai_tool(create)["function"]  # what bind_tools sends a chat model
+        assert bound["parameters"]["required"] == ["start"] and bound["description"] == spec.description
 
     async def test_times_in_words_are_read_on_the_runtime_clock(self, runtime: Runtime) -> None:
         """'tomorrow at 4pm' books the next day at 16:00 of the runtime's clock, as MCP would."""
