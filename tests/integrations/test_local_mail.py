@@ -6,6 +6,7 @@ import asyncio
 import mailbox
 import os
 import stat
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -375,6 +376,8 @@ class TestLocalMailTmp:
         abandoned.write_bytes(b"Subject: never linked\n\nhalf")
         writing.write_bytes(b"Subject: being written\n\n")
         os.utime(abandoned, (0.0, 0.0))
+        # "Fresh" by the clock the adapter reads (faketime moves it, not the kernel's file times).
+        os.utime(writing, (time.time(), time.time()))
         await make_adapter(tmp_path).list_folders(NoParams(), CallContext())
         assert sorted(p.name for p in tmp.iterdir()) == ["in-progress.2.cd"]
 
