@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from automate.integrations.errors import InvalidRequest
 from automate.runtime.templates import (
+    MAX_TEXT,
+    STEP_PARTS,
     Ref,
     Template,
     TemplateSyntaxError,
@@ -16,6 +20,24 @@ from automate.runtime.templates import (
     render,
 )
 
+PIECES = [
+    "{",
+    "}",
+    "{{",
+    "}}",
+    "s1",
+    "s2",
+    ".",
+    "output",
+    "params",
+    "message",
+    "x",
+    "0",
+    " ",
+    "|",
+    '"',
+    "null",
+]
 SCOPE = {
     "inputs": {"title": "Sync", "count": 2, "none": None},
     "find": {"output": {"slots": [{"start": "2026-11-25T09:00:00+00:00"}]}},
@@ -133,3 +155,18 @@ class TestReferences:
     def test_paths_that_read_no_step_are_not_references(self) -> None:
         """Inputs-like paths, single names and escaped braces name no step."""
         assert references("{hello} {inputs.title} {s1.outputs.x} {{s2.output.x}}") == set()
+
+    def test_text_too_long_to_parse_names_no_step(self) -> None:
+        """Text over the parse limit is simply read as no reference, not an error."""
+        assert references("{s1.output.title}" + "x" * MAX_TEXT) == set()
+
+    @given(text=st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+    def test_well_formed_text_names_the_steps_it_reads(self, text: str) -> None:
+        """Any text is read without error; for text that parses, exactly its step reads are named."""
+        found = references(text)
+        try:
+            compiled = compile_value(text)
+        except TemplateSyntaxError:
+            return
+        reads = {r.path[0] for r in refs_in(compiled) if len(r.path) > 1 and r.path[1] in STEP_PARTS}
+        assert found == reads
