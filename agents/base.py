@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from automate.integrations.config import Settings
-from automate.integrations.errors import InvalidRequest
+from automate.integrations.errors import InvalidRequest, invalid_params
 from automate.integrations.manager import IntegrationManager
 from automate.integrations.model import Model
 
@@ -187,9 +187,7 @@ class Agent:
                 params.model_dump() if isinstance(params, BaseModel) else params
             )
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "params"
-            raise InvalidRequest(f"{self.name}.{action_name}: {where}: {first['msg']}") from None
+            raise invalid_params(exc, f"{self.name}.{action_name}") from None
         method = getattr(self, action_name)
         result: BaseModel = await method(model, ctx or ActionContext())
         return result
