@@ -1,4 +1,4 @@
-"""Every example in README.md and docs/: Python blocks run as written, shell lines match the CLI.
+"""Every example in README.md and docs/: Python runs as written, config files load, shell lines match the CLI.
 
 Each ```python block is saved to a file and run with this interpreter in a fresh
 directory, on a fresh HOME with fresh XDG directories, as a reader would run it:
@@ -11,6 +11,10 @@ marked by an HTML comment on the lines before it:
 - ``<!-- example: needs=serve -->`` on a Python block starts ``automate serve``
   on a free loopback port first, as the API tests do, and gives the example
   its address and token as ``AUTOMATE_API_URL`` and ``AUTOMATE_API_TOKEN``.
+
+A YAML block whose first line names the file it is (``# ~/.config/automate/
+settings.yaml``, ``…/integrations_config.yaml``, ``…/workflows/NAME.yaml``)
+is loaded as that file, with every ``${VAR}`` it references set.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ FENCE = re.compile(
 )
 MARK = re.compile(r"<!--\s*example:(?P<pairs>[^>]*)-->")
 SHELLS = {"sh", "console", "bash"}
+CONFIG_FILE = re.compile(
+    r"^# \S*/(?P<name>settings\.yaml|integrations_config\.yaml|workflows/[\w-]+\.ya?ml)(?:\s.*)?\n"
+)
 # The environment variables a reader's shell would pass on besides HOME: the fixed clock the
 # suite runs under (tests/conftest.py), so an example's "tomorrow" is the same day every run.
 PASSED_ON = ("PATH", "LANG", "AUTOMATE_NOW")
@@ -71,6 +78,7 @@ def blocks(doc: Path) -> list[Block]:
 
 ALL = [block for doc in DOCS for block in blocks(doc)]
 PYTHON = [block for block in ALL if block.lang == "python"]
+CONFIGS = [block for block in ALL if block.lang == "yaml" and CONFIG_FILE.match(block.body)]
 
 
 @contextmanager
@@ -203,6 +211,30 @@ class TestPythonExamples:
         marked = [b for b in ALL if "file" in b.marks]
         assert all(b.lang == "yaml" and not Path(b.marks["file"]).is_absolute() for b in marked)
         assert all(".." not in Path(b.marks["file"]).parts for b in marked)
+
+
+class TestConfigExamples:
+    @pytest.mark.parametrize("block", CONFIGS, ids=lambda b: b.name)
+    def test_loads_as_the_file_it_names(self, block: Block, tmp_path: Path) -> None:
+        """A documented settings, integrations or workflow file loads and validates as written."""
+        from automate.integrations.config import load_config
+        from automate.runtime.workflows import load_workflow, targets_for
+
+        match = CONFIG_FILE.match(block.body)
+        assert match is not None
+        target = tmp_path / "config" / match["name"]
+        target.parent.mkdir(parents=True)
+        target.write_text(block.body + "\n", encoding="utf-8")
+        env = {name: "a-value-of-sixteen-chars" for name in re.findall(r"\$\{(\w+)", block.body)}
+        config = load_config(tmp_path / "config", env={"HOME": str(tmp_path), **env}, home=tmp_path / "home")
+        if target.parent.name == "workflows":
+            assert load_workflow(target, targets_for(config)).name == target.stem
+
+    def test_the_named_files_are_found(self) -> None:
+        """The README's settings and workflow files are among the checked ones, so the match works."""
+        assert {"settings.yaml", "meeting_request.yaml"} <= {
+            Path(str(CONFIG_FILE.match(b.body)["name"])).name for b in CONFIGS if b.doc.name == "README.md"
+        }
 
 
 class TestShellExamples:
