@@ -5,7 +5,8 @@ a time per adapter (the client and its HTTP session are not meant to be shared
 between threads). The client is imported only when the adapter first talks to
 the server. An event is stored at ``<calendar>/<uid>.ics`` with a UID derived
 from the call's idempotency key, so a repeated create rewrites the same
-resource instead of adding a second one.
+resource instead of adding a second one. A password goes to an ``http://``
+URL (in clear) only with ``allow_plaintext_auth: true``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class CalDAVConfig(StrictModel):
     calendar: str | None = Field(None, description="calendar display name; the first one when omitted")
     create_calendar: bool = Field(True, description="create the named calendar when it is missing")
     verify: bool | str = Field(True, description="verify TLS certificates, or a CA bundle path")
+    allow_plaintext_auth: bool = Field(False, description="send the password to an http:// URL (no TLS)")
     timeout: int = Field(30, gt=0, description="seconds for one HTTP request")
 
 
@@ -181,6 +183,16 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
         """The calendar object, logging in and finding the calendar on first use."""
         if self._calendar is not None:
             return self._calendar
+        config = self.config
+        if (
+            config.username is not None
+            and config.url.lower().startswith("http:")
+            and not config.allow_plaintext_auth
+        ):
+            raise AuthError(
+                f"refusing to send the password for {config.username!r} to {config.url} without TLS; "
+                "use an https:// URL (or set allow_plaintext_auth: true)"
+            )
         from caldav.davclient import DAVClient
 
         options: dict[str, Any] = {}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from automate.integrations.email.models import check_header
 from automate.integrations.model import Model
 
 __all__ = [
@@ -23,10 +24,19 @@ __all__ = [
 
 
 class Attendee(Model):
-    """Someone invited: a name, an address, or both."""
+    """Someone invited: a name, an address, or both.
 
-    name: str | None = None
-    email: str | None = None
+    Neither may hold a line break or another control character: both end up
+    in one iCalendar line (``ATTENDEE;CN=name:mailto:address``) and in mail.
+    """
+
+    name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=320)
+
+    @field_validator("name", "email")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else check_header(value, "an attendee's name or address")
 
     def label(self) -> str:
         """How to show this attendee to a person."""

@@ -93,7 +93,7 @@ class Peers:
             "services:\n"
             "  calendar:\n    adapter: caldav\n"
             f"    settings: {{url: '{self.caldav_url}', username: {self.caldav_user},"
-            " password: '${CRASH_CALDAV_PASSWORD}', calendar: Probe}\n"
+            " password: '${CRASH_CALDAV_PASSWORD}', allow_plaintext_auth: true, calendar: Probe}\n"
             "  outbox:\n    adapter: smtp\n"
             f"    settings: {{host: 127.0.0.1, port: {self.smtp_port}, security: none}}\n"
         )

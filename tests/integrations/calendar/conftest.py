@@ -49,6 +49,7 @@ async def make_caldav(
             "url": radicale.url,
             "username": radicale.username,
             "password": radicale.password,
+            "allow_plaintext_auth": True,  # Radicale here speaks http on loopback, said on purpose
             "calendar": f"test-{uuid.uuid4().hex[:10]}",
             **settings,
         }

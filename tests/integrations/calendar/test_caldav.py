@@ -135,7 +135,9 @@ class TestCalDAVAdapter:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        config = CalDAVConfig(url=f"http://127.0.0.1:{port}/", username="a", timeout=2)
+        config = CalDAVConfig(
+            url=f"http://127.0.0.1:{port}/", username="a", timeout=2, allow_plaintext_auth=True
+        )
         adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
         CredentialStore(tmp_path).set_password("calendar", "whatever-pass")
         with pytest.raises(TransientError) as caught:
@@ -230,6 +232,31 @@ def refusing_server() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
+class TestCalDAVPlaintextAuth:
+    """A password goes to an http:// URL only when the settings say so."""
+
+    async def test_refused_by_default_before_any_request(
+        self, refusing_server: ThreadingHTTPServer, tmp_path: Path
+    ) -> None:
+        """Over http:// with a username, the adapter sends no request at all and says how to fix it."""
+        port = refusing_server.server_address[1]
+        config = CalDAVConfig(url=f"http://127.0.0.1:{port}/", username="a", password="clear-text-pw")
+        adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
+        with pytest.raises(AuthError, match=r"without TLS.*https://.*allow_plaintext_auth") as caught:
+            await adapter.list_events(TimeRange(start=at(9), end=at(10)), CallContext())
+        assert "clear-text-pw" not in str(caught.value)
+        assert refusing_server.seen == 0  # type: ignore[attr-defined]
+        report = await adapter.check()
+        assert not report.ok and "allow_plaintext_auth" in report.detail
+
+    async def test_allowed_when_the_settings_say_so(self, make_caldav: Callable[..., CalDAVAdapter]) -> None:
+        """With allow_plaintext_auth: true, the adapter logs in to Radicale over http:// and lists events."""
+        listed = await make_caldav(allow_plaintext_auth=True).list_events(
+            TimeRange(start=at(9), end=at(10)), CallContext()
+        )
+        assert listed.events == []
+
+
 class TestCalDAVServerRefusals:
     """Overload answers from a CalDAV server become retryable errors, sent once."""
 
@@ -254,7 +281,9 @@ class TestCalDAVServerRefusals:
         """429/503 (with Retry-After when sent) and 500 are retryable, and caldav sends one request."""
         refusing_server.answer = (status, headers)  # type: ignore[attr-defined]
         port = refusing_server.server_address[1]
-        config = CalDAVConfig(url=f"http://127.0.0.1:{port}/", username="a", password="over-load-pw")
+        config = CalDAVConfig(
+            url=f"http://127.0.0.1:{port}/", username="a", password="over-load-pw", allow_plaintext_auth=True
+        )
         adapter = CalDAVAdapter(config, AdapterEnv("calendar", tmp_path))
         with pytest.raises(error) as caught:
             await adapter.list_events(TimeRange(start=at(9), end=at(10)), CallContext())

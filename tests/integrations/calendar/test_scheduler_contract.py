@@ -95,6 +95,7 @@ class TestSchedulerContract:
             "    adapter: caldav\n    settings:\n"
             f"      url: {radicale.url}\n      username: {radicale.username}\n"
             "      password: ${CALDAV_PASSWORD}\n"
+            "      allow_plaintext_auth: true\n"
             f"      calendar: contract-{uuid.uuid4().hex[:8]}\n"
         )
         config = load_config(
