@@ -7,6 +7,7 @@ that returns a `Reply`, or `DROP` to close the connection without answering.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,19 +52,20 @@ Handler = Callable[[Arrival], "Reply | object"]
 
 
 class HttpPeer:
-    """Serve `handler` on 127.0.0.1 at a free port while in `async with`."""
+    """Serve `handler` on 127.0.0.1 at a free port while in `async with` (over TLS with `tls`)."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, *, tls: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self.tls = tls
         self.arrivals: list[Arrival] = []
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.url = ""
 
     async def __aenter__(self) -> HttpPeer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
         port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         return self
 
     async def __aexit__(
