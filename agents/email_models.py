@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field
 
-from automate.integrations.email.models import MAX_BODY, check_body, check_header
+from automate.integrations.email.models import MAX_BODY, BodyText, HeaderText
 from automate.integrations.model import Model
 
 __all__ = ["FindContactParams", "ReadEmailParams", "SearchEmailParams", "SendEmailParams"]
@@ -15,32 +15,21 @@ __all__ = ["FindContactParams", "ReadEmailParams", "SearchEmailParams", "SendEma
 class SendEmailParams(Model):
     """A message to send. Recipients are addresses, contact names or relations."""
 
-    to: list[str] = Field(
+    to: list[HeaderText] = Field(
         min_length=1, max_length=100, description="Recipients: addresses, names or relations."
     )
-    cc: list[str] = Field(default_factory=list, max_length=100, description="Copied recipients, as `to`.")
-    subject: str | None = Field(None, max_length=998, description="Defaults to the body's first words.")
-    body: str = Field("", max_length=MAX_BODY, description="The message text.")
+    cc: list[HeaderText] = Field(
+        default_factory=list, max_length=100, description="Copied recipients, as `to`."
+    )
+    subject: HeaderText | None = Field(
+        None, max_length=998, description="Defaults to the body's first words."
+    )
+    body: BodyText = Field("", max_length=MAX_BODY, description="The message text.")
     attachments: list[Path] = Field(
         default_factory=list,
         max_length=20,
         description="Files to attach: from a tool or the API, only inside mail.attachment_dirs.",
     )
-
-    @field_validator("to", "cc")
-    @classmethod
-    def _one_line_each(cls, value: list[str]) -> list[str]:
-        return [check_header(person, "a recipient") for person in value]
-
-    @field_validator("subject")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else check_header(value, "the subject")
-
-    @field_validator("body")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return check_body(value)
 
 
 class SearchEmailParams(Model):

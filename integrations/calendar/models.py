@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
-from automate.integrations.email.models import check_header
+from automate.integrations.email.models import HeaderText
 from automate.integrations.model import Model
 
 __all__ = [
@@ -30,13 +30,8 @@ class Attendee(Model):
     in one iCalendar line (``ATTENDEE;CN=name:mailto:address``) and in mail.
     """
 
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=320)
-
-    @field_validator("name", "email")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else check_header(value, "an attendee's name or address")
+    name: HeaderText | None = Field(None, max_length=200)
+    email: HeaderText | None = Field(None, max_length=320)
 
     def label(self) -> str:
         """How to show this attendee to a person."""

@@ -14,8 +14,9 @@ from datetime import datetime
 from email.headerregistry import Address as _HeaderAddress
 from email.utils import parseaddr
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, field_validator, model_validator
 
 from automate.integrations.email.compose import control_character, decoded
 from automate.integrations.model import Model
@@ -24,7 +25,9 @@ __all__ = [
     "MAX_ATTACHMENT_BYTES",
     "Address",
     "Attachment",
+    "BodyText",
     "FolderList",
+    "HeaderText",
     "MailMessage",
     "MessageList",
     "MessageQuery",
@@ -55,6 +58,17 @@ def check_body(value: str) -> str:
     if found is not None:
         raise ValueError(f"the body must not contain control characters (found {found!r})")
     return value
+
+
+def _one_line(value: str) -> str:
+    return check_header(value, "the text")
+
+
+HeaderText = Annotated[str, AfterValidator(_one_line)]
+"""Text that ends up in a header line: no line break or control character, raw or encoded."""
+
+BodyText = Annotated[str, AfterValidator(check_body)]
+"""A text body: no control characters but tabs and line ends."""
 
 
 class Address(Model):
@@ -119,20 +133,10 @@ class OutgoingMessage(Model):
     to: list[Address] = Field(min_length=1, max_length=100)
     cc: list[Address] = Field(default_factory=list, max_length=100)
     bcc: list[Address] = Field(default_factory=list, max_length=100)
-    subject: str = Field("", max_length=998)
-    body: str = Field("", max_length=MAX_BODY)
-    in_reply_to: str | None = None
+    subject: HeaderText = Field("", max_length=998)
+    body: BodyText = Field("", max_length=MAX_BODY)
+    in_reply_to: HeaderText | None = None
     attachments: list[Attachment] = Field(default_factory=list, max_length=20)
-
-    @field_validator("subject", "in_reply_to")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else check_header(value, "a header")
-
-    @field_validator("body")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return check_body(value)
 
     @model_validator(mode="after")
     def _within_budget(self) -> OutgoingMessage:
