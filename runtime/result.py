@@ -12,9 +12,10 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from automate.integrations.model import Model
+from automate.integrations.redaction import redact
 
 __all__ = [
     "EXIT_CODES",
@@ -65,7 +66,16 @@ def _when(rules: dict[TaskStatus, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-class StepResult(Model):
+class _Masked(Model):
+    """Built with registered secrets masked: the CLI, the API, chat and tools all show results as they are."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mask(cls, data: Any) -> Any:
+        return redact(data)
+
+
+class StepResult(_Masked):
     """One step of a plan and how it went."""
 
     model_config = ConfigDict(
@@ -83,7 +93,7 @@ class StepResult(Model):
     error: str | None = Field(None, description="why it failed or asked")
 
 
-class TaskResult(Model):
+class TaskResult(_Masked):
     """The outcome of one request: status, what ran, what came out, and a sentence."""
 
     model_config = ConfigDict(

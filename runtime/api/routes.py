@@ -57,13 +57,13 @@ def api_router(state: ServerState) -> APIRouter:
         preview = await runtime.execute(routing, dry_run=True)
         if body.dry_run or preview.status is not TaskStatus.PLANNED:
             response.status_code = status.HTTP_200_OK
-            return _masked(preview)
+            return preview
         run_id = new_run_id()
         task = state.launcher.start(
             run_id, runtime.execute(routing, run_id=run_id), kind="task", name=body.text
         )
-        answer = await _answer(run_id, task, body.wait, response)
-        return answer if isinstance(answer, RunAccepted) else _masked(answer)
+        answer: RunAccepted | TaskResult = await _answer(run_id, task, body.wait, response)
+        return answer
 
     @router.get("/workflows", response_model=WorkflowList, summary="The workflows that can be started")
     async def list_workflows() -> WorkflowList:
@@ -178,11 +178,6 @@ async def _answer(run_id: str, task: asyncio.Task[Any], wait: bool, response: Re
         return RunAccepted.of(run_id)
     response.status_code = status.HTTP_200_OK
     return await asyncio.shield(task)  # a client that hangs up does not cancel the run
-
-
-def _masked(result: TaskResult) -> TaskResult:
-    """The result with registered secrets masked (a request's words may contain one)."""
-    return TaskResult.model_validate(redact(result.model_dump(mode="json")))
 
 
 def _placeholder(run_id: str, kind: str, name: str, at: float) -> RunView:

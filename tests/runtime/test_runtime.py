@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from automate.integrations.config import AppConfig, load_config
+from automate.integrations.redaction import register_secret
 from automate.runtime.followup import answer
 from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
 from automate.runtime.result import TaskStatus
@@ -118,6 +119,18 @@ class TestHandle:
         assert result.status is TaskStatus.DECLINED and "not valid text" in result.message
         result.message.encode("utf-8")
         assert await events_tomorrow(runtime) == []
+
+    async def test_a_secret_typed_into_a_request_is_masked_in_the_result(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime]
+    ) -> None:
+        """A registered secret in the words comes back as *** in the text, message, params and output."""
+        secret = "pasted-t0ken-8812"
+        register_secret(secret)
+        async with Runtime(local_config, now=fixed_now) as rt:
+            result = await rt.handle(f"add {secret} to my shopping list")
+        assert result.status is TaskStatus.DONE, result.message
+        assert secret not in result.model_dump_json()
+        assert "***" in result.message and result.steps[0].params["item"] == "***"
 
     async def test_later_step_uses_an_earlier_output(
         self, make_runtime: Callable[[Routing], Runtime]
