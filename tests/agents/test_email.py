@@ -20,9 +20,9 @@ from automate.agents.email_models import (
 from automate.integrations.config import AppConfig, MailSettings
 from automate.integrations.contacts.models import Contact
 from automate.integrations.errors import NeedsClarification
-from automate.runtime.result import TaskResult, TaskStatus
-from automate.runtime.router.tools import Toolbox, run_tool
+from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
+from automate.runtime.tools.calls import AgentCalls, RuntimeCalls, ToolOutcome
 from tests.conftest import NOW
 
 
@@ -86,21 +86,28 @@ class TestSendEmailAttachments:
 
     async def send_as_tool(
         self, config: AppConfig, now: Callable[[], datetime], **arguments: object
-    ) -> TaskResult:
-        """Call email__send_email the way MCP and LangChain tools do (`run_tool`)."""
+    ) -> ToolOutcome:
+        """Call email__send_email as the MCP server does (`RuntimeCalls.call`, the tools' one call path)."""
         async with Runtime(config, now=now) as rt:
-            tool = Toolbox.of_agents(rt.agents.values()).get("email__send_email")
-            assert tool is not None
-            return await run_tool(rt, tool, {"to": ["ana@example.com"], "body": "see attached", **arguments})
+            message = {"to": ["ana@example.com"], "body": "see attached", **arguments}
+            return await RuntimeCalls(rt).call("email__send_email", message)
 
     async def test_a_tool_cannot_mail_out_etc_passwd(
         self, local_config: AppConfig, fixed_now: Callable[[], datetime], home: Path
     ) -> None:
-        """/etc/passwd as a tool's attachment fails in one sentence, and nothing is sent."""
-        result = await self.send_as_tool(local_config, fixed_now, attachments=["/etc/passwd"])
-        assert result.status is TaskStatus.FAILED
-        assert "/etc/passwd" in result.message and "mail.attachment_dirs" in result.message
-        assert "\n" not in result.message
+        """/etc/passwd as an MCP tool's attachment is an error in one sentence, and nothing is sent."""
+        outcome = await self.send_as_tool(local_config, fixed_now, attachments=["/etc/passwd"])
+        assert outcome.is_error and outcome.data["status"] == TaskStatus.FAILED.value
+        assert "/etc/passwd" in outcome.message and "mail.attachment_dirs" in outcome.message
+        assert "\n" not in outcome.message
+        assert sent_files(home) == []
+
+    async def test_an_agent_tool_cannot_either(self, email: EmailAgent, home: Path) -> None:
+        """Called straight on the agent (LangChain's agent tools), /etc/passwd is refused the same way."""
+        outcome = await AgentCalls(email, now=lambda: NOW).call(
+            "email__send_email", {"to": ["ana@example.com"], "attachments": ["/etc/passwd"]}
+        )
+        assert outcome.is_error and "mail.attachment_dirs" in outcome.message
         assert sent_files(home) == []
 
     async def test_a_tool_attaches_from_an_allowed_folder(
@@ -112,9 +119,9 @@ class TestSendEmailAttachments:
         (shared / "agenda.pdf").write_bytes(b"%PDF-1.4 agenda")
         config = with_attachment_dirs(local_config, shared)
         outside = await self.send_as_tool(config, fixed_now, attachments=["/etc/passwd"])
-        assert outside.status is TaskStatus.FAILED and "not inside" in outside.message
+        assert outside.is_error and "not inside" in outside.message
         inside = await self.send_as_tool(config, fixed_now, attachments=[str(shared / "agenda.pdf")])
-        assert inside.status is TaskStatus.DONE
+        assert not inside.is_error, inside.message
         (stored,) = sent_files(home)
         message = message_from_bytes(stored.read_bytes(), policy=policy.default)
         assert [(p.get_filename(), p.get_content()) for p in message.iter_attachments()] == [

@@ -190,9 +190,9 @@ class TestImapConnection:
     """Security, credentials, and a connection the server dropped."""
 
     async def test_implicit_tls_and_starttls(self, filled: MailUser, make_imap: Make) -> None:
-        """The same search works over IMAPS and over STARTTLS, certificates verified."""
-        assert len(await search(make_imap(filled, security="tls"))) == 4
-        assert len(await search(make_imap(filled, security="starttls"))) == 4
+        """The same search works over IMAPS and STARTTLS, verified, with plaintext auth not allowed."""
+        assert len(await search(make_imap(filled, security="tls", allow_plaintext_auth=False))) == 4
+        assert len(await search(make_imap(filled, security="starttls", allow_plaintext_auth=False))) == 4
 
     async def test_untrusted_certificate_is_permanent(
         self, filled: MailUser, make_imap: Make, tmp_path: Path
