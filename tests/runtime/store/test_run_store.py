@@ -344,3 +344,27 @@ class TestSqliteRunStore:
         assert secret.encode() not in raw
         assert found is not None and found.name == "send ***" and found.error == "failed: ***"
         assert found.steps[0].params == {"body": "***"}
+
+    def test_a_typed_secret_stays_hidden_from_history_after_its_variable_is_unset(
+        self, tmp_path: Path
+    ) -> None:
+        """A task holding the API token is stored masked, so `history` without the variable shows ***."""
+        secret = "typed-api-token-3391"
+        config = tmp_path / "config"
+        config.mkdir()
+        (config / "settings.yaml").write_text("server:\n  token: ${AUTOMATE_API_TOKEN}\n")
+        env = {**os.environ, "AUTOMATE_HOME": str(tmp_path / "home")}
+        run = [sys.executable, "-m", "automate.main"]
+        task = subprocess.run(
+            [*run, f"add {secret} to my shopping list", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            env={**env, "AUTOMATE_API_TOKEN": secret},
+            timeout=60,
+        )
+        shown = subprocess.run(
+            [*run, "history", "--config", str(config)], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert task.returncode == 0 and shown.returncode == 0, task.stderr + shown.stderr
+        assert secret not in task.stdout + shown.stdout
+        assert "add *** to my shopping list" in shown.stdout
