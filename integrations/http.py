@@ -8,6 +8,12 @@ one retry layer.
 
 A call that carries an idempotency key sends it as the ``Idempotency-Key``
 header, so a server that honours it can make a retried POST harmless.
+
+Credentials (the token, an ``Authorization`` header, a user and password in
+the URL) go to an ``http://`` URL, in clear, only with
+``allow_plaintext_auth: true``; loopback is no exception. Redirects are not
+followed: a 3xx is the answer, so credentials never reach a host the
+configuration did not name.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ class HttpSettings(StrictModel):
     token: SecretStr | None = None
     ca_file: Path | None = None
     max_response_bytes: int = Field(10_000_000, ge=1)
+    allow_plaintext_auth: bool = Field(False, description="send credentials to an http:// URL (no TLS)")
 
     @field_validator("base_url")
     @classmethod
@@ -177,6 +184,8 @@ class HttpAdapter(Adapter[HttpSettings]):
         if content is not None:
             headers = {"Content-Type": "application/json", **(headers or {})}
         request = client.build_request(method, path, params=query or None, content=content, headers=headers)
+        if not self.config.allow_plaintext_auth:
+            _refuse_plaintext_auth(request)
         try:
             response = await client.send(request, stream=True)
             try:
@@ -197,6 +206,18 @@ class HttpAdapter(Adapter[HttpSettings]):
                 raise PermanentError(f"response larger than {limit} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _refuse_plaintext_auth(request: httpx.Request) -> None:
+    """`AuthError` if the request would carry credentials over a connection without TLS."""
+    url = request.url
+    carries = url.userinfo or any(h in request.headers for h in ("authorization", "proxy-authorization"))
+    if url.scheme == "http" and carries:
+        where = f"http://{url.host}" + (f":{url.port}" if url.port else "")
+        raise AuthError(
+            f"refusing to send credentials to {where} without TLS; "
+            "use an https:// base_url (or set allow_plaintext_auth: true)"
+        )
 
 
 def _decode(response: httpx.Response, raw: bytes, method: str) -> HttpResponse:

@@ -27,6 +27,7 @@ from automate.integrations.manager import IntegrationManager
 from automate.integrations.redaction import redact
 from automate.integrations.testing import FakeClock, app_config
 from tests.integrations.http_peer import DROP, Arrival, HttpPeer, Reply
+from tests.peers.tls import make_certificate
 
 
 def json_reply(data: object, status: int = 200) -> Reply:
@@ -56,6 +57,7 @@ class TestHttpAdapter:
                 HttpRequest(path="items", query={"q": "ana", "page": 2}),
                 token="tok-0123456789",
                 headers={"X-Client": "automate"},
+                allow_plaintext_auth=True,
             )
         assert (result.status, result.json_body, result.text) == (200, {"items": [1, 2]}, None)
         seen = peer.arrivals[0]
@@ -184,6 +186,67 @@ class TestHttpAdapter:
         assert result.detail.startswith(detail)
 
 
+class TestPlaintextAuth:
+    @pytest.mark.parametrize(
+        ("settings", "request_headers"),
+        [
+            ({"token": "tok-plain-0123456789"}, {}),
+            ({"headers": {"Authorization": "Basic c2VjcmV0LXBhc3M="}}, {}),
+            ({}, {"Proxy-Authorization": "Basic c2VjcmV0LXBhc3M="}),
+        ],
+    )
+    async def test_credentials_over_http_are_refused_before_sending(
+        self, tmp_path: Path, settings: dict[str, object], request_headers: dict[str, str]
+    ) -> None:
+        """A token or an auth header bound for http:// is an AuthError; the server sees nothing."""
+        async with HttpPeer(lambda a: Reply()) as peer:
+            with pytest.raises(AuthError, match=r"without TLS.*allow_plaintext_auth: true"):
+                await send(peer.url, tmp_path, HttpRequest(headers=request_headers), **settings)
+        assert peer.arrivals == []
+
+    async def test_a_password_in_the_url_is_refused_and_not_repeated(self, tmp_path: Path) -> None:
+        """A user and password in an http:// base_url are refused; the message names the host only."""
+        async with HttpPeer(lambda a: Reply()) as peer:
+            url = peer.url.replace("http://", "http://ana:pa55-in-url@")
+            with pytest.raises(AuthError) as refused:
+                await send(url, tmp_path, HttpRequest())
+        assert "pa55-in-url" not in str(refused.value) and "127.0.0.1" in str(refused.value)
+        assert peer.arrivals == []
+
+    async def test_allowed_on_purpose_the_token_is_sent(self, tmp_path: Path) -> None:
+        """With allow_plaintext_auth: true the token goes to the http:// server."""
+        async with HttpPeer(lambda a: Reply()) as peer:
+            await send(
+                peer.url, tmp_path, HttpRequest(), token="tok-plain-0123456789", allow_plaintext_auth=True
+            )
+        assert peer.arrivals[0].headers["authorization"] == "Bearer tok-plain-0123456789"
+
+    async def test_over_tls_the_token_is_sent(self, tmp_path: Path) -> None:
+        """Over https:// (a verified certificate) the token is sent without any extra setting."""
+        tls = make_certificate(tmp_path / "tls")
+        async with HttpPeer(lambda a: Reply(), tls=tls.server_context()) as peer:
+            await send(peer.url, tmp_path, HttpRequest(), token="tok-tls-0123456789", ca_file=tls.cert)
+        assert peer.arrivals[0].headers["authorization"] == "Bearer tok-tls-0123456789"
+
+
+class TestRedirects:
+    @pytest.mark.parametrize(("method", "status"), [("GET", 302), ("POST", 307)])
+    async def test_a_redirect_to_another_host_is_answered_not_followed(
+        self, tmp_path: Path, method: str, status: int
+    ) -> None:
+        """A 3xx pointing at another host comes back as the answer; that host never sees the token."""
+        async with HttpPeer(lambda a: Reply()) as elsewhere:
+            target = elsewhere.url.replace("127.0.0.1", "localhost") + "/steal"
+            async with HttpPeer(lambda a: Reply(status, b"", {"Location": target})) as peer:
+                request = HttpRequest.model_validate({"method": method, "path": "/start"})
+                result = await send(
+                    peer.url, tmp_path, request, token="tok-redirect-0123456789", allow_plaintext_auth=True
+                )
+        assert (result.status, result.headers["location"]) == (status, target)
+        assert peer.paths() == ["/start"]
+        assert elsewhere.arrivals == []
+
+
 class TestHttpThroughTheManager:
     async def test_configured_with_an_env_token_and_retried_on_429(
         self, tmp_path: Path, user_config: Path
@@ -195,6 +258,7 @@ class TestHttpThroughTheManager:
             (user_config / "integrations_config.yaml").write_text(
                 "services:\n  api:\n    adapter: http\n    retry: {attempts: 3, jitter: none}\n"
                 f"    settings:\n      base_url: {peer.url}\n      token: ${{API_TOKEN}}\n"
+                "      allow_plaintext_auth: true\n"
             )
             config = load_config(user_config, env={"API_TOKEN": token}, home=tmp_path)
             clock = FakeClock()
