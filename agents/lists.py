@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -26,6 +27,7 @@ from automate.integrations.lists.models import (
     ListSummary,
     RemovedItem,
     item_key,
+    list_key,
 )
 from automate.integrations.model import Model
 
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 SERVICE = "lists"
+_SEPARATORS = re.compile(r"[\W_]+")
 MAX_CHOICES = 10
 Outcome = Literal["list_created", "list_exists", "item_added", "item_present", "item_removed", "list_deleted"]
 
@@ -109,6 +112,7 @@ class ListsAgent(Agent):
     async def add_item(self, params: AddItemParams, ctx: ActionContext) -> ListChange:
         """Put the item on the list, or make the list; an item already there is left alone."""
         key = ctx.idempotency_key
+        params = params.model_copy(update={"list": await self._spelt_as_stored(params.list)})
         if params.item is None:
             made = await self.manager.call(
                 SERVICE,
@@ -135,7 +139,7 @@ class ListsAgent(Agent):
         if params.list is None:
             overview = await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)
             return ListView(lists=overview.lists)
-        contents = await self._contents(params.list)
+        contents = await self._contents(await self._spelt_as_stored(params.list))
         summary = ListSummary(name=contents.name, count=len(contents.items))
         return ListView(name=contents.name, lists=[summary], items=contents.items)
 
@@ -147,6 +151,8 @@ class ListsAgent(Agent):
     )
     async def remove_item(self, params: RemoveItemParams, ctx: ActionContext) -> ListChange:
         """Take the one matching item off its list, or delete the named list; ask when unsure."""
+        if params.list is not None:
+            params = params.model_copy(update={"list": await self._spelt_as_stored(params.list)})
         if params.item is not None:
             return await self._remove(params.item, params.list, ctx)
         if params.list is not None:
@@ -166,6 +172,14 @@ class ListsAgent(Agent):
                 return "You have no lists yet."
             return "Your lists: " + ", ".join(f"{s.name} ({s.count})" for s in output.lists)
         return "Done."
+
+    async def _spelt_as_stored(self, name: str) -> str:
+        """The existing list a name means when only its spaces or hyphens differ ("to do", "to-do")."""
+        lists = (await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)).lists
+        if any(list_key(s.name) == list_key(name) for s in lists):
+            return name
+        alike = [s.name for s in lists if _letters(s.name) == _letters(name)]
+        return alike[0] if len(alike) == 1 else name
 
     async def _contents(self, name: str) -> ListContents:
         return await self.manager.call(SERVICE, "get_list", ListRef(list=name), expect=ListContents)
@@ -210,6 +224,11 @@ class ListsAgent(Agent):
                 "Which do you mean: " + "; ".join(options) + "?", slot="list" if exact else "item"
             )
         return candidates[0]
+
+
+def _letters(name: str) -> str:
+    """A list name without its separators, to tell "to do" and "to-do" are one spelling."""
+    return _SEPARATORS.sub("", list_key(name))
 
 
 def _say_change(change: ListChange) -> str:

@@ -20,6 +20,8 @@ from automate.runtime.nlu.intents.lexicon import wordset
 from automate.runtime.nlu.intents.phrases import (
     duration_minutes,
     list_item,
+    list_items,
+    meeting_topic,
     message_body,
     message_object,
     message_subject,
@@ -103,7 +105,8 @@ class _Clause:
         return found
 
 
-Built = dict[str, Any] | Clarification
+Built = dict[str, Any] | list[dict[str, Any]] | Clarification
+"""One action's params, the params of several steps of that action, or a question."""
 
 
 def _written_address(said: str) -> str:
@@ -149,10 +152,16 @@ def _ambiguity(clause: _Clause, value: TimeValue, slot: str, params: dict[str, A
 
 
 def _title(clause: _Clause) -> str | None:
-    """A specific event name ("baseball practice", "lunch"), not a bare "meeting"."""
+    """A specific event name ("baseball practice", "lunch"), not a bare "meeting" or a length."""
+    from automate.runtime.nlu.time import find_lengths  # the grammar is costly to import
+
+    lengths = [(m.start, m.end) for m in find_lengths(clause.text)]
     for slot in clause.analysis.slots:
-        if slot.type in {"event_name", "meal_type"} and slot.text.lower() not in _GENERIC_EVENTS:
-            return slot.text[:1].upper() + slot.text[1:]
+        if slot.type not in {"event_name", "meal_type"} or slot.text.lower() in _GENERIC_EVENTS:
+            continue
+        if any(slot.start < end and start < slot.end for start, end in lengths):
+            continue  # "book an hour with frank": "hour" is how long, not what
+        return slot.text[:1].upper() + slot.text[1:]
     return None
 
 
@@ -205,12 +214,14 @@ def _create_event(clause: _Clause) -> Built:
         title = f"{title} with {', '.join(people)}"  # "Lunch with Ana"
     elif title is None and people and _said_call(clause):
         title = f"Call with {', '.join(people)}"
+    if title is None:
+        title = meeting_topic(strip_spans(clause.text, list(clause.when().spans)))
     if title:
         params["title"] = title
     places = clause.words("place_name")
     if places:
         params["location"] = places[0]
-    minutes = duration_minutes(clause.text)
+    minutes = duration_minutes(clause.text, clause.when().spans)
     if minutes:
         params["duration_minutes"] = minutes
     value = clause.when().value
@@ -227,7 +238,7 @@ def _create_event(clause: _Clause) -> Built:
             return _ask(clause, question, "start", params)
         start = meal
     elif value.kind == "interval" and value.end is not None:
-        params["end"] = _iso(value.end)
+        params["end"] = _iso(value.stated_end or value.end)  # "12 to 1pm" ends at 13:00
     params["start"] = _iso(start)
     if "end" not in params and "duration_minutes" not in params:
         params["duration_minutes"] = clause.context.default_duration_minutes
@@ -245,7 +256,7 @@ def _list_events(clause: _Clause) -> Built:
 
 def _free_slots(clause: _Clause) -> Built:
     start, end = _window(clause, clause.when().value, _DEFAULT_LOOKAHEAD_DAYS)
-    minutes = duration_minutes(clause.text) or clause.context.default_duration_minutes
+    minutes = duration_minutes(clause.text, clause.when().spans) or clause.context.default_duration_minutes
     return {"start": _iso(start), "end": _iso(end), "duration_minutes": minutes, "count": 3}
 
 
@@ -284,7 +295,7 @@ def _move_event(clause: _Clause) -> Built:
         return _ask(clause, f"What time on {target.start:%A %d %B}?", "new_start", params)
     params["new_start"] = _iso(target.start)
     if target.kind == "interval" and target.end is not None:
-        params["new_end"] = _iso(target.end)
+        params["new_end"] = _iso(target.stated_end or target.end)
     return params
 
 
@@ -454,7 +465,10 @@ def _add_item(clause: _Clause) -> Built:
         what = f"add {item} to" if item else "use"
         return _ask(clause, f"Which list should I {what}?", "list", params)
     params["list"] = name
-    return params
+    if "item" not in params:
+        return params
+    items = list_items(params["item"])
+    return [{**params, "item": one} for one in items] if len(items) > 1 else params
 
 
 def _show_list(clause: _Clause) -> Built:
@@ -590,16 +604,13 @@ class RuleRouter:
             if isinstance(built, Clarification):
                 return built.model_copy(update={"text": clipped}), analysis
             spec = INTENTS[part.intent]
-            needs = sorted({ref for ref in _references(built) if ref != clause.step_id})
-            steps.append(
-                Step(
-                    id=clause.step_id,
-                    agent=spec.agent,
-                    action=spec.action,
-                    params=built,
-                    needs=needs,
+            # Several steps of one clause ("add apples, pears and plums") get s1, s1b, s1c…
+            for n, params in enumerate(built if isinstance(built, list) else [built]):
+                step_id = clause.step_id + ("" if n == 0 else chr(ord("a") + n))
+                needs = sorted({ref for ref in _references(params) if ref != step_id})
+                steps.append(
+                    Step(id=step_id, agent=spec.agent, action=spec.action, params=params, needs=needs)
                 )
-            )
             people = clause.people() or people
         return Plan(text=clipped, steps=steps), analysis
 

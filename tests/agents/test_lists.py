@@ -19,6 +19,7 @@ from automate.agents.lists import (
     ShowListParams,
 )
 from automate.integrations.errors import InvalidRequest, NeedsClarification, NotFound
+from automate.integrations.lists.models import CreatedList, ListRef
 from automate.integrations.manager import IntegrationManager
 from automate.integrations.testing import app_config
 from tests.conftest import NOW
@@ -135,6 +136,24 @@ class TestShowList:
         await add(agent, "a", "packing")
         view = await agent.show_list(ShowListParams(list="packing"), ctx())
         assert agent.say("show_list", view) == "Your packing list is empty."
+
+    async def test_a_name_spelt_with_other_separators_is_the_stored_list(
+        self, agent: ListsAgent, home: Path
+    ) -> None:
+        """ "to do" and "todo" mean the stored "to-do" list: shown, added to and removed from there."""
+        await add(agent, "a", "to-do", "taxes")
+        view = await agent.show_list(ShowListParams(list="to do"), ctx())
+        assert view.name == "to-do" and [i.text for i in view.items] == ["taxes"]
+        await add(agent, "b", "todo", "rent")
+        await agent.run("remove_item", {"list": "To Do", "item": "taxes"}, ctx("c"))
+        assert stored(home) == [("to-do", "rent")]
+
+    async def test_two_lists_alike_are_not_guessed_between(self, agent: ListsAgent) -> None:
+        """When "to-do" and "to_do" both exist (made by another client), "to do" names neither."""
+        await add(agent, "a", "to-do", "taxes")
+        await agent.manager.call("lists", "create_list", ListRef(list="to_do"), expect=CreatedList)
+        with pytest.raises(NotFound, match="no list named 'to do'"):
+            await agent.show_list(ShowListParams(list="to do"), ctx())
 
     async def test_unknown_list_names_the_known_ones(self, agent: ListsAgent) -> None:
         """Showing a list that does not exist is NotFound naming the lists there are."""

@@ -178,6 +178,8 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             or (i > 1 and words[i - 1] == "and" and words[i - 2] in {"me", "us"})
             # "add liam to my contacts", "contact details for mason"
             or (i > 0 and words[i - 1] in _CONTACT_VERBS and _contacts_named(words))
+            # "add a contact tom", "save new contact rita": the name the contact is given
+            or (i > 0 and words[i - 1] in CONTACT_NOUNS and words[i - 1] != "contacts")
             # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
             or (i == 1 and words[0] in _ADDRESSING_VERBS and words[2:3] != ["to"])
             # "i need to email susan", "and message tom"

@@ -7,10 +7,13 @@ wants carried over verbatim, or None.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 __all__ = [
     "duration_minutes",
     "list_item",
+    "list_items",
+    "meeting_topic",
     "message_body",
     "message_object",
     "message_subject",
@@ -46,46 +49,34 @@ _REMINDER = re.compile(
     r"(?:\s+(?:to|that|about|of|for))?\s+(?P<text>\S.*)$",
     _FLAGS,
 )
+# The list is named up to the word "list", or to the end when the word is left out
+# ("add tea to groceries").
+_LIST_TAIL = r"(?:the|my|our|a|an)?\s*(?P<list>.*?)\s*(?:\blists?\b.*|[.!?]*)$"
 _ADD_ITEM = re.compile(
     r"\b(?:add|put|include|insert|append|write|enter)\s+(?P<item>\S.*?)\s+"
-    r"(?:to|on|onto|in|into)\s+(?:the|my|our|a|an)?\s*(?P<list>.*?)\s*\blists?\b",
+    r"(?:to|on|onto|in|into)\s+" + _LIST_TAIL,
     _FLAGS,
 )
 _REMOVE_ITEM = re.compile(
     r"\b(?:remove|delete|take|cross|drop|scratch|strike|erase|cancel)\s+(?P<item>\S.*?)\s+"
-    r"(?:off(?:\s+of)?|from|out\s+of)\s+(?:the|my|our|a|an)?\s*(?P<list>.*?)\s*\blists?\b",
+    r"(?:off(?:\s+of)?|from|out\s+of)\s+" + _LIST_TAIL,
     _FLAGS,
 )
-_DURATION = re.compile(
-    r"\bfor\s+(?P<num>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"fifteen|twenty|thirty|forty[- ]five|forty|fifty|ninety|half\s+an?)\s+"
-    r"(?P<unit>hours?|hrs?|minutes?|mins?)\b(?P<half>\s+and\s+a\s+half)?",
+# What a meeting is for: "about the budget", or a purpose, "to go over the roadmap" (a
+# verb after "to"; "to my calendar", "to her" say where or whom, not why).
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning|re:|on\s+the\s+subject\s+of)\s+(?P<about>\S.*?)\s*$"
+    r"|\bto\s+(?P<purpose>(?!(?:the|a|an|my|our|your|his|her|their|this|that|these|those|"
+    r"me|him|them|us|it|calendar|schedule)\b)[a-z]\S*(?:\s+\S+)*?)\s*$",
     _FLAGS,
 )
-_WORD_NUMBERS = {
-    "a": 1.0,
-    "an": 1.0,
-    "one": 1.0,
-    "two": 2.0,
-    "three": 3.0,
-    "four": 4.0,
-    "five": 5.0,
-    "six": 6.0,
-    "seven": 7.0,
-    "eight": 8.0,
-    "nine": 9.0,
-    "ten": 10.0,
-    "fifteen": 15.0,
-    "twenty": 20.0,
-    "thirty": 30.0,
-    "forty": 40.0,
-    "forty five": 45.0,
-    "forty-five": 45.0,
-    "fifty": 50.0,
-    "ninety": 90.0,
-    "half a": 0.5,
-    "half an": 0.5,
-}
+_TOPIC_TAIL = re.compile(r"\s+(?:with|for|at|in|on)\s+.*$|\s+please$", _FLAGS)
+# "apples, pears and plums": commas separate items, and so does the last "and" of such a
+# series; "mac and cheese" alone stays one item.
+_ITEM_COMMAS = re.compile(r"\s*[,;]\s*")
+_LAST_AND = re.compile(r"^(?P<head>.+?)\s+(?:and|&)\s+(?P<last>.+)$", _FLAGS)
+# A length longer than two weeks is no event's length ("for 3 months" is a period).
+_LONGEST_MINUTES = 14 * 24 * 60
 _DANGLING = re.compile(
     r"(?:\s+(?:at|on|in|by|for|from|until|till|this|next|every|and|then|please))+\s*$", _FLAGS
 )
@@ -149,14 +140,44 @@ def list_item(text: str, *, removing: bool) -> tuple[str | None, str | None]:
     return item, name
 
 
-def duration_minutes(text: str) -> int | None:
-    """A stated length ("for 2 hours", "for 45 minutes", "for an hour and a half")."""
-    match = _DURATION.search(text)
+def list_items(item: str) -> list[str]:
+    """The items a series names ("apples, pears and plums" is three); one item otherwise."""
+    parts = [p for p in _ITEM_COMMAS.split(item.strip()) if p]
+    if len(parts) < 2:
+        return [item]
+    last = _LAST_AND.match(parts[-1])
+    if last:
+        parts[-1:] = [last.group("head"), last.group("last")]
+    parts = [re.sub(r"^(?:and|&)\s+", "", p, flags=_FLAGS) for p in parts]  # "…, and plums"
+    return [cleaned for p in parts if (cleaned := _clean(_LEADING.sub("", p)))]
+
+
+def meeting_topic(text: str) -> str | None:
+    """What a meeting is for, as a title ("... to go over the roadmap" -> "Go over the roadmap").
+
+    `text` should have its time expressions taken out; the people it is with are cut off.
+    """
+    match = _TOPIC.search(text)
     if not match:
         return None
-    raw = " ".join(match.group("num").lower().replace("-", " ").split())
-    amount = float(raw) if raw[0].isdigit() else _WORD_NUMBERS.get(raw, 0.0)
-    if match.group("half"):
-        amount += 0.5
-    minutes = amount * 60 if match.group("unit").lower().startswith("h") else amount
-    return int(minutes) if 1 <= minutes <= 24 * 60 * 14 else None
+    about = match.group("about")
+    topic = _LEADING.sub("", about) if about else match.group("purpose")
+    topic = _clean(_TOPIC_TAIL.sub("", topic))
+    return topic[:1].upper() + topic[1:] if topic else None
+
+
+def duration_minutes(text: str, times: Sequence[tuple[int, int]] = ()) -> int | None:
+    """The length a request gives ("a 2-hour review", "for 90 minutes", "book an hour").
+
+    Lengths inside the time expressions at the character spans `times` are not counted:
+    "in 2 hours" says when, not how long.
+    """
+    from automate.runtime.nlu.time import find_lengths  # the grammar is costly to import
+
+    for match in find_lengths(text):
+        if any(match.start < end and start < match.end for start, end in times):
+            continue
+        minutes = match.length.total_seconds() / 60
+        if 1 <= minutes <= _LONGEST_MINUTES:
+            return int(minutes)
+    return None

@@ -46,6 +46,7 @@ def _on_day(day: TimeValue, clock: TimeValue) -> TimeValue:
         clock,
         start=clock.start + shift,
         end=None if clock.end is None else clock.end + shift,
+        stated_end=None if clock.stated_end is None else clock.stated_end + shift,
         alternatives=tuple(_on_day(day, alt) for alt in clock.alternatives),
     )
 

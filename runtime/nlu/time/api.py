@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from . import rules as _rules  # registers every rule
 from .chart import Ctx, Node
 from .convert import aware, to_value
+from .forms import Duration
 from .grammar import GRAMMAR
 from .rules.holidays import holiday_words, norm_word
 from .tokens import Token, tokenize
-from .values import TimeMatch, TimeValue
+from .values import LengthMatch, TimeMatch, TimeValue
 
-__all__ = ["find_times", "parse_time"]
+__all__ = ["find_lengths", "find_times", "parse_time"]
 
 del _rules
 _TOP = ("time", "range", "open", "recur")
@@ -214,3 +215,38 @@ def find_times(text: str, ref: datetime) -> list[TimeMatch]:
             matches.append(TimeMatch(start, end, text[start:end], value))
     matches.sort(key=lambda m: m.start)
     return matches
+
+
+# Units of a fixed size; a month or a year is no length to book.
+_FIXED_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+
+def find_lengths(text: str) -> list[LengthMatch]:
+    """Every length of time in `text` ("for 45 minutes", "an hour and a half"), in text order.
+
+    Lengths inside a time expression ("in 2 hours") are found too: callers that want only
+    the lengths a person gives something drop those overlapping `find_times` matches.
+    """
+    if not _PREPARED:
+        _prepare()
+    text = text[:MAX_TEXT]
+    tokens = tokenize(text)
+    ctx = Ctx(datetime(2000, 1, 1, tzinfo=UTC))  # a length does not depend on the date
+    found: list[LengthMatch] = []
+    for lo, hi in _segments(tokens):
+        part = tokens[lo:hi]
+        nodes = [n for n in GRAMMAR.parse(part, ctx) if n.cat == "dur"]
+        nodes.sort(key=lambda n: (n.start - n.end, n.cost, n.start))
+        taken: list[tuple[int, int]] = []
+        for node in nodes:
+            length = node.value
+            if not isinstance(length, Duration) or length.unit not in _FIXED_UNITS:
+                continue
+            if any(node.start < e and s < node.end for s, e in taken):
+                continue
+            seconds = _FIXED_UNITS[length.unit]
+            taken.append((node.start, node.end))
+            start, end = part[node.start].start, part[node.end - 1].end
+            found.append(LengthMatch(start, end, text[start:end], timedelta(seconds=length.amount * seconds)))
+    found.sort(key=lambda m: m.start)
+    return found

@@ -15,6 +15,7 @@ from .values import TimeValue
 __all__ = ["aware", "to_value"]
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_CLOCK_GRAINS = frozenset({"second", "minute", "hour"})
 
 
 def aware(ref: datetime) -> datetime:
@@ -52,7 +53,12 @@ def _range_value(r: Range, ref: datetime) -> TimeValue | None:
     end = hi.span.start if r.hi_exclusive else hi.span.end
     if end <= lo.span.start:
         return None
-    return TimeValue("interval", lo.span.start, end, finer(lo.span.grain, hi.span.grain))
+    # A clock time ends a range at its own moment; a date ends it at the close of its day.
+    stated = hi.span.start if r.hi_exclusive or hi.span.grain in _CLOCK_GRAINS else end
+    grain = finer(lo.span.grain, hi.span.grain)
+    return TimeValue(
+        "interval", lo.span.start, end, grain, stated_end=stated if stated > lo.span.start else end
+    )
 
 
 def _open_value(o: Open, ref: datetime) -> TimeValue | None:
@@ -117,6 +123,7 @@ assert [f.name for f in fields(TimeValue)] == [
     "rrule",
     "ambiguous",
     "alternatives",
+    "stated_end",
 ], "TimeValue fields changed; update to_value()"
 
 
@@ -146,6 +153,7 @@ def to_value(value: object, ref: datetime) -> TimeValue | None:
                     rrule=None,
                     ambiguous=False,
                     alternatives=(),
+                    stated_end=None,
                 )
                 return made
             return _form_value(value, got, ref)

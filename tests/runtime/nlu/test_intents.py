@@ -6,7 +6,14 @@ import pytest
 
 from automate.runtime.nlu.intents import INTENTS, NONE, analyze, spec_for_action
 from automate.runtime.nlu.intents.clauses import split_clauses
-from automate.runtime.nlu.intents.phrases import duration_minutes, list_item, message_body, reminder_text
+from automate.runtime.nlu.intents.phrases import (
+    duration_minutes,
+    list_item,
+    list_items,
+    meeting_topic,
+    message_body,
+    reminder_text,
+)
 
 
 def slots(text: str) -> list[tuple[str, str]]:
@@ -153,6 +160,12 @@ class TestEntitySlots:
             "send an email to bob at mail dot co dot uk"
         )
 
+    def test_a_name_after_the_word_contact(self) -> None:
+        """ "add a contact Tom", "new contact Lee Park": the words after "contact" are the name."""
+        assert ("person", "Tom") in slots("add a contact Tom with email tom@example.com")
+        assert ("person", "Lee Park") in slots("new contact Lee Park lee@example.net")
+        assert not [s for s in slots("show my contacts list") if s[0] == "person"]
+
     def test_names_are_not_verbs(self) -> None:
         """ "remind me to pick up the dog" names no person."""
         assert not [s for s in slots("remind me to pick up my dog at one pm") if s[0] == "person"]
@@ -190,6 +203,32 @@ class TestPhrases:
         assert duration_minutes("for an hour and a half") == 90
         assert duration_minutes("for 45 minutes") == 45
         assert duration_minutes("for lunch") is None
+
+    def test_duration_outside_the_times(self) -> None:
+        """A length inside a time expression ("in 2 hours") is when, not how long."""
+        assert duration_minutes("call in 2 hours", [(5, 15)]) is None
+        assert duration_minutes("a 2 hour review in 2 hours", [(16, 26)]) == 120
+
+    def test_list_items(self) -> None:
+        """A series is several items; a lone "and" joins the words of one item."""
+        assert list_items("apples, pears and plums") == ["apples", "pears", "plums"]
+        assert list_items("the eggs, some milk, and bread") == ["eggs", "milk", "bread"]
+        assert list_items("salt; pepper") == ["salt", "pepper"]
+        assert list_items("mac and cheese") == ["mac and cheese"]
+
+    def test_list_named_without_the_word_list(self) -> None:
+        """ "add tea to groceries" names the list by its name alone."""
+        assert list_item("add tea to groceries", removing=False) == ("tea", "groceries")
+        assert list_item("cross eggs off my shopping.", removing=True) == ("eggs", "shopping")
+        assert list_item("add milk to my list", removing=False) == ("milk", None)
+
+    def test_meeting_topic(self) -> None:
+        """What a meeting is for, from "about …" or a purpose "to <verb> …", without who it is with."""
+        assert meeting_topic("meet ana to go over the roadmap") == "Go over the roadmap"
+        assert meeting_topic("a call with bob about the budget") == "Budget"
+        assert meeting_topic("time with carla to plan the offsite with the team") == "Plan the offsite"
+        assert meeting_topic("add a meeting with dan to my calendar") is None
+        assert meeting_topic("schedule a meeting with dan") is None
 
 
 class TestClauses:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from automate.runtime.nlu.time import find_times
+from automate.runtime.nlu.time import find_lengths, find_times
 
 REF = datetime(2013, 2, 12, 4, 30, tzinfo=UTC)
 
@@ -77,3 +77,56 @@ class TestFindTimes:
         """A sentence without a time has no matches."""
         assert texts("play some jazz") == []
         assert texts("") == []
+
+
+class TestStatedEnd:
+    """The end a person said, beside the grammar's exclusive end."""
+
+    def test_a_clock_time_ends_at_its_own_moment(self) -> None:
+        """ "12 to 1pm" and "from 10:30 to 11:15" stop at 13:00 and 11:15; `end` keeps the unit's end."""
+        (noon,) = find_times("lunch friday 12 to 1pm", REF)
+        assert (noon.value.stated_end, noon.value.end) == (
+            datetime(2013, 2, 15, 13, tzinfo=UTC),
+            datetime(2013, 2, 15, 14, tzinfo=UTC),
+        )
+        (sync,) = find_times("sync tomorrow from 10:30 to 11:15", REF)
+        assert sync.value.stated_end == datetime(2013, 2, 13, 11, 15, tzinfo=UTC)
+
+    def test_a_time_and_a_length_end_after_the_length(self) -> None:
+        """ "at 10am for 45 minutes" ends at 10:45."""
+        (match,) = find_times("meet tomorrow at 10am for 45 minutes", REF)
+        assert match.value.stated_end == datetime(2013, 2, 13, 10, 45, tzinfo=UTC)
+
+    def test_a_date_range_includes_its_last_day(self) -> None:
+        """ "monday to friday" is said through friday: the stated end is friday's end."""
+        (match,) = find_times("away monday to friday", REF)
+        assert match.value.stated_end == match.value.end == datetime(2013, 2, 23, tzinfo=UTC)  # next week
+
+    def test_no_range_no_stated_end(self) -> None:
+        """A single time says no end."""
+        (match,) = find_times("tomorrow at 3pm", REF)
+        assert match.value.stated_end is None
+
+
+class TestFindLengths:
+    """Lengths of time inside requests."""
+
+    def test_lengths_said_every_way(self) -> None:
+        """Digits, words, hyphenated adjectives, halves: each is one length with its span."""
+        cases = {
+            "a 2-hour review": ("2-hour", 120),
+            "book an hour with frank": ("an hour", 60),
+            "block 90 minutes": ("90 minutes", 90),
+            "lunch for an hour and a half": ("an hour and a half", 90),
+            "one and a half hours of prep": ("one and a half hours", 90),
+            "a 30 minute call": ("30 minute", 30),
+        }
+        for sentence, (text, minutes) in cases.items():
+            (match,) = find_lengths(sentence)
+            assert (match.text, match.length) == (text, timedelta(minutes=minutes)), sentence
+            assert sentence[match.start : match.end] == text
+
+    def test_no_length_and_calendar_units(self) -> None:
+        """Words without a length give none; months and years have no fixed length."""
+        assert find_lengths("lunch with ana tomorrow") == []
+        assert find_lengths("for 3 months") == []

@@ -94,8 +94,10 @@ class TestCalendar:
         assert params["new_start"] == at(24, 16)
 
     def test_a_stated_length_becomes_the_duration(self) -> None:
-        """ "for 2 hours" sets the duration."""
+        """ "for 2 hours" after the time ends the meeting two hours later; said apart, it is the length."""
         _, _, params = one_step("book a meeting with Ana tomorrow at 10am for 2 hours")
+        assert (params["start"], params["end"]) == (at(25, 10), at(25, 12))
+        _, _, params = one_step("book a 2 hour meeting with Ana tomorrow at 10am")
         assert params["duration_minutes"] == 120
 
     def test_free_time_is_a_free_slot_search(self) -> None:

@@ -27,6 +27,29 @@ def _a_unit(ctx: Ctx, _a: int, unit: Grain) -> Duration:
     return Duration(1, unit)
 
 
+@G.rule("dur", "int", "p:-", "unit")
+def _hyphened_units(ctx: Ctx, n: Num, _d: str, unit: Grain) -> Duration | None:
+    """ "a 2-hour review", "a 30-minute call": the length said as an adjective."""
+    return _n_units(ctx, n, unit)
+
+
+@G.rule("dur", "dur", "w:and", "a", "w:half")
+def _and_a_half(ctx: Ctx, d: Duration, _a: str, _n: int, _h: str) -> Duration:
+    """ "an hour and a half", "2 days and a half": half of the unit more."""
+    return _plus_half(d.amount, d.unit)
+
+
+@G.rule("dur", "int", "w:and", "a", "w:half", "unit")
+def _n_and_a_half_units(ctx: Ctx, n: Num, _a: str, _n: int, _h: str, unit: Grain) -> Duration:
+    """ "one and a half hours", "2 and a half days"."""
+    return _plus_half(n[0], unit)
+
+
+def _plus_half(amount: float, unit: Grain) -> Duration:
+    # Half an hour is 30 minutes; half of a longer unit stays a fraction of it.
+    return Duration((amount + 0.5) * 60, "minute") if unit == "hour" else Duration(amount + 0.5, unit)
+
+
 @G.rule("dur", "a", "fortnight")
 def _fortnight(ctx: Ctx, _a: int, days: int) -> Duration:
     return Duration(days, "day")
