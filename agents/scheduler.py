@@ -21,6 +21,7 @@ from automate.agents.scheduler_models import (
 from automate.agents.wording import span
 from automate.integrations.calendar.models import (
     Attendee,
+    Booking,
     CalendarEvent,
     DeletedEvent,
     EventDraft,
@@ -51,12 +52,17 @@ class SchedulerAgent(Agent):
 
     @action("Book an event; refuses to double-book and proposes free slots instead.", side_effect=True)
     async def create_event(self, params: CreateEventParams, ctx: ActionContext) -> CalendarEvent:
-        """Book an event unless it overlaps another (then propose the nearest free slots)."""
+        """Book an event unless it is in the past or overlaps another (then propose free slots).
+
+        The free-slot check and the insert are one step of the calendar
+        (`book_event`), so of two bookings racing for one slot exactly one stays.
+        """
         end = params.end or params.start + timedelta(minutes=self._duration(params.duration_minutes))
+        wanted = TimeRange(start=params.start, end=end)
+        if not params.allow_past and params.start < self.now(ctx).replace(second=0, microsecond=0):
+            when = span(wanted.start, wanted.end, self.tz)
+            raise NeedsClarification(f"{when} is in the past. Book it anyway?", slot="allow_past")
         attendees = await self._attendees(params.attendees)
-        uid = event_uid(ctx.idempotency_key)
-        if not params.allow_conflict:
-            await self._ensure_free(TimeRange(start=params.start, end=end), ignore_uid=uid, ctx=ctx)
         draft = EventDraft(
             title=params.title or _default_title(attendees),
             start=params.start.astimezone(self.tz),
@@ -65,11 +71,19 @@ class SchedulerAgent(Agent):
             attendees=attendees,
             location=params.location,
             notes=params.notes,
-            uid=uid,
+            uid=event_uid(ctx.idempotency_key),
         )
-        return await self.manager.call(
-            "calendar", "insert_event", draft, idempotency_key=ctx.idempotency_key, expect=CalendarEvent
+        key = ctx.idempotency_key
+        if params.allow_conflict:
+            return await self.manager.call(
+                "calendar", "insert_event", draft, idempotency_key=key, expect=CalendarEvent
+            )
+        booking = await self.manager.call(
+            "calendar", "book_event", draft, idempotency_key=key, expect=Booking
         )
+        if booking.event is None:
+            raise await self._conflict(wanted, booking.clashes, ctx)
+        return booking.event
 
     @action("List the events between two times, optionally only those matching words.", side_effect=False)
     async def list_events(self, params: ListEventsParams, ctx: ActionContext) -> EventList:
@@ -162,27 +176,49 @@ class SchedulerAgent(Agent):
     async def _ensure_free(self, wanted: TimeRange, *, ignore_uid: str, ctx: ActionContext) -> None:
         """Raise `SchedulingConflict` with proposals if `wanted` overlaps another event."""
         clashes = [e for e in await self._events(wanted) if e.uid != ignore_uid]
-        if not clashes:
-            return
+        if clashes:
+            raise await self._conflict(wanted, clashes, ctx)
+
+    async def _conflict(
+        self, wanted: TimeRange, clashes: list[CalendarEvent], ctx: ActionContext
+    ) -> SchedulingConflict:
+        """The clash with `clashes`, the nearest free slots, and why they are on another day if so."""
         proposals = await self._nearest_free(wanted, ctx)
         names = ", ".join(f"'{e.title}' {span(e.start, e.end, self.tz)}" for e in clashes)
-        offer = "; ".join(span(p.start, p.end, self.tz) for p in proposals)
         message = f"That time overlaps {names}."
-        message += f" Free nearby: {offer}." if offer else " No free slot nearby in working hours."
-        raise SchedulingConflict(message, conflicts=clashes, proposals=proposals)
+        if not proposals:
+            message += " No free slot nearby in working hours."
+        else:
+            offer = "; ".join(span(p.start, p.end, self.tz) for p in proposals)
+            why = self._why_elsewhere(wanted, proposals)
+            message += (
+                f" {why}; nearest free working-hours slots: {offer}." if why else f" Free nearby: {offer}."
+            )
+        return SchedulingConflict(message, conflicts=clashes, proposals=proposals)
+
+    def _why_elsewhere(self, wanted: TimeRange, proposals: list[TimeRange]) -> str | None:
+        """Why no proposal is on the wanted day, or None when one is."""
+        day = wanted.start.astimezone(self.tz).date()
+        if any(p.start.astimezone(self.tz).date() == day for p in proposals):
+            return None
+        if not self.settings.scheduler.working_hours.is_working_day(day.weekday()):
+            return f"{day:%A} is not a working day"
+        return f"{day:%A %d %b} has no free slot left in working hours"
 
     async def _nearest_free(self, wanted: TimeRange, ctx: ActionContext) -> list[TimeRange]:
         """Free slots of the same length closest to the wanted start, within a week either side."""
         length = wanted.end - wanted.start
+        # Proposals are never in the past: around the wanted start, or from now if it has passed.
+        centre = max(wanted.start, self._rounded_now(ctx))
         earliest = max(wanted.start - timedelta(days=PROPOSAL_DAYS), self._rounded_now(ctx))
-        window = TimeRange(start=earliest, end=wanted.start + timedelta(days=PROPOSAL_DAYS) + length)
+        window = TimeRange(start=earliest, end=centre + timedelta(days=PROPOSAL_DAYS) + length)
         busy = await self._busy(window)
         free = [
             start
             for start in self._candidates(window.start, window.end - length, length)
             if not _overlaps_any(start, start + length, busy)
         ]
-        free.sort(key=lambda start: abs(start - wanted.start))
+        free.sort(key=lambda start: abs(start - centre))
         chosen = sorted(free[: self.settings.scheduler.proposals])
         return [TimeRange(start=start, end=start + length) for start in chosen]
 

@@ -35,6 +35,7 @@ class CreateEventParams(Model):
     location: str | None = Field(None, max_length=1000, description="Where it takes place.")
     notes: str | None = Field(None, max_length=20_000, description="Free text kept with the event.")
     allow_conflict: bool = Field(False, description="Book even when the time overlaps another event.")
+    allow_past: bool = Field(False, description="Book even when the start has already passed.")
 
     @model_validator(mode="after")
     def _ordered(self) -> CreateEventParams:

@@ -3,6 +3,7 @@
 from automate.integrations.calendar.base import CalendarAdapter
 from automate.integrations.calendar.models import (
     Attendee,
+    Booking,
     BusyInterval,
     CalendarEvent,
     DeletedEvent,
@@ -16,6 +17,7 @@ from automate.integrations.calendar.models import (
 
 __all__ = [
     "Attendee",
+    "Booking",
     "BusyInterval",
     "CalendarAdapter",
     "CalendarEvent",

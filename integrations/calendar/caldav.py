@@ -85,16 +85,16 @@ class CalDAVAdapter(CalendarAdapter[CalDAVConfig]):
     async def insert_event(self, params: EventDraft, ctx: CallContext) -> CalendarEvent:
         """Create an event (or return the one already created under this key)."""
         uid = params.uid or event_uid(ctx.idempotency_key)
-        now = datetime.now(UTC)
-        event = CalendarEvent.model_validate(
-            {**params.model_dump(), "uid": uid, "created": now, "updated": now}
-        )
-        body = event_to_ical(event, stamp=now)
 
         def put(calendar: Any) -> CalendarEvent:
+            # Stamped just before the PUT: racing bookings order themselves by it (book_event).
+            now = datetime.now(UTC)
+            event = CalendarEvent.model_validate(
+                {**params.model_dump(), "uid": uid, "created": now, "updated": now}
+            )
             # The resource name comes from the UID: a repeat PUTs the same URL.
             saver = getattr(calendar, "add_event", None) or calendar.save_event
-            saver(body.decode())
+            saver(event_to_ical(event, stamp=now).decode())
             return event
 
         return await self._run("insert_event", put)

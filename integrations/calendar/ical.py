@@ -20,6 +20,8 @@ from automate.integrations.calendar.models import Attendee, CalendarEvent, Event
 __all__ = ["apply_patch", "event_to_ical", "ical_to_events", "zone"]
 
 PRODID = "-//automate//calendar//EN"
+# CREATED holds whole seconds; bookings racing for one slot need a finer order (see book_event).
+PRECISE_CREATED = "X-AUTOMATE-CREATED"
 NO_MAIL = "invalid:nomail"
 # An event with a start and no end or duration lasts no time (RFC 5545 3.6.1),
 # which a time range cannot hold; give it the smallest length a person sees.
@@ -57,7 +59,9 @@ def event_to_ical(event: CalendarEvent, *, stamp: datetime | None = None) -> byt
         if person.name:
             address.params["CN"] = person.name
         component.add("ATTENDEE", address, encode=False)
-    component.add("CREATED", (event.created or stamp).astimezone(UTC))
+    created = (event.created or stamp).astimezone(UTC)
+    component.add("CREATED", created)
+    component.add(PRECISE_CREATED, created.isoformat(timespec="microseconds"))
     component.add("LAST-MODIFIED", (event.updated or stamp).astimezone(UTC))
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -106,7 +110,7 @@ def _event(component: Any, default_zone: str) -> CalendarEvent:
         location=_text(component.get("LOCATION")),
         notes=_text(component.get("DESCRIPTION")),
         attendees=[_attendee(value) for value in _as_list(component.get("ATTENDEE"))],
-        created=_utc(component, "CREATED"),
+        created=_precise_created(component) or _utc(component, "CREATED"),
         updated=_utc(component, "LAST-MODIFIED"),
     )
 
@@ -141,6 +145,13 @@ def _as_list(value: Any) -> list[Any]:
 
 def _text(value: Any) -> str | None:
     return str(value) if value is not None and str(value) else None
+
+
+def _precise_created(component: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(component[PRECISE_CREATED])).astimezone(UTC)
+    except (KeyError, ValueError):
+        return None
 
 
 def _utc(component: Any, name: str) -> datetime | None:

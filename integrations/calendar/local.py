@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from automate.integrations.calendar.models import (
 from automate.integrations.config import StrictModel
 from automate.integrations.errors import InvalidRequest, NotFound
 from automate.integrations.ids import event_uid
+from automate.integrations.locks import file_lock
 from automate.integrations.sqlite_store import SqliteStore, resolve_path
 
 __all__ = [
@@ -182,6 +185,12 @@ class LocalCalendarAdapter(CalendarAdapter[LocalCalendarConfig]):
             return stored
 
         return await self._store.run(insert)
+
+    @asynccontextmanager
+    async def slot_lock(self) -> AsyncIterator[None]:
+        """One booking at a time across every process using this calendar file."""
+        async with file_lock(self.path.with_name(self.path.name + ".lock")):
+            yield
 
     async def list_events(self, params: TimeRange, ctx: CallContext) -> EventList:
         """Events overlapping a time range, in start order."""

@@ -11,6 +11,7 @@ from automate.integrations.model import Model
 
 __all__ = [
     "Attendee",
+    "Booking",
     "BusyInterval",
     "CalendarEvent",
     "DeletedEvent",
@@ -68,6 +69,13 @@ class CalendarEvent(EventDraft):
     uid: str
     created: datetime | None = None
     updated: datetime | None = None
+
+
+class Booking(Model):
+    """The outcome of booking a slot: the event, or the events that hold the slot instead."""
+
+    event: CalendarEvent | None = None
+    clashes: list[CalendarEvent] = Field(default_factory=list)
 
 
 class EventRef(Model):

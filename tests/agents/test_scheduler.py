@@ -99,6 +99,65 @@ class TestCreateEvent:
         )
         assert len(listed.events) == 1
 
+    async def test_a_past_start_asks_before_booking(self, scheduler: SchedulerAgent) -> None:
+        """A start before now is a question naming the time, and nothing is stored."""
+        yesterday = TOMORROW_3PM - timedelta(days=2)
+        with pytest.raises(NeedsClarification) as caught:
+            await scheduler.create_event(CreateEventParams(start=yesterday), ctx())
+        assert caught.value.slot == "allow_past"
+        assert caught.value.question == "Mon 23 Nov 15:00–15:30 is in the past. Book it anyway?"
+        listed = await scheduler.list_events(ListEventsParams(start=yesterday, end=TOMORROW_3PM), ctx())
+        assert listed.events == []
+
+    async def test_a_confirmed_past_start_is_booked(self, scheduler: SchedulerAgent) -> None:
+        """allow_past books a start that has passed."""
+        yesterday = TOMORROW_3PM - timedelta(days=2)
+        event = await scheduler.create_event(CreateEventParams(start=yesterday, allow_past=True), ctx())
+        listed = await scheduler.list_events(ListEventsParams(start=yesterday, end=TOMORROW_3PM), ctx())
+        assert [e.uid for e in listed.events] == [event.uid]
+
+    async def test_a_clash_with_an_old_event_proposes_future_slots(self, scheduler: SchedulerAgent) -> None:
+        """A clash weeks in the past is a conflict whose proposals start after now (it used to crash)."""
+        old = NOW.replace(hour=11) - timedelta(days=14)
+        await scheduler.create_event(
+            CreateEventParams(start=old, allow_past=True, title="Old"), ctx("s1", "a")
+        )
+        with pytest.raises(SchedulingConflict) as caught:
+            await scheduler.create_event(CreateEventParams(start=old, allow_past=True), ctx("s1", "b"))
+        assert [e.title for e in caught.value.conflicts] == ["Old"]
+        assert len(caught.value.proposals) == 3
+        assert all(slot.start > NOW for slot in caught.value.proposals)
+
+    async def test_a_weekend_clash_says_why_the_slots_are_on_other_days(
+        self, scheduler: SchedulerAgent
+    ) -> None:
+        """A clash on a Saturday names it as no working day before offering working-hours slots."""
+        saturday = NOW.replace(hour=11) + timedelta(days=4)
+        await scheduler.create_event(CreateEventParams(start=saturday, title="Brunch"), ctx("s1", "a"))
+        with pytest.raises(SchedulingConflict) as caught:
+            await scheduler.create_event(CreateEventParams(start=saturday), ctx("s1", "b"))
+        assert str(caught.value) == (
+            "That time overlaps 'Brunch' Sat 28 Nov 11:00–11:30. Saturday is not a working day;"
+            " nearest free working-hours slots: Fri 27 Nov 15:30–16:00; Fri 27 Nov 16:00–16:30;"
+            " Fri 27 Nov 16:30–17:00."
+        )
+
+    async def test_a_full_working_day_says_why_the_slots_are_on_other_days(
+        self, scheduler: SchedulerAgent
+    ) -> None:
+        """A clash on a working day with no free working hour left says so before offering other days."""
+        day = TOMORROW_3PM.replace(hour=9)
+        await scheduler.create_event(
+            CreateEventParams(start=day, end=day.replace(hour=17), title="Offsite"), ctx("s1", "a")
+        )
+        with pytest.raises(SchedulingConflict) as caught:
+            await scheduler.create_event(CreateEventParams(start=TOMORROW_3PM), ctx("s1", "b"))
+        assert (
+            "Wednesday 25 Nov has no free slot left in working hours; nearest free working-hours slots:"
+            in str(caught.value)
+        )
+        assert all(slot.start.date() != day.date() for slot in caught.value.proposals)
+
 
 class TestFindEvents:
     async def test_cancel_by_words_and_window(self, scheduler: SchedulerAgent) -> None:
