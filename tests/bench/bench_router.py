@@ -70,8 +70,8 @@ def _llm_predictor(recorded: Path | None, record: Path | None) -> Callable[[str,
 
     from automate.integrations.anthropic import MessageReply
     from automate.integrations.config import load_config
-    from automate.integrations.logs import configure_logging
     from automate.integrations.manager import IntegrationManager
+    from automate.runtime.cli.logs import configure_logging
     from automate.runtime.nlu.intents.table import spec_for_action
     from automate.runtime.plan import Plan
     from automate.runtime.router.llm import ClaudeRouter, LLMRouter

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from automate.agents.base import ActionContext, Agent, action
 from automate.integrations.adapter import CallContext
-from automate.integrations.logs import configure_logging
 from automate.integrations.registry import register_adapter
 from automate.integrations.testing import EchoParams, EchoResult, ScriptedAdapter, app_config
+from automate.runtime.cli.logs import configure_logging
 from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import MemoryRunStore, RunStatus, SqliteRunStore

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from automate.integrations.config import load_config  # noqa: E402
-from automate.integrations.logs import configure_logging  # noqa: E402
+from automate.runtime.cli.logs import configure_logging  # noqa: E402
 from automate.runtime.plan import Plan, Step  # noqa: E402
 from automate.runtime.result import TaskStatus  # noqa: E402
 from automate.runtime.runtime import Runtime  # noqa: E402

@@ -158,8 +158,8 @@ async def ours(port: int, count: int, home: Path, senders: int) -> float:
     """The SMTP adapter through the IntegrationManager, all policies on; seconds taken to send."""
     from automate.integrations.config import load_config
     from automate.integrations.email.models import Address, OutgoingMessage
-    from automate.integrations.logs import configure_logging
     from automate.integrations.manager import IntegrationManager
+    from automate.runtime.cli.logs import configure_logging
 
     configure_logging("warning")  # the CLI's default: per-call events are filtered, not printed
     config_dir = home / "config"

@@ -12,7 +12,7 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from automate.integrations.config import AppConfig
-from automate.runtime.chat import Chat
+from automate.runtime.cli.chat import Chat
 from automate.runtime.runtime import Runtime
 
 

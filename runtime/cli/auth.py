@@ -29,10 +29,10 @@ from automate.integrations.google_auth import (
 )
 from automate.integrations.redaction import redact
 from automate.integrations.registry import adapter_class
+from automate.runtime.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
-__all__ = ["auth_google", "auth_set", "auth_status", "credential_states", "run_auth"]
+__all__ = ["auth_google", "auth_set", "auth_status", "cmd_auth", "credential_states", "run_auth"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 Prompt = Callable[[str], str]
 
 
@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     setter.add_argument("service", help="the service name in integrations_config.yaml")
     sub.add_parser("status", help="show whether each credential is valid, expiring or broken")
     return parser
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    """`automate auth ...`: the words after `auth` are this module's own command line."""
+    return run_auth(list(args.auth_args), config_dir=args.config)
 
 
 def run_auth(

@@ -7,6 +7,8 @@ the plan is shown and confirmed.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,12 +17,14 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
+from automate.integrations.files import private_file
+from automate.runtime.cli.common import runtime_for
 from automate.runtime.followup import answer
 from automate.runtime.plan import Plan, Routing
 from automate.runtime.result import TaskResult, TaskStatus
 from automate.runtime.runtime import Runtime
 
-__all__ = ["Chat"]
+__all__ = ["Chat", "cmd_chat"]
 
 HELP = """\
 Type a request in plain English, for example:
@@ -33,6 +37,11 @@ When I ask a question, just answer it. Commands:
   /quit     leave (or Ctrl-D)"""
 
 _YES = {"y", "yes", "ok", "okay", "sure", "go", "go ahead", "do it", ""}
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Talk with the agents until /quit; `--yes` skips the confirmation before changes."""
+    return asyncio.run(Chat(runtime_for(args), confirm=not args.yes).run())
 
 
 class Chat:
@@ -123,7 +132,6 @@ class Chat:
 def _default_history(runtime: Runtime) -> History:
     path: Path = runtime.config.home / "chat_history"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return FileHistory(str(path))
+        return FileHistory(str(private_file(path)))
     except OSError:
         return InMemoryHistory()

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from automate.integrations.credentials import CredentialStore
-from automate.runtime.cli_auth import run_auth
+from automate.runtime.cli.auth import run_auth
 from tests.peers.google_calendar import FakeGoogleCalendar, running_google_calendar
 
 

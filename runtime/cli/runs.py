@@ -1,7 +1,7 @@
 """The run and workflow commands of `automate`: history, show, resume, run, workflows, scheduler.
 
-Each function takes the parsed arguments and returns the exit status; main.py
-imports this module only when one of these commands is given.
+Each function takes the parsed arguments and returns the exit status; the
+command line imports this module only when one of these commands is given.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from automate.runtime.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_QUESTION,
+    EXIT_USAGE,
+    print_json,
+    runtime_for,
+)
 
 if TYPE_CHECKING:
     from automate.runtime.runtime import Runtime
@@ -30,7 +39,6 @@ __all__ = [
     "parse_inputs",
 ]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUESTION = 0, 1, 2, 3
 _EXIT = {"done": EXIT_OK, "failed": EXIT_FAILED, "needs_clarification": EXIT_QUESTION, "running": EXIT_FAILED}
 _MARK = {
     "done": "ok",
@@ -42,23 +50,11 @@ _MARK = {
 }
 
 
-def _runtime(args: argparse.Namespace) -> Runtime:
-    from automate.runtime.runtime import Runtime
-
-    return Runtime.from_config(args.config)
-
-
 def _catalog(runtime: Runtime, config_dir: Path | None) -> Catalog:
     from automate.runtime.workflows import Catalog, targets_for, workflow_dirs
 
     agents = [type(agent) for agent in runtime.agents.values()]
     return Catalog.scan(workflow_dirs(config_dir), targets_for(runtime.config, agents))
-
-
-def _print_json(data: Any) -> None:
-    from automate.integrations.redaction import redact
-
-    print(json.dumps(redact(data), indent=2, ensure_ascii=False, default=str))
 
 
 def _when(stamp: float | None, runtime: Runtime) -> str:
@@ -86,14 +82,14 @@ def cmd_history(args: argparse.Namespace) -> int:
     """`automate history`: the latest runs as a table (or JSON)."""
     from automate.runtime.store.models import RunStatus
 
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
     status = RunStatus(args.status) if args.status else None
     runs = runtime.store.list_runs(args.limit, status=status)
     if args.json:
-        _print_json([_run_json(r) for r in runs])
+        print_json([_run_json(r) for r in runs])
         return EXIT_OK
     if not runs:
-        print("No runs yet.")
+        print(f"No runs with status {status.value}." if status else "No runs yet.")
         return EXIT_OK
     print(f"{'when':<16}  {'run':<8}  {'task':<40}  {'agent/action':<28}  {'status':<19}  duration")
     for run in runs:
@@ -108,14 +104,14 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """`automate show RUN_ID`: every step and event of one run (a unique start or end of the id will do)."""
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
     record = _find_run(runtime, args.run_id)
     if record is None:
         print(f"automate: no run {args.run_id!r}", file=sys.stderr)
         return EXIT_FAILED
     events = runtime.store.events(record.run_id, limit=10_000)
     if args.json:
-        _print_json({**_run_json(record), "events": [_event_json(e) for e in events]})
+        print_json({**_run_json(record), "events": [_event_json(e) for e in events]})
         return EXIT_OK
     print(f"run {record.run_id}  {record.kind} {record.name!r}  {record.status.value}")
     print(f"  started {_when(record.created_at, runtime)}  duration {_seconds(record.duration)}")
@@ -149,7 +145,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     """`automate resume [RUN_ID]`: carry on one unfinished run, or all of them."""
     from automate.integrations.errors import AutomationError
 
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
 
     async def go() -> int:
         async with runtime:
@@ -200,7 +196,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"automate: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
 
     async def go() -> RunRecord:
         async with runtime:
@@ -215,7 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     record = asyncio.run(go())
     if args.json:
-        _print_json(_run_json(record))
+        print_json(_run_json(record))
     else:
         print(f"run {record.run_id}: {record.status.value}" + (f" — {record.error}" if record.error else ""))
     return _EXIT[record.status.value]
@@ -223,12 +219,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_workflows(args: argparse.Namespace) -> int:
     """`automate workflows [next NAME]`: list and check every workflow, or preview a schedule."""
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
     catalog = _catalog(runtime, args.config)
     if args.subcommand == "next":
-        return _next(catalog, args.name, args.count, args.json)
+        return _next(catalog, args.name, args.count, args.json, runtime.now())
     if args.json:
-        _print_json(
+        print_json(
             {
                 "workflows": [
                     {
@@ -257,7 +253,7 @@ def cmd_workflows(args: argparse.Namespace) -> int:
     return EXIT_USAGE if catalog.errors else EXIT_OK
 
 
-def _next(catalog: Catalog, name: str, count: int, as_json: bool) -> int:
+def _next(catalog: Catalog, name: str, count: int, as_json: bool, now: datetime) -> int:
     import itertools
 
     from automate.runtime.schedule import fire_times, zone
@@ -273,9 +269,9 @@ def _next(catalog: Catalog, name: str, count: int, as_json: bool) -> int:
     if trigger.kind != "cron" or not trigger.cron or not trigger.timezone:
         print(f"automate: workflow {name!r} has no schedule (trigger: {trigger.kind})", file=sys.stderr)
         return EXIT_FAILED
-    times = list(itertools.islice(fire_times(trigger.cron, zone(trigger.timezone), datetime.now(UTC)), count))
+    times = list(itertools.islice(fire_times(trigger.cron, zone(trigger.timezone), now), count))
     if as_json:
-        _print_json([t.isoformat() for t in times])
+        print_json([t.isoformat() for t in times])
     else:
         print(f"{name}: cron '{trigger.cron}' in {trigger.timezone}")
         for t in times:
@@ -287,7 +283,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     """`automate scheduler [--once]`: fire scheduled and chained workflows (until Ctrl-C)."""
     from automate.runtime.schedule import Scheduler
 
-    runtime = _runtime(args)
+    runtime = runtime_for(args)
 
     async def go() -> int:
         async with runtime:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 
-from automate.main import main
-from automate.runtime.cli_runs import parse_inputs
+from automate.runtime.cli import main
+from automate.runtime.cli.runs import parse_inputs
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +17,6 @@ def env(monkeypatch: pytest.MonkeyPatch, home: Path, user_config: Path) -> Itera
     monkeypatch.setenv("AUTOMATE_HOME", str(home))
     monkeypatch.setenv("AUTOMATE_CONFIG", str(user_config))
     yield
-    structlog.reset_defaults()  # main() bound logging to this test's captured stderr
 
 
 def automate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -78,6 +76,13 @@ class TestRunCommands:
         """With no unfinished runs, resume and a first scheduler pass do nothing."""
         assert automate(capsys, "resume") == (0, "Nothing to resume.\n")
         assert automate(capsys, "scheduler", "--once") == (0, "resumed 0 run(s), fired 0\n")
+
+    def test_history_filtered_to_nothing_says_so(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """With runs in the store but none failed, `history --status failed` says so, not 'No runs yet'."""
+        assert automate(capsys, "add milk to my shopping list")[0] == 0
+        assert automate(capsys, "history", "--status", "failed") == (0, "No runs with status failed.\n")
+        code, out = automate(capsys, "history", "--status", "done")
+        assert code == 0 and "add milk to my shopping list" in out
 
     def test_show_followed_by_words_is_a_request(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`automate show my calendar tomorrow` is understood as a task, not a run id."""
