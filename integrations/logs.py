@@ -1,52 +1,59 @@
-"""Structured logging: structlog with secrets masked before anything is rendered."""
+"""The library's loggers: structlog events handed to stdlib `logging`, never written anywhere by us.
+
+Every logger is a stdlib logger under ``automate`` wrapped by structlog, and
+the library installs no sink: embedded in a program that configures no
+logging, it is silent (the ``automate`` logger holds only the `NullHandler`
+the `logging` docs ask libraries for, so even warnings stay out of the
+host's stderr). A program that configures stdlib logging hears the events;
+the ``automate`` command configures its stderr sink (`automate.runtime.cli.logs`).
+
+Each event runs through the application's structlog processors once it has
+configured some (the command, a host, `structlog.testing.capture_logs`);
+before that, through `QUIET`: dropped below the stdlib level, secrets masked,
+rendered as ``event='…' key=…`` text for whatever stdlib handler is listening.
+"""
 
 from __future__ import annotations
 
 import logging
-import sys
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any
 
 import structlog
+from structlog.typing import Processor
 
 from automate.integrations.redaction import redact_event
 
-__all__ = ["LEVELS", "configure_logging", "processors"]
+__all__ = ["QUIET", "ROOT", "get_logger"]
 
-LEVELS: dict[str, int] = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-    "critical": logging.CRITICAL,
-}
+ROOT = "automate"
 
+QUIET: list[Processor] = [
+    # First, so an event nobody listens to costs a level check and nothing more.
+    structlog.stdlib.filter_by_level,
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.StackInfoRenderer(),
+    # Tracebacks become text first so that redaction sees them too.
+    structlog.processors.format_exc_info,
+    redact_event,
+    structlog.processors.KeyValueRenderer(key_order=["event"]),
+]
 
-def processors(*, json: bool = False) -> list[Any]:
-    """The processor chain; `redact_event` always runs after formatting and before rendering."""
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
-    )
-    return [
-        structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.StackInfoRenderer(),
-        # Tracebacks become text first so that redaction sees them too.
-        structlog.processors.format_exc_info,
-        redact_event,
-        renderer,
-    ]
+logging.getLogger(ROOT).addHandler(logging.NullHandler())
 
 
-def configure_logging(level: str = "warning", *, json: bool = False, stream: TextIO | None = None) -> None:
-    """Send structlog events at `level` or above to `stream` (stderr), as text or JSON lines."""
-    try:
-        threshold = LEVELS[level.lower()]
-    except KeyError:
-        raise ValueError(f"unknown log level {level!r} (use one of: {', '.join(LEVELS)})") from None
-    structlog.configure(
-        processors=processors(json=json),
-        wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
-        cache_logger_on_first_use=False,
-    )
+class _Chain:
+    """The processors to run, looked up per event: the configured ones, else `QUIET`."""
+
+    def __iter__(self) -> Iterator[Processor]:
+        configured: list[Processor] = structlog.get_config()["processors"]
+        return iter(configured if structlog.is_configured() else QUIET)
+
+
+_CHAIN = _Chain()
+
+
+def get_logger(name: str) -> Any:
+    """A structlog logger over the stdlib logger ``automate.<name>`` (`name` may already start so)."""
+    qualified = name if name == ROOT or name.startswith(f"{ROOT}.") else f"{ROOT}.{name}"
+    return structlog.wrap_logger(logging.getLogger(qualified), processors=_CHAIN)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
-import structlog
 from pydantic import BaseModel, ValidationError
 
 from automate.integrations.adapter import Adapter, AdapterEnv, CallContext, CheckResult, Operation
@@ -35,6 +34,7 @@ from automate.integrations.errors import (
     PermanentError,
     TransientError,
 )
+from automate.integrations.logs import get_logger
 from automate.integrations.policies import (
     Attempt,
     CircuitBreaker,
@@ -47,7 +47,7 @@ __all__ = ["IntegrationManager", "ServicePool", "ServiceRuntime"]
 
 ResultT = TypeVar("ResultT", bound=BaseModel)
 T = TypeVar("T")
-_log = structlog.get_logger("integrations")
+_log = get_logger("integrations")
 
 
 @dataclass

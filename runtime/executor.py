@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-import structlog
 from pydantic import BaseModel, ValidationError
 
 from automate.agents.base import ActionContext
@@ -37,6 +36,7 @@ from automate.integrations.errors import (
     SchedulingConflict,
     invalid_params,
 )
+from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 from automate.runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
 from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
@@ -55,7 +55,7 @@ __all__ = [
 
 OnFailure = Literal["stop", "continue", "retry"]
 Renderer = Callable[[Any, Mapping[str, Any]], Any]
-log = structlog.get_logger("automate.executor")
+log = get_logger("automate.executor")
 _RETRY_BASE, _RETRY_MAX = 0.5, 30.0
 _OPEN = frozenset({StepStatus.PENDING, StepStatus.RUNNING})
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import structlog
 from pydantic import BaseModel
 
 from automate.agents.base import ActionContext, Agent, AgentInfo
@@ -25,6 +24,7 @@ from automate.integrations.adapter import CheckResult
 from automate.integrations.clock import Clock
 from automate.integrations.config import AppConfig, RouterPolicy, load_config
 from automate.integrations.errors import InvalidRequest
+from automate.integrations.logs import get_logger
 from automate.integrations.manager import IntegrationManager, ServicePool
 from automate.runtime.executor import Executor, Flow, FlowStep
 from automate.runtime.loop_thread import LoopThread
@@ -42,7 +42,7 @@ __all__ = ["MAX_REQUEST_CHARS", "Runtime", "builtin_agents"]
 AgentT = TypeVar("AgentT", bound=Agent)
 MAX_REQUEST_CHARS = 10_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
-log = structlog.get_logger("automate.runtime")
+log = get_logger("automate.runtime")
 
 
 def builtin_agents() -> list[type[Agent]]:

@@ -16,17 +16,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Literal, TypeVar
 
-import structlog
-
 from automate.integrations.clock import Clock
 from automate.integrations.config import BreakerConfig
 from automate.integrations.errors import CircuitOpen, PermanentError, RateLimited, TransientError
+from automate.integrations.logs import get_logger
 
 __all__ = ["BreakerState", "CircuitBreaker"]
 
 T = TypeVar("T")
 BreakerState = Literal["closed", "open", "half_open"]
-_log = structlog.get_logger("integrations.breaker")
+_log = get_logger("integrations.breaker")
 
 
 class CircuitBreaker:

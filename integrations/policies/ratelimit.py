@@ -28,16 +28,15 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import structlog
-
 from automate.integrations.clock import Clock
 from automate.integrations.config import RateLimitConfig
 from automate.integrations.errors import IntegrationError, RateLimited
+from automate.integrations.logs import get_logger
 
 __all__ = ["TokenBucket"]
 
 T = TypeVar("T")
-_log = structlog.get_logger("integrations.ratelimit")
+_log = get_logger("integrations.ratelimit")
 
 
 class TokenBucket:

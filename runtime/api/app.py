@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -21,6 +20,7 @@ from automate.integrations.errors import (
     NotFound,
     TransientError,
 )
+from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 from automate.runtime.api.auth import BearerAuth
 from automate.runtime.api.feed import RunFeed
@@ -41,7 +41,7 @@ __all__ = ["MIN_TOKEN_CHARS", "PAGE_HEADERS", "STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MIN_TOKEN_CHARS = 16
-log = structlog.get_logger("automate.api")
+log = get_logger("automate.api")
 PAGE_HEADERS = {
     "Cache-Control": "no-cache",
     # The page loads only its own script and style and talks only to this server.

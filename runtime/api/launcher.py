@@ -13,13 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
-
+from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 
 __all__ = ["Launched", "Launcher"]
 
-log = structlog.get_logger("automate.api")
+log = get_logger("automate.api")
 _FAILURES_KEPT = 1000
 
 

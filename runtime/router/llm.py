@@ -21,11 +21,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from pydantic import BaseModel, JsonValue
 
 from automate.integrations.anthropic import MessageReply, MessageRequest, ToolUseBlock
 from automate.integrations.errors import IntegrationError
+from automate.integrations.logs import get_logger
 from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
 from automate.runtime.router.base import RouteContext, TaskRouter
 from automate.runtime.router.tools import ToolArgumentsError, Toolbox
@@ -47,7 +47,7 @@ SERVICE = "anthropic"
 DRY_RUN_NOTE = (
     "Claude was not asked on a dry run (set router_dry_run: true, or pass --router); the rules planned."
 )
-log = structlog.get_logger("automate.router")
+log = get_logger("automate.router")
 
 _INSTRUCTIONS = """\
 You understand requests for "automate", a personal assistant whose agents act on the person's \

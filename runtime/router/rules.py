@@ -617,9 +617,9 @@ class RuleRouter:
 
 def _log_failure(event: str, exc: Exception) -> None:
     """Record a fault without the request's words (they may be private)."""
-    import structlog  # only on this rare path, to keep importing the router cheap
+    from automate.integrations.logs import get_logger  # only on this rare path: the router imports cheaply
 
-    structlog.get_logger("automate.router").warning(event, error=type(exc).__name__)
+    get_logger("automate.router").warning(event, error=type(exc).__name__)
 
 
 def _references(params: dict[str, Any]) -> set[str]:

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from automate.integrations.errors import AutomationError
+from automate.integrations.logs import get_logger
 from automate.runtime.schedule.cron import fire_times, zone
 from automate.runtime.store.models import EventType, RunRecord
 from automate.runtime.workflows.flow import run_workflow
@@ -39,7 +38,7 @@ __all__ = ["GRACE", "Fired", "Scheduler", "chained", "tick_run_id"]
 GRACE = timedelta(seconds=60)
 MAX_SLEEP = 60.0
 _IDS = uuid.UUID("6f1c1f43-5a7e-4d35-9c8e-2b1a6c0d7e11")
-log = structlog.get_logger("automate.scheduler")
+log = get_logger("automate.scheduler")
 
 
 def tick_run_id(workflow: str, tick: datetime) -> str:

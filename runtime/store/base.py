@@ -13,8 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-import structlog
-
+from automate.integrations.logs import get_logger
 from automate.runtime.store.models import RunEvent, RunRecord, RunStatus, StepRecord
 
 __all__ = [
@@ -32,7 +31,7 @@ __all__ = [
 LEASE_SECONDS = 60.0
 Subscriber = Callable[[RunEvent], None]
 Finish = tuple[RunStatus, dict[str, Any] | None, str | None]
-log = structlog.get_logger("automate.store")
+log = get_logger("automate.store")
 
 
 @runtime_checkable

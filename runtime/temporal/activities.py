@@ -20,7 +20,6 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from pydantic import BaseModel, ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -35,6 +34,7 @@ from automate.integrations.errors import (
     SchedulingConflict,
     invalid_params,
 )
+from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TEMPORAL_LEASE", "RunActivities", "step_service"]
 
-log = structlog.get_logger("automate.temporal")
+log = get_logger("automate.temporal")
 # A run Temporal carries is leased to Temporal for good, so `automate resume` leaves it alone.
 TEMPORAL_LEASE = 10 * 365 * 86400.0
 _FLOWS_KEPT = 256

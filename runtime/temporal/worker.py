@@ -17,10 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-import structlog
-
 from automate.integrations.config import AppConfig, RetryConfig, load_config
 from automate.integrations.errors import ConfigError
+from automate.integrations.logs import get_logger
 
 if TYPE_CHECKING:
     from temporalio.worker import Worker
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_workers", "main", "serve", "worker_config"]
 
-log = structlog.get_logger("automate.temporal.worker")
+log = get_logger("automate.temporal.worker")
 
 
 def worker_config(config: AppConfig) -> AppConfig:

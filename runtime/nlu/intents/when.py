@@ -76,9 +76,9 @@ def read_when(text: str, ref: datetime, *, moving: bool = False) -> When:
     try:
         matches = find_times(text, ref)
     except Exception as exc:  # a time-parser fault must not lose the request: read it without times
-        import structlog  # only on this rare path, to keep the import cheap
+        from automate.integrations.logs import get_logger  # only on this rare path, to keep the import cheap
 
-        structlog.get_logger("automate.router").warning("time_parse_failed", error=type(exc).__name__)
+        get_logger("automate.router").warning("time_parse_failed", error=type(exc).__name__)
         matches = []
     spans = tuple((m.start, m.end) for m in matches)
     if not moving:
