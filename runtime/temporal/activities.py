@@ -31,6 +31,7 @@ from automate.integrations.errors import (
     IntegrationError,
     InvalidRequest,
     NeedsClarification,
+    RateLimited,
     SchedulingConflict,
     invalid_params,
 )
@@ -39,6 +40,7 @@ from automate.integrations.redaction import redact
 from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
 from automate.runtime.temporal.client import runs_queue, service_queue
+from automate.runtime.temporal.pause import pause_service, paused_for
 from automate.runtime.temporal.records import record_to_json
 
 if TYPE_CHECKING:
@@ -135,6 +137,14 @@ class RunActivities:
             params = flow.render(spec.params, scope)
         except AutomationError as exc:
             return self._settle(state, "failed", error=_text(exc))
+        service = step_service(self.runtime, spec.target)
+        left = await self._paused_for(service)
+        if service is not None and left is not None:
+            log.info(
+                "step_paused", run_id=state.run_id, step=step_id, service=service, seconds=round(left, 3)
+            )
+            message = f"{service} asked to slow down: paused for {left:.3g}s more"
+            return self._failure(state, RateLimited(message, service=service, retry_after=left), info)
         key = f"{state.run_id}/{step_id}"
         now = time.time()
         state.attempts, state.status, state.idempotency_key = info.attempt, StepStatus.RUNNING, key
@@ -150,6 +160,8 @@ class RunActivities:
         try:
             output, message = await self._beating(self.runtime.call(spec.target, params, ctx))
         except AutomationError as exc:
+            if isinstance(exc, RateLimited) and exc.retry_after and service is not None:
+                await self._share_pause(service, exc.retry_after)
             return self._failure(state, exc, info)
         except ValidationError as exc:  # a model built inside the action refused a value
             return self._failure(state, invalid_params(exc, spec.target), info)
@@ -191,6 +203,26 @@ class RunActivities:
         assert finished is not None
         self._flows.pop(record.run_id, None)
         return record_to_json(finished)
+
+    async def _paused_for(self, service: str | None) -> float | None:
+        """Seconds left of a pause some worker took for `service` (None: none, or unknown)."""
+        if service is None:
+            return None
+        try:
+            return await paused_for(activity.client(), self.settings.task_queue_prefix, service)
+        except Exception as exc:  # Temporal unreachable: the call goes ahead under the local limiter
+            log.warning("pause_unknown", service=service, error=type(exc).__name__, message=redact(str(exc)))
+            return None
+
+    async def _share_pause(self, service: str, seconds: float) -> None:
+        """Tell every worker that `service` asked for `seconds` of quiet."""
+        try:
+            queue = runs_queue(self.settings)
+            await pause_service(activity.client(), self.settings.task_queue_prefix, queue, service, seconds)
+        except Exception as exc:  # the step is retried after the pause anyway; others pace locally
+            log.warning(
+                "pause_not_shared", service=service, error=type(exc).__name__, message=redact(str(exc))
+            )
 
     def _failure(self, state: StepRecord, exc: AutomationError, info: activity.Info) -> dict[str, Any]:
         """Settle or retry a failed call: questions are outcomes; Temporal retries the rest, or not."""

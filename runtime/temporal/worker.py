@@ -49,6 +49,7 @@ def build_workers(client: object, runtime: Runtime, config: AppConfig) -> list[W
 
     from automate.runtime.temporal.activities import RunActivities
     from automate.runtime.temporal.client import runs_queue, service_queue
+    from automate.runtime.temporal.pause import PauseWorkflow
     from automate.runtime.temporal.workflow import RunWorkflow
 
     assert isinstance(client, Client)
@@ -58,7 +59,7 @@ def build_workers(client: object, runtime: Runtime, config: AppConfig) -> list[W
         Worker(
             client,
             task_queue=runs_queue(settings),
-            workflows=[RunWorkflow],
+            workflows=[RunWorkflow, PauseWorkflow],
             activities=[acts.begin_run, acts.run_step, acts.finish_run],
         )
     ]

@@ -1,0 +1,82 @@
+"""A Retry-After heard by one worker holds for every worker of that service."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from automate.integrations.config import load_config
+from automate.integrations.registry import register_adapter
+from automate.runtime.plan import Plan, Step
+from automate.runtime.result import TaskStatus
+from automate.runtime.runtime import Runtime
+from automate.runtime.store import open_store
+from automate.runtime.store.models import EventType
+from tests.conftest import NOW
+from tests.peers.temporal import TemporalPeer
+from tests.runtime.temporal.calendars import RATE_LIMITED
+from tests.runtime.temporal.conftest import Workers, write_config
+
+PAUSE = 3.0
+BOOKINGS = 8
+
+
+def calendar(marker: Path) -> str:
+    """A calendar whose first insert ever is refused with a retry-after of PAUSE seconds."""
+    return f"""\
+  calendar:
+    adapter: {RATE_LIMITED}
+    retry: {{attempts: 6, initial_backoff: 0.05, max_backoff: 0.05, multiplier: 1, deadline: 60}}
+    timeout: 10
+    settings:
+      path: calendar.sqlite3
+      refused_marker: {marker}
+      retry_after: {PAUSE}
+"""
+
+
+def booking(n: int) -> Plan:
+    """Book meeting `n` on the test clock's tomorrow, each in an hour of its own (no conflicts)."""
+    start = (NOW + timedelta(days=1)).replace(hour=8 + n, minute=0)
+    # allow_past: the date is the test clock's, whatever day the workers think it is.
+    params = {"title": f"M{n}", "start": start.isoformat(), "allow_past": True}
+    return Plan(
+        text=f"book {n}", steps=[Step(id="s1", agent="scheduler", action="create_event", params=params)]
+    )
+
+
+class TestSharedPause:
+    async def test_a_pause_taken_on_one_worker_holds_on_every_worker(
+        self, temporal_server: TemporalPeer, workers: Workers, tmp_path: Path
+    ) -> None:
+        """After one worker hears Retry-After, no step on either worker calls the service until it ends."""
+        register_adapter(RATE_LIMITED, "tests.runtime.temporal.calendars:RateLimitedOnceCalendarAdapter")
+        marker = tmp_path / "refused"
+        config_dir = write_config(workers.config_dir, temporal_server.address, "pause", calendar(marker))
+        workers.start(2)
+        async with Runtime(load_config(config_dir, env={}, home=workers.home)) as runtime:
+            first = asyncio.ensure_future(runtime.execute(booking(0)))
+            deadline = time.monotonic() + 60
+            while not marker.exists():  # the refusal happened on one of the workers
+                assert time.monotonic() < deadline and not first.done()
+                await asyncio.sleep(0.02)
+            refused_at = time.time()
+            results = await asyncio.gather(first, *(runtime.execute(booking(n)) for n in range(1, BOOKINGS)))
+        assert [r.status for r in results] == [TaskStatus.DONE] * BOOKINGS, [r.message for r in results]
+
+        store = open_store(workers.home)
+        try:
+            events = {r.run_id: store.events(r.run_id) for r in results}
+        finally:
+            store.close()
+        # A step starts (is recorded) only when it goes on to call the calendar.
+        calls = sorted(e.at for run in events.values() for e in run if e.type is EventType.STEP_STARTED)
+        assert len(calls) == BOOKINGS + 1  # every booking once, and the refused first attempt
+        assert all(at >= refused_at + PAUSE - 0.3 for at in calls[1:]), [
+            round(a - refused_at, 2) for a in calls
+        ]
+        # Both workers held steps back, the one that did not hear the server included.
+        logs = [(workers.config_dir.parent / f"worker-{i}.log").read_text() for i in range(2)]
+        assert all("step_paused" in text for text in logs)
