@@ -22,6 +22,7 @@ from automate.runtime.nlu.intents.lexicon import (
     LIST_TOPICS,
     MEAL_WORDS,
     MOVE_VERBS,
+    NUMBER_WORDS,
     OFF_TOPIC,
     RELATIONS,
     REMINDER_WORDS,
@@ -29,7 +30,7 @@ from automate.runtime.nlu.intents.lexicon import (
     wordset,
 )
 
-__all__ = ["Act", "Cues", "read_cues"]
+__all__ = ["Act", "Cues", "names_list_topic", "read_cues"]
 
 
 class Act(Enum):
@@ -62,6 +63,7 @@ _PARTICIPLE_CUES = wordset(
     "have has had i've is are was were been be alarm alarms reminder reminders already"
 )
 _DETERMINERS = wordset("my the a an this that your our his her their")
+_LENGTH_UNITS = wordset("minute minutes min mins hour hours hr hrs day days")
 # What follows "let me know" when it asks for something now rather than a later notice.
 _TOLD_NOW = wordset("the what what's which who whom how if whether my all")
 _NOTICE_TIMES = wordset("morning afternoon evening night day week hour minute moment")
@@ -254,14 +256,18 @@ def _is_list_noun(words: list[str], i: int) -> bool:
     return not (word == "list" and i == 0 and len(words) > 1 and words[1] not in {"of", "for"})
 
 
-def _names_list_topic(words: list[str], i: int) -> bool:
-    """ "from the groceries", "off my shopping": a list named by what it is for."""
+def names_list_topic(words: list[str], i: int, prepositions: frozenset[str] = _LIST_PREPOSITIONS) -> bool:
+    """ "from the groceries", "off my shopping", "show groceries": a list named by what it is for."""
     if words[i] not in LIST_TOPICS or i == 0:
         return False
-    before = words[i - 1]
-    if before in {"my", "the", "our"} and i > 1:
-        before = words[i - 2]
-    return before in _LIST_PREPOSITIONS
+    j = i - 1
+    while j > 0 and words[j] in {"my", "the", "our", "me", "us"}:  # "show me my groceries"
+        j -= 1
+    before = words[j]
+    # After a word of looking the topic is what is looked at, unless a noun follows it
+    # ("show groceries"; "show shopping centres" is no list).
+    looked_at = before in _LOOK_VERBS and i + 1 == len(words)
+    return before in prepositions or looked_at
 
 
 def _followed_by_list(words: list[str], i: int) -> bool:
@@ -278,6 +284,9 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
         return Act.REMOVE
     # "my list", "my weekly plan", "the schedule": after a determiner the word is a noun.
     if i > start and (before in _DETERMINERS or words[i - 2 : i - 1] == ["my"]):
+        return None
+    # "a 2 hour review", "a thirty minute call": after a length the word is what lasts that long.
+    if i > start + 1 and before in _LENGTH_UNITS and (words[i - 2].isdigit() or words[i - 2] in NUMBER_WORDS):
         return None
     if word in REMOVE_VERBS or (word == "rid" and before == "get"):
         return Act.REMOVE
@@ -494,7 +503,7 @@ def read_cues(words: list[str]) -> Cues:
     bigrams = _bigrams(words)
     lists = any(_is_list_noun(words, i) for i in range(len(words)))
     list_topic = (
-        any(_names_list_topic(words, i) for i in range(len(words)))
+        any(names_list_topic(words, i) for i in range(len(words)))
         or bool(wset & {"item", "items", "line", "lines"} and wset & (REMOVE_VERBS | {"add", "put"}))
         or _wants_groceries(words, wset, bigrams)
         or _asks_what_to_buy(words, wset)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from automate.runtime.nlu.intents.cues import names_list_topic
 from automate.runtime.nlu.intents.lexicon import (
     CALENDAR_NOUNS,
     CONTACT_NOUNS,
@@ -17,7 +18,6 @@ from automate.runtime.nlu.intents.lexicon import (
     EVENT_NOUNS,
     FUNCTION_WORDS,
     LIST_NOUNS,
-    LIST_TOPICS,
     MEAL_WORDS,
     MONTHS,
     NUMBER_WORDS,
@@ -110,6 +110,7 @@ _TASK_STOPS = wordset(
     "tonight this next"
 )
 _PLACE_TRIGGERS = wordset("at in from")
+_TOPIC_PREPOSITIONS = wordset("to on onto from off in")
 # "called gym", "labelled standup": the words that introduce a name are not part of it.
 _NAMING = wordset("called named titled labelled labeled entitled")
 # Where an event stands in order says which one, not what it is called.
@@ -470,11 +471,10 @@ def _list_topics(words: list[str], free: list[bool], out: list[EntitySlot]) -> N
     """ "add eggs to groceries", "off my shopping": a list named by what it is for."""
     if any(slot[0] == "list_name" for slot in out):
         return
-    for i, word in enumerate(words):
-        if word not in LIST_TOPICS or not free[i] or i == 0 or words[i + 1 : i + 2] in (["list"], ["lists"]):
+    for i in range(len(words)):
+        if not free[i] or words[i + 1 : i + 2] in (["list"], ["lists"]):
             continue
-        before = words[i - 2] if words[i - 1] in {"my", "the", "our"} and i > 1 else words[i - 1]
-        if before in {"to", "on", "onto", "from", "off", "in"}:
+        if names_list_topic(words, i, _TOPIC_PREPOSITIONS):
             out.append(("list_name", i, i + 1))
             return
 

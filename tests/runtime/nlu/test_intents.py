@@ -47,6 +47,12 @@ class TestIntents:
         ("text", "intent"),
         [
             ("schedule a meeting with ana tomorrow at three pm", "event_create"),
+            ("a 2 hour review with dan tomorrow at 2pm", "event_create"),
+            ("a forty minute call with mo on monday at 4pm", "event_create"),
+            ("review my 2 hour meeting tomorrow", "event_list"),
+            ("show groceries", "list_show"),
+            ("check my errands", "list_show"),
+            ("show shopping centres near me", "none"),
             ("i have a dentist appointment on friday at ten", "event_create"),
             ("what's on my calendar tomorrow", "event_list"),
             ("do i have anything on saturday", "event_list"),

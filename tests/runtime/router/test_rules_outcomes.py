@@ -104,6 +104,16 @@ class TestLengths:
         event = await only_event(runtime)
         assert event.end - event.start == timedelta(minutes=minutes)
 
+    @pytest.mark.parametrize(
+        "text", ["a 2 hour review with Dan tomorrow at 2pm", "a thirty minute call with Eve tomorrow at 2pm"]
+    )
+    async def test_a_request_that_opens_with_its_length(self, runtime: Runtime, text: str) -> None:
+        """ "a 2 hour review …" is a meeting to book ("review" after a length is no verb), that long."""
+        await done(runtime, text)
+        event = await only_event(runtime)
+        assert local(event.start) == (TOMORROW, time(14))
+        assert event.end - event.start == timedelta(minutes=120 if "2 hour" in text else 30)
+
     async def test_a_length_is_not_a_title(self, runtime: Runtime) -> None:
         """ "book an hour with Frank" is named after Frank, not "Hour with Frank"."""
         await done(runtime, "book an hour with Frank tomorrow at 4pm")
@@ -181,6 +191,16 @@ class TestLists:
         assert "call the bank" in result.message
         await done(runtime, "add pay rent to my to do list")
         assert await items(runtime, "to-do") == ["call the bank", "pay rent"]
+
+    @pytest.mark.parametrize("text", ["show groceries", "show me my groceries", "read the chores"])
+    async def test_a_bare_list_name_is_shown(self, runtime: Runtime, text: str) -> None:
+        """ "show groceries" shows that list instead of being declined."""
+        await done(runtime, "add tea to the groceries list")
+        await done(runtime, "add dishes to the chores list")
+        result = await runtime.handle(text)
+        assert result.status == TaskStatus.DONE, result.message
+        expected = "dishes" if "chores" in text else "tea"
+        assert result.output is not None and [i["text"] for i in result.output["items"]] == [expected]
 
 
 class TestContacts:
