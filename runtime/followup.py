@@ -21,6 +21,7 @@ __all__ = ["answer"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ANYWAY = re.compile(r"\b(anyway|regardless|double[- ]?book|yes,? book it|book it)\b", re.I)
+_YES = re.compile(r"^\s*(yes|yeah|yep|sure|ok(ay)?|please do)\b", re.I)
 _CHOICE = re.compile(r"^\s*(?:#|number |option )?(\d{1,2})\s*\.?\s*$", re.I)
 _START_KEYS = {"create_event": ("start", "end"), "reschedule_event": ("new_start", "new_end")}
 
@@ -71,8 +72,13 @@ def _filled(step: StepResult, reply: str, context: RouteContext) -> dict[str, An
         picked = proposals[int(choice.group(1)) - 1]
         params.update({start_key: picked["start"], end_key: picked["end"]})
         return params
-    if _ANYWAY.search(reply) and step.action in _START_KEYS:
+    # A clash's question carries its proposals; a booking's other yes/no question is a past start.
+    clash = "proposals" in (step.output or {})
+    if clash and _ANYWAY.search(reply) and step.action in _START_KEYS:
         params["allow_conflict"] = True
+        return params
+    if not clash and step.action == "create_event" and (_ANYWAY.search(reply) or _YES.match(reply)):
+        params["allow_past"] = True
         return params
     emails = _EMAIL.findall(reply)
     if emails and isinstance(params.get("to"), list):

@@ -205,6 +205,33 @@ class CalendarContract:
         with pytest.raises(NotFound):
             await adapter.get_event(EventRef(uid=uuid.uuid4().hex), CallContext())
 
+    async def test_book_into_a_free_slot_stores_the_event(self, adapter: Any) -> None:
+        """Booking a free slot stores the event and reports no clash."""
+        booking = await adapter.book_event(draft("Free", at(9), at(10)), fresh_ctx())
+        listed = await adapter.list_events(TimeRange(start=at(8), end=at(11)), CallContext())
+        assert booking.clashes == []
+        assert booking.event is not None
+        assert [e.uid for e in listed.events] == [booking.event.uid]
+
+    async def test_book_into_a_taken_slot_names_the_clash_and_stores_nothing(self, adapter: Any) -> None:
+        """Booking over an event returns that event as the clash and adds nothing."""
+        held = await adapter.insert_event(draft("Held", at(9), at(10)), fresh_ctx())
+        booking = await adapter.book_event(draft("Late", at(9, 30), at(10, 30)), fresh_ctx())
+        listed = await adapter.list_events(TimeRange(start=at(8), end=at(11)), CallContext())
+        assert booking.event is None
+        assert [e.uid for e in booking.clashes] == [held.uid]
+        assert [e.uid for e in listed.events] == [held.uid]
+
+    async def test_a_retried_booking_finds_its_own_event(self, adapter: Any) -> None:
+        """Booking again with the same key returns the same event, not a clash with itself."""
+        ctx = fresh_ctx()
+        first = await adapter.book_event(draft("Once", at(9), at(10)), ctx)
+        again = await adapter.book_event(draft("Once", at(9), at(10)), CallContext(ctx.idempotency_key, 2))
+        listed = await adapter.list_events(TimeRange(start=at(8), end=at(11)), CallContext())
+        assert first.event is not None and again.event is not None
+        assert again.event.uid == first.event.uid
+        assert [e.uid for e in listed.events] == [first.event.uid]
+
 
 class MailContract:
     """What every mail sender/reader pair does: send, find, read, never change a retry's id."""
