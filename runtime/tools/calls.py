@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from automate.agents.base import ActionContext, ActionSpec, Agent
 from automate.integrations.errors import AutomationError
+from automate.integrations.redaction import redact
 from automate.runtime.loop_thread import LoopThread
 from automate.runtime.result import TaskStatus
 from automate.runtime.router.tools import ToolArgumentsError, Toolbox, ToolSpec, run_tool
@@ -40,6 +41,11 @@ class ToolOutcome:
     message: str
     data: dict[str, Any]
     is_error: bool
+
+    def __post_init__(self) -> None:
+        # Every tool answer leaves through here: a secret pasted into the arguments comes back masked.
+        object.__setattr__(self, "message", redact(self.message))
+        object.__setattr__(self, "data", redact(self.data))
 
     @classmethod
     def failed(cls, message: str) -> ToolOutcome:

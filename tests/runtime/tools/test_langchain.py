@@ -18,6 +18,7 @@ from automate.agents.base import ActionContext
 from automate.agents.scheduler import SchedulerAgent
 from automate.agents.scheduler_models import ListEventsParams
 from automate.integrations.config import AppConfig
+from automate.integrations.redaction import register_secret
 from automate.runtime.router.tools import ToolSpec
 from automate.runtime.runtime import Runtime
 from automate.runtime.tools.langchain import agent_tools, runtime_tools
@@ -166,6 +167,15 @@ class TestAgentTools:
         assert isinstance(clash, ToolMessage) and clash.status == "error" and "overlaps 'First'" in clash.text
         assert isinstance(missing, ToolMessage) and missing.status == "error"
         assert missing.content == "Invalid arguments: scheduler__create_event: start: Field required"
+
+    async def test_a_secret_in_the_arguments_comes_back_masked(
+        self, runtime: Runtime, fixed_now: Callable[[], datetime]
+    ) -> None:
+        """A registered secret a model pasted into a title is *** in the tool's answer."""
+        register_secret("pasted-in-tool-4410")
+        create = by_name(agent_tools(runtime.agent(SchedulerAgent), now=fixed_now))["scheduler__create_event"]
+        output = await create.ainvoke({"start": "tomorrow at 3pm", "title": "sync pasted-in-tool-4410"})
+        assert output["title"] == "sync ***"
 
 
 class TestToolCallingLoop:
