@@ -94,7 +94,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     print(f"{'when':<16}  {'run':<8}  {'task':<40}  {'agent/action':<28}  {'status':<19}  duration")
     for run in runs:
         what = run.steps[0].target if len(run.steps) == 1 else f"{len(run.steps)} steps"
-        label = run.name if run.kind == "task" else f"[workflow] {run.name}"
+        label = _redacted(run.name if run.kind == "task" else f"[workflow] {run.name}")
         print(
             f"{_when(run.created_at, runtime):<16}  {_short_id(run.run_id):<8}  {_short(label, 40):<40}  "
             f"{_short(what, 28):<28}  {run.status.value:<19}  {_seconds(run.duration)}"
@@ -113,10 +113,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**_run_json(record), "events": [_event_json(e) for e in events]})
         return EXIT_OK
-    print(f"run {record.run_id}  {record.kind} {record.name!r}  {record.status.value}")
+    print(f"run {record.run_id}  {record.kind} {_redacted(record.name)!r}  {record.status.value}")
     print(f"  started {_when(record.created_at, runtime)}  duration {_seconds(record.duration)}")
     if record.error:
-        print(f"  error: {record.error}")
+        print(f"  error: {_redacted(record.error)}")
     print("steps:")
     for step in record.steps:
         print(
@@ -128,9 +128,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         if step.params:
             print(f"       params  {_short(json.dumps(_redacted(step.params), ensure_ascii=False), 200)}")
         if step.message:
-            print(f"       said    {_short(step.message, 200)}")
+            print(f"       said    {_short(_redacted(step.message), 200)}")
         if step.error and step.error != step.message:
-            print(f"       error   {step.error}")
+            print(f"       error   {_redacted(step.error)}")
     print("events:")
     for event in events:
         detail = json.dumps(_redacted(event.data), ensure_ascii=False) if event.data else ""

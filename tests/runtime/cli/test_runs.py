@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from automate.integrations.redaction import register_secret
 from automate.runtime.cli import main
 from automate.runtime.cli.runs import parse_inputs
+from automate.runtime.store import RunRecord, StepRecord, open_store
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +90,25 @@ class TestRunCommands:
         """`automate show my calendar tomorrow` is understood as a task, not a run id."""
         code, out = automate(capsys, "show", "my", "calendar", "tomorrow")
         assert (code, out) == (0, "Nothing on your calendar then.\n")
+
+    def test_history_and_show_mask_a_secret_stored_before_it_was_registered(
+        self, capsys: pytest.CaptureFixture[str], home: Path
+    ) -> None:
+        """A run written in clear (by an older version) shows *** in its name, error and step message."""
+        secret = "old-clear-s3cret-2207"
+        store = open_store(home)
+        run = RunRecord(
+            run_id="0123456789abcdef", kind="task", name=f"add {secret}", spec={}, created_at=1.0,
+            updated_at=1.0,
+            steps=[StepRecord("0123456789abcdef", "s1", 0, "lists.add_item", message=f"Added {secret}")],
+        )  # fmt: skip
+        store.create_run(run, [])
+        store.close()
+        register_secret(secret)
+        _, listed = automate(capsys, "history")
+        _, shown = automate(capsys, "show", "0123456789abcdef")
+        assert secret not in listed + shown
+        assert "add ***" in listed and "Added ***" in shown
 
 
 class TestParseInputs:
