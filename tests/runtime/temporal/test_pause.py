@@ -14,7 +14,7 @@ from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import open_store
 from automate.runtime.store.models import EventType
-from tests.conftest import NOW
+from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.calendars import RATE_LIMITED
 from tests.runtime.temporal.conftest import Workers, write_config
@@ -56,7 +56,7 @@ class TestSharedPause:
         marker = tmp_path / "refused"
         config_dir = write_config(workers.config_dir, temporal_server.address, "pause", calendar(marker))
         workers.start(2)
-        async with Runtime(load_config(config_dir, env={}, home=workers.home)) as runtime:
+        async with Runtime(load_config(config_dir, env=CLOCK_ENV, home=workers.home)) as runtime:
             first = asyncio.ensure_future(runtime.execute(booking(0)))
             deadline = time.monotonic() + 60
             while not marker.exists():  # the refusal happened on one of the workers

@@ -12,7 +12,7 @@ from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import open_store
 from automate.runtime.store.models import EventType
-from tests.conftest import NOW
+from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.calendars import RATE_LIMITED
 from tests.runtime.temporal.conftest import Workers, write_config
@@ -55,7 +55,7 @@ class TestRetryAfter:
                 )
             ],
         )
-        async with Runtime(load_config(config_dir, env={}, home=workers.home)) as runtime:
+        async with Runtime(load_config(config_dir, env=CLOCK_ENV, home=workers.home)) as runtime:
             result = await runtime.execute(book)
         assert result.status is TaskStatus.DONE, result.message
 

@@ -16,7 +16,7 @@ from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import open_store
 from automate.runtime.store.models import EventType
-from tests.conftest import NOW
+from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.calendars import STALLING as ADAPTER
 from tests.runtime.temporal.conftest import Workers, write_config
@@ -84,7 +84,7 @@ class TestWorkerKilled:
         marker = tmp_path / "stalled.pid"
         config_dir = write_config(workers.config_dir, temporal_server.address, "killed", calendar(marker))
         workers.start(2)
-        async with Runtime(load_config(config_dir, env={}, home=workers.home)) as runtime:
+        async with Runtime(load_config(config_dir, env=CLOCK_ENV, home=workers.home)) as runtime:
             running = asyncio.ensure_future(runtime.execute(book_and_mail()))
             pid = int(await wait_for(marker, 30))
             assert pid in [p.pid for p in workers.processes]
