@@ -16,7 +16,8 @@ Case format (times are local, ``YYYY-MM-DD HH:MM``)::
       text: book the dentist on friday at 9
       setup: {events: [{title: Gym, start: 2026-11-27 08:00, end: 2026-11-27 09:00}]}
       expect:
-        status: done                              # or a list of statuses a careful person accepts
+        status: done                              # sets the exit status (done 0, failed 1, asked 3,
+                                                  # declined 4); or a list a careful person accepts
         steps: [scheduler.create_event]           # or {do: agent.action, params: {…}}
         events: [{title: Gym, start: …}, {title_has: dentist, start: 2026-11-27 09:00, end: …}]
         lists: {shopping: [milk]}                 # every list and its items
