@@ -28,6 +28,7 @@ __all__ = [
     "StallingCalendarAdapter",
     "StallingCalendarConfig",
     "first_time",
+    "rate_limited_block",
 ]
 
 STALLING = "stalling_calendar"
@@ -43,6 +44,21 @@ def first_time(marker: Path) -> bool:
     os.write(fd, str(os.getpid()).encode())
     os.close(fd)
     return True
+
+
+def rate_limited_block(marker: Path, retry_after: float, *, attempts: int, deadline: float) -> str:
+    """The `calendar` service block of a `RateLimitedOnceCalendarAdapter` (backoff: 0.05 s)."""
+    return f"""\
+  calendar:
+    adapter: {RATE_LIMITED}
+    retry: {{attempts: {attempts}, initial_backoff: 0.05, max_backoff: 0.05, multiplier: 1,
+            deadline: {deadline}}}
+    timeout: 10
+    settings:
+      path: calendar.sqlite3
+      refused_marker: {marker}
+      retry_after: {retry_after}
+"""
 
 
 class StallingCalendarConfig(LocalCalendarConfig):

@@ -9,6 +9,7 @@ with SIGTERM, which `automate worker` answers with a clean shutdown and
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import signal
@@ -98,6 +99,21 @@ class Workers:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
         self.processes.clear()
+
+
+def read(path: Path) -> str:
+    """The file's text, or "" while it does not exist."""
+    return path.read_text() if path.is_file() else ""
+
+
+async def wait_for(path: Path, seconds: float) -> str:
+    """The file's text once it has some (bounded poll)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text := read(path):
+            return text
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{path} was not written within {seconds}s")
 
 
 def write_config(directory: Path, address: str, prefix: str, services: str = "") -> Path:

@@ -16,32 +16,17 @@ from automate.runtime.store import open_store
 from automate.runtime.store.models import EventType
 from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
-from tests.runtime.temporal.calendars import RATE_LIMITED
-from tests.runtime.temporal.conftest import Workers, write_config
+from tests.runtime.temporal.calendars import RATE_LIMITED, rate_limited_block
+from tests.runtime.temporal.conftest import Workers, wait_for, write_config
 
 PAUSE = 3.0
 BOOKINGS = 8
 
 
-def calendar(marker: Path) -> str:
-    """A calendar whose first insert ever is refused with a retry-after of PAUSE seconds."""
-    return f"""\
-  calendar:
-    adapter: {RATE_LIMITED}
-    retry: {{attempts: 6, initial_backoff: 0.05, max_backoff: 0.05, multiplier: 1, deadline: 60}}
-    timeout: 10
-    settings:
-      path: calendar.sqlite3
-      refused_marker: {marker}
-      retry_after: {PAUSE}
-"""
-
-
 def booking(n: int) -> Plan:
-    """Book meeting `n` on the test clock's tomorrow, each in an hour of its own (no conflicts)."""
+    """Book meeting `n` tomorrow, each in an hour of its own (no conflicts)."""
     start = (NOW + timedelta(days=1)).replace(hour=8 + n, minute=0)
-    # allow_past: the date is the test clock's, whatever day the workers think it is.
-    params = {"title": f"M{n}", "start": start.isoformat(), "allow_past": True}
+    params = {"title": f"M{n}", "start": start.isoformat()}
     return Plan(
         text=f"book {n}", steps=[Step(id="s1", agent="scheduler", action="create_event", params=params)]
     )
@@ -54,14 +39,16 @@ class TestSharedPause:
         """After one worker hears Retry-After, no step on either worker calls the service until it ends."""
         register_adapter(RATE_LIMITED, "tests.runtime.temporal.calendars:RateLimitedOnceCalendarAdapter")
         marker = tmp_path / "refused"
-        config_dir = write_config(workers.config_dir, temporal_server.address, "pause", calendar(marker))
+        config_dir = write_config(
+            workers.config_dir,
+            temporal_server.address,
+            "pause",
+            rate_limited_block(marker, PAUSE, attempts=6, deadline=60),
+        )
         workers.start(2)
         async with Runtime(load_config(config_dir, env=CLOCK_ENV, home=workers.home)) as runtime:
             first = asyncio.ensure_future(runtime.execute(booking(0)))
-            deadline = time.monotonic() + 60
-            while not marker.exists():  # the refusal happened on one of the workers
-                assert time.monotonic() < deadline and not first.done()
-                await asyncio.sleep(0.02)
+            await wait_for(marker, 60)  # the refusal happened on one of the workers
             refused_at = time.time()
             results = await asyncio.gather(first, *(runtime.execute(booking(n)) for n in range(1, BOOKINGS)))
         assert [r.status for r in results] == [TaskStatus.DONE] * BOOKINGS, [r.message for r in results]

@@ -14,24 +14,10 @@ from automate.runtime.store import open_store
 from automate.runtime.store.models import EventType
 from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
-from tests.runtime.temporal.calendars import RATE_LIMITED
+from tests.runtime.temporal.calendars import RATE_LIMITED, rate_limited_block
 from tests.runtime.temporal.conftest import Workers, write_config
 
 AT = (NOW + timedelta(days=1)).replace(hour=15)
-
-
-def calendar(marker: Path) -> str:
-    """A calendar whose first insert is rate limited with a retry-after of 0.6 s (backoff: 0.05 s)."""
-    return f"""\
-  calendar:
-    adapter: {RATE_LIMITED}
-    retry: {{attempts: 3, initial_backoff: 0.05, max_backoff: 0.05, multiplier: 1, deadline: 30}}
-    timeout: 10
-    settings:
-      path: calendar.sqlite3
-      refused_marker: {marker}
-      retry_after: 0.6
-"""
 
 
 class TestRetryAfter:
@@ -41,7 +27,10 @@ class TestRetryAfter:
         """The refused booking is retried once, no sooner than the service asked, and succeeds."""
         register_adapter(RATE_LIMITED, "tests.runtime.temporal.calendars:RateLimitedOnceCalendarAdapter")
         config_dir = write_config(
-            workers.config_dir, temporal_server.address, "retry", calendar(tmp_path / "refused")
+            workers.config_dir,
+            temporal_server.address,
+            "retry",
+            rate_limited_block(tmp_path / "refused", 0.6, attempts=3, deadline=30),
         )
         workers.start(1)
         book = Plan(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from automate.runtime.store.models import EventType
 from tests.conftest import CLOCK_ENV, NOW
 from tests.peers.temporal import TemporalPeer
 from tests.runtime.temporal.calendars import STALLING as ADAPTER
-from tests.runtime.temporal.conftest import Workers, write_config
+from tests.runtime.temporal.conftest import Workers, wait_for, write_config
 
 AT = (NOW + timedelta(days=1)).replace(hour=15)
 DAY = AT.replace(hour=0)
@@ -58,21 +57,6 @@ def book_and_mail() -> Plan:
             ),
         ],
     )
-
-
-def read(path: Path) -> str:
-    """The file's text, or "" while it does not exist."""
-    return path.read_text() if path.is_file() else ""
-
-
-async def wait_for(path: Path, seconds: float) -> str:
-    """The file's text once it has some (bounded poll)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text := read(path):
-            return text
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} was not written within {seconds}s")
 
 
 class TestWorkerKilled:
