@@ -78,9 +78,11 @@ class CalendarAdapter(Adapter[ConfigT]):
         ours only if it is the first of them by (created, UID), else delete
         it. Each racer reads the same stored events and applies the same rule,
         so they agree on one winner without talking; an event without a
-        created time counts as oldest (it was there before us). The rule
-        cannot see a rival whose insert lands after our re-list; such a
-        rival's own re-list sees ours.
+        created time counts as oldest (it was there before us). A rival whose
+        insert lands after our re-list sees ours, created earlier, and yields;
+        so adapters stamp `created` just before they send the insert. Both
+        stay only if that rival's insert took longer to arrive than our whole
+        booking, or the racers' clocks disagree by more than that.
         """
         draft = params.model_copy(update={"uid": params.uid or event_uid(ctx.idempotency_key)})
         slot = TimeRange(start=draft.start, end=draft.end)

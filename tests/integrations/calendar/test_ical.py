@@ -54,6 +54,28 @@ class TestIcal:
             exclude={"created", "updated"}
         )
 
+    def test_created_keeps_its_microseconds(self) -> None:
+        """The creation time comes back to the microsecond (CREATED alone holds whole seconds)."""
+        created = datetime(2031, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+        event = CalendarEvent(
+            uid="c-1",
+            title="Race",
+            start=datetime(2031, 3, 10, 9, tzinfo=UTC),
+            end=datetime(2031, 3, 10, 10, tzinfo=UTC),
+            created=created,
+        )
+        text = event_to_ical(event)
+        (back,) = ical_to_events(text)
+        assert b"CREATED:20310301T093015Z" in text
+        assert back.created == created
+
+    def test_created_falls_back_to_whole_seconds(self) -> None:
+        """An event another client wrote, with CREATED only, is read at that second."""
+        (event,) = ical_to_events(
+            calendar("SUMMARY:Theirs", "DTSTART:20310310T090000Z", "CREATED:20310301T093015Z")
+        )
+        assert event.created == datetime(2031, 3, 1, 9, 30, 15, tzinfo=UTC)
+
     def test_all_day_event_spans_the_day_in_the_default_zone(self) -> None:
         """A DATE start with no end lasts one day from midnight in the zone asked for."""
         (event,) = ical_to_events(
