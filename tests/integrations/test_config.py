@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from automate.integrations import registry
 from automate.integrations.adapter import Adapter, CallContext, operation
-from automate.integrations.config import RetryConfig, StrictModel, load_config
+from automate.integrations.config import RateLimitConfig, RetryConfig, StrictModel, load_config
 from automate.integrations.errors import ConfigError
 from automate.integrations.redaction import redact
 from automate.integrations.testing import EchoParams, EchoResult
@@ -229,3 +229,29 @@ class TestShortSecrets:
         write(user_dir, "integrations_config.yaml", TOKEN_SERVICE)
         load_config(user_dir, env={"API_TOKEN": "q7#z"}, home=user_dir.parent / "home")
         assert redact("refused q7#z for you") == "refused *** for you"
+
+
+class TestRateLimitConfig:
+    @pytest.mark.parametrize("value", ["0", "-5", ".inf", ".nan", "100000"])
+    def test_a_bad_max_retry_after_is_one_clear_error(self, user_dir: Path, value: str) -> None:
+        """max_retry_after must be a finite positive number of seconds, at most a day."""
+        write(
+            user_dir,
+            "integrations_config.yaml",
+            f"services:\n  cal:\n    adapter: local_calendar\n    rate_limit: {{max_retry_after: {value}}}\n",
+        )
+        error = load_error(user_dir)
+        assert error.key == "services.cal.rate_limit.max_retry_after"
+        assert "\n" not in str(error)
+
+    def test_unset_burst_is_a_window_of_the_whole_requests(self) -> None:
+        """Without burst, `requests` calls may start per `per_seconds` window (whole calls, at least one)."""
+        assert (RateLimitConfig(requests=50).capacity, RateLimitConfig(requests=50).window) == (50, 1.0)
+        fractional = RateLimitConfig(requests=2.5, per_seconds=1)
+        assert (fractional.capacity, fractional.window) == (2, pytest.approx(0.8))
+        assert RateLimitConfig(requests=0.5, per_seconds=1).window == 2.0
+
+    def test_a_set_burst_is_a_token_bucket(self) -> None:
+        """With burst set there is no window: the bucket holds `burst` tokens; pauses cap at 300 s."""
+        config = RateLimitConfig(requests=50, burst=5)
+        assert (config.capacity, config.window, config.max_retry_after) == (5, None, 300.0)
