@@ -13,9 +13,11 @@ import httpx
 
 from tests.runtime.api.harness import TOKEN, start_serve, stop_serve
 
-# An absolute date a week after the suite's fixed clock (NOW, Tue 24 Nov 2026), never "tomorrow".
-REQUEST = "book a call on 2 december at 11am"
+# An absolute date a week after the suite's fixed clock (NOW, Tue 24 Nov 2026), never "tomorrow";
+# the mail step reads the booking's output, so it runs only for the booking that stays.
+REQUEST = "schedule a meeting with ana@example.com on 2 december at 11am and email her the agenda"
 BOOKED = "2026-12-02T11:00:00.000000Z"
+TITLE = "Meeting with ana@example.com"
 TRIALS, PROCESSES, REQUESTS = 20, 4, 10
 SERVER_SETTINGS = "timezone: Europe/Lisbon\nserver:\n  token: ${AUTOMATE_API_TOKEN}\n"
 
@@ -24,6 +26,11 @@ def stored_starts(home: Path) -> list[str]:
     """The UTC start of every event in the embedded calendar under `home`."""
     with sqlite3.connect(home / "calendar.sqlite3") as conn:
         return [row[0] for row in conn.execute("SELECT start_utc FROM events")]
+
+
+def sent_mail(home: Path) -> list[Path]:
+    """The messages the embedded mailbox under `home` has sent."""
+    return [p for p in (home / "mail" / "sent").rglob("*") if p.is_file()]
 
 
 def book_at_once(home: Path, config: Path, count: int) -> list[subprocess.CompletedProcess[str]]:
@@ -43,17 +50,18 @@ def book_at_once(home: Path, config: Path, count: int) -> list[subprocess.Comple
 
 class TestCreateEventRaces:
     def test_four_processes_booking_one_slot_leave_one_event(self, tmp_path: Path, user_config: Path) -> None:
-        """Twenty times over, four CLI processes booking one slot together leave exactly one event."""
+        """Twenty times over, four CLI processes booking one slot and mailing leave one event, one mail."""
         for trial in range(TRIALS):
             home = tmp_path / f"trial-{trial}"
             done = book_at_once(home, user_config, PROCESSES)
             assert stored_starts(home) == [BOOKED], f"trial {trial}"
+            assert len(sent_mail(home)) == 1, f"trial {trial}"
             assert sorted(p.returncode for p in done) == [0] + [3] * (PROCESSES - 1), f"trial {trial}"
-            assert sum(p.stdout.startswith("Booked 'Meeting' Wed 02 Dec 11:00") for p in done) == 1
-            assert sum("That time overlaps 'Meeting' Wed 02 Dec 11:00" in p.stdout for p in done) == 3
+            assert sum(p.stdout.startswith(f"Booked '{TITLE}' Wed 02 Dec 11:00") for p in done) == 1
+            assert sum(f"That time overlaps '{TITLE}' Wed 02 Dec 11:00" in p.stdout for p in done) == 3
 
     async def test_ten_api_requests_for_one_slot_leave_one_event(self, tmp_path: Path) -> None:
-        """Ten requests to a real `automate serve` booking one slot at once leave exactly one event."""
+        """Ten requests to a real `automate serve` booking one slot and mailing leave one event, one mail."""
         config, home = tmp_path / "config", tmp_path / "home"
         config.mkdir()
         home.mkdir()
@@ -71,5 +79,6 @@ class TestCreateEventRaces:
         finally:
             await asyncio.to_thread(stop_serve, served)
         assert stored_starts(home) == [BOOKED]
+        assert len(sent_mail(home)) == 1
         statuses = sorted(a.json()["status"] for a in answers)
         assert statuses == ["done"] + ["needs_clarification"] * (REQUESTS - 1)
