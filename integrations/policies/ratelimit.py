@@ -73,7 +73,6 @@ class TokenBucket:
         self._window = config.window
         self._starts: deque[float] = deque(maxlen=int(config.capacity))
         self._head = float("-inf")
-        self._epoch = 0
         self._decreases = 0
         self._queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
@@ -98,16 +97,16 @@ class TokenBucket:
         self._refuse(max(self._head, self._next_start(began)) - began, within)
         async with self._lock():
             while True:
-                epoch, now = self._epoch, self._clock.monotonic()
+                now = self._clock.monotonic()
                 start = self._next_start(now)
                 self._refuse(start - now, None if within is None else within - (now - began))
-                if start > now:
-                    self._head = start
-                    await self._clock.sleep(start - now)
-                    if epoch != self._epoch:
-                        continue  # the server asked us to slow down while we slept: plan again
-                self._take()
-                return self._clock.monotonic() - began
+                if start <= now:
+                    self._take()
+                    return self._clock.monotonic() - began
+                self._head = start
+                # Plan again on waking: the server may have asked us to slow down meanwhile,
+                # and a clock can wake us a hair (a rounding, a timer's resolution) too early.
+                await self._clock.sleep(start - now)
 
     async def __call__(self, call: Callable[[], Awaitable[T]], *, within: float | None = None) -> T:
         """Take a token (waiting at most `within`), run `call`, adapt to how the service answered."""
@@ -130,7 +129,6 @@ class TokenBucket:
         now = self._clock.monotonic()
         asked = min(retry_after or 0.0, self.config.max_retry_after)
         pause = max(1.0 / self.rate, asked)
-        self._epoch += 1
         if decrease:
             self._decreases += 1
             self._factor = max(self._min_factor, self._factor * self._decrease)
