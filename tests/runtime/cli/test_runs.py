@@ -74,6 +74,15 @@ class TestRunCommands:
         code, out = automate(capsys, "workflows", "next", "daily_agenda")
         assert code == 0 and len([line for line in out.splitlines() if line.startswith("  ")]) == 5
 
+    def test_a_schedule_is_previewed_from_the_pinned_clock(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With AUTOMATE_NOW on a Friday evening, the weekday 07:30 schedule next fires on Monday."""
+        monkeypatch.setenv("AUTOMATE_NOW", "2031-01-10T20:00:00+00:00")
+        code, out = automate(capsys, "workflows", "next", "daily_agenda", "--count", "2", "--json")
+        assert code == 0, out
+        assert json.loads(out) == ["2031-01-13T07:30:00+00:00", "2031-01-14T07:30:00+00:00"]
+
     def test_scheduler_once_and_resume_with_nothing_to_do(self, capsys: pytest.CaptureFixture[str]) -> None:
         """With no unfinished runs, resume and a first scheduler pass do nothing."""
         assert automate(capsys, "resume") == (0, "Nothing to resume.\n")

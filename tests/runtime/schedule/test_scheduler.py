@@ -13,6 +13,7 @@ from automate.runtime.runtime import Runtime
 from automate.runtime.schedule import Scheduler, tick_run_id
 from automate.runtime.store import RunStatus, SqliteRunStore
 from automate.runtime.workflows import Workflow, WorkflowError, parse_workflow, targets_for
+from tests.conftest import NOW
 
 CRON = """\
 name: agenda
@@ -85,6 +86,15 @@ class TestScheduler:
         runs = runtime.store.list_runs()
         assert [(r.name, r.status) for r in runs] == [("agenda", RunStatus.DONE)]
         assert runs[0].spec["scope"]["trigger"]["kind"] == "cron"
+
+    async def test_without_a_clock_it_reads_the_runtime_s(
+        self, runtime: Runtime, local_config: AppConfig
+    ) -> None:
+        """A scheduler given no clock reads the runtime's now, so AUTOMATE_NOW reaches the scheduler."""
+        flows = {"agenda": workflow(CRON.format(policy="skip"), local_config)}
+        assert await ticked(Scheduler(runtime, flows)) == []
+        assert runtime.store.get_mark("schedule:agenda:last") == runtime.now().astimezone(UTC).isoformat()
+        assert runtime.now() == NOW
 
     async def test_two_schedulers_on_one_store_fire_a_tick_once(
         self, runtime: Runtime, local_config: AppConfig, store: SqliteRunStore, tmp_path: Path
