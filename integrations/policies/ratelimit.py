@@ -72,7 +72,6 @@ class TokenBucket:
         self._tat = clock.monotonic()
         self._window = config.window
         self._starts: deque[float] = deque(maxlen=int(config.capacity))
-        self._head = float("-inf")
         self._decreases = 0
         self._queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
@@ -93,8 +92,8 @@ class TokenBucket:
         for: `RateLimited` at once, its ``retry_after`` the wait it would take.
         """
         began = self._clock.monotonic()
-        # Behind a head already planned too late, there is no point queueing at all.
-        self._refuse(max(self._head, self._next_start(began)) - began, within)
+        # When even the next free slot is too late, there is no point queueing behind it.
+        self._refuse(self._next_start(began) - began, within)
         async with self._lock():
             while True:
                 now = self._clock.monotonic()
@@ -103,7 +102,6 @@ class TokenBucket:
                 if start <= now:
                     self._take()
                     return self._clock.monotonic() - began
-                self._head = start
                 # Plan again on waking: the server may have asked us to slow down meanwhile,
                 # and a clock can wake us a hair (a rounding, a timer's resolution) too early.
                 await self._clock.sleep(start - now)
