@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel
 
 from automate.agents.base import ActionContext, Agent, action
+from automate.agents.matching import Clue, WordQuery
 from automate.agents.people import resolve_people
 from automate.agents.scheduler_models import (
     CancelledEvent,
@@ -38,6 +39,8 @@ __all__ = ["SchedulerAgent"]
 
 SEARCH_DAYS = 30
 PROPOSAL_DAYS = 7
+# Nouns a person calls any event by; said alone they barely tell one event from another.
+EVENT_NOUNS = frozenset({"appointment", "appt", "call", "event", "meeting", "session"})
 
 
 class SchedulerAgent(Agent):
@@ -89,7 +92,7 @@ class SchedulerAgent(Agent):
     async def list_events(self, params: ListEventsParams, ctx: ActionContext) -> EventList:
         """Events overlapping the range, in start order."""
         found = await self._events(TimeRange(start=params.start, end=params.end))
-        return EventList(events=[e for e in found if _matches(e, params.query)])
+        return EventList(events=_words(params.query).matches(found, _clues))
 
     @action(
         "Cancel one event, found by its UID or by words and a time window.",
@@ -253,7 +256,7 @@ class SchedulerAgent(Agent):
         now = self.now(ctx)
         start = query.start or now
         end = query.end or start + timedelta(days=SEARCH_DAYS)
-        found = [e for e in await self._events(TimeRange(start=start, end=end)) if _matches(e, query.query)]
+        found = _words(query.query).best(await self._events(TimeRange(start=start, end=end)), _clues)
         if not found:
             what = f" matching '{query.query}'" if query.query else ""
             raise ActionError(f"No event{what} {span(start, end, self.tz)}.")
@@ -271,14 +274,20 @@ def _default_title(attendees: list[Attendee]) -> str:
     return f"Meeting with {joined}"
 
 
-def _matches(event: CalendarEvent, query: str | None) -> bool:
-    """Whether every word of the query appears in the event's title, people or place."""
-    if not query:
-        return True
-    haystack = " ".join(
-        [event.title, event.location or "", *(f"{a.name or ''} {a.email or ''}" for a in event.attendees)]
-    ).lower()
-    return all(word in haystack for word in query.lower().split())
+def _words(query: str | None) -> WordQuery:
+    """The words a person named events by, with the nouns any event goes by weighed down."""
+    return WordQuery(query, generic=EVENT_NOUNS)
+
+
+def _clues(event: CalendarEvent) -> list[Clue]:
+    """What an event is known by: its title, its people (names, addresses' names), place, notes."""
+    people = [f"{a.name or ''} {(a.email or '').partition('@')[0]}" for a in event.attendees]
+    return [
+        Clue(event.title),
+        *(Clue(p) for p in people),
+        Clue(event.location),
+        Clue(event.notes, weight=0.5),
+    ]
 
 
 def _overlaps_any(start: datetime, end: datetime, busy: list[TimeRange]) -> bool:

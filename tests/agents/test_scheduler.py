@@ -17,9 +17,11 @@ from automate.agents.scheduler_models import (
     ListEventsParams,
     RescheduleEventParams,
 )
+from automate.integrations.calendar.models import EventList, TimeRange
 from automate.integrations.config import AppConfig
 from automate.integrations.contacts.models import Contact
 from automate.integrations.errors import ActionError, NeedsClarification, SchedulingConflict
+from automate.runtime.result import TaskStatus
 from automate.runtime.runtime import Runtime
 from tests.conftest import NOW
 
@@ -40,6 +42,26 @@ def ctx(step: str = "s1", run: str = "run-1") -> ActionContext:
 
 
 TOMORROW_3PM = NOW.replace(hour=15) + timedelta(days=1)
+
+
+async def book(runtime: Runtime, title: str, start: datetime, **more: object) -> None:
+    """Put an event on the calendar through the scheduler, in a run of its own."""
+    params = {"title": title, "start": start, "allow_conflict": True, **more}
+    await runtime.agent(SchedulerAgent).run("create_event", params, ActionContext(now=NOW))
+
+
+async def add_contact(runtime: Runtime, name: str, email: str) -> None:
+    """Put someone in the address book."""
+    await runtime.agent(EmailAgent).add_contact(Contact(name=name, email=email), ActionContext(now=NOW))
+
+
+async def stored(runtime: Runtime) -> list[tuple[str, datetime]]:
+    """(title, start) of every event the calendar holds, read back from it, in start order."""
+    window = TimeRange(start=NOW - timedelta(days=365), end=NOW + timedelta(days=365))
+    found = await runtime.agent(SchedulerAgent).manager.call(
+        "calendar", "list_events", window, expect=EventList
+    )
+    return [(e.title, e.start) for e in found.events]
 
 
 class TestCreateEvent:
@@ -195,6 +217,81 @@ class TestFindEvents:
         assert moved.uid == event.uid
         assert moved.end - moved.start == timedelta(minutes=60)
         assert moved.start == TOMORROW_3PM + timedelta(hours=1)
+
+    @pytest.mark.parametrize(
+        ("request_", "booked", "left"),
+        [
+            # A generic noun need not be in the title: "my dentist appointment" is "Dentist".
+            (
+                "cancel my dentist appointment",
+                [("Dentist", TOMORROW_3PM), ("Team standup", TOMORROW_3PM + timedelta(hours=2))],
+                [("Team standup", TOMORROW_3PM + timedelta(hours=2))],
+            ),
+            # A meeting named by its topic: "the budget meeting" is "Budget review".
+            (
+                "move the budget meeting to 3pm",
+                [("Budget review", TOMORROW_3PM), ("Team sync", TOMORROW_3PM + timedelta(days=2))],
+                [("Budget review", NOW.replace(hour=15)), ("Team sync", TOMORROW_3PM + timedelta(days=2))],
+            ),
+            # The window the request gives picks among namesakes.
+            (
+                "cancel tomorrow's dentist",
+                [("Dentist", TOMORROW_3PM), ("Dentist", TOMORROW_3PM + timedelta(days=7))],
+                [("Dentist", TOMORROW_3PM + timedelta(days=7))],
+            ),
+        ],
+    )
+    async def test_a_request_changes_the_one_event_its_words_name(
+        self,
+        runtime: Runtime,
+        request_: str,
+        booked: list[tuple[str, datetime]],
+        left: list[tuple[str, datetime]],
+    ) -> None:
+        """The event the words name is cancelled or moved, and every other event stays as it was."""
+        for title, start in booked:
+            await book(runtime, title, start)
+        result = await runtime.handle(request_)
+        assert result.status is TaskStatus.DONE, result.message
+        assert await stored(runtime) == left
+
+    async def test_two_events_alike_ask_which_and_keep_both(self, runtime: Runtime) -> None:
+        """'cancel my meeting with ana' with two events with Ana asks, naming both, and cancels none."""
+        await add_contact(runtime, "Ana Silva", "ana@example.com")
+        await book(runtime, "Design review", TOMORROW_3PM, attendees=["ana@example.com"])
+        await book(runtime, "Planning", TOMORROW_3PM + timedelta(days=1), attendees=["ana@example.com"])
+        result = await runtime.handle("cancel my meeting with ana")
+        assert result.status is TaskStatus.NEEDS_CLARIFICATION
+        assert "'Design review'" in result.message and "'Planning'" in result.message
+        assert [title for title, _ in await stored(runtime)] == ["Design review", "Planning"]
+
+    async def test_a_word_no_event_holds_finds_nothing(self, runtime: Runtime) -> None:
+        """'cancel the dentist appointment' never cancels 'Doctor appointment' instead."""
+        await book(runtime, "Doctor appointment", TOMORROW_3PM)
+        result = await runtime.handle("cancel the dentist appointment")
+        assert result.status is TaskStatus.FAILED
+        assert "No event matching" in result.message
+        assert await stored(runtime) == [("Doctor appointment", TOMORROW_3PM)]
+
+    async def test_place_and_people_name_an_event(self, scheduler: SchedulerAgent, runtime: Runtime) -> None:
+        """An event is found by its location, or by an attendee's name, as well as by its title."""
+        await book(runtime, "Review", TOMORROW_3PM, location="Lisbon office")
+        await book(runtime, "Review", TOMORROW_3PM + timedelta(days=1), attendees=["carla@example.com"])
+        cancelled = await scheduler.cancel_event(EventQuery(query="review at the lisbon office"), ctx("c1"))
+        assert cancelled.event.location == "Lisbon office"
+        moved = await scheduler.reschedule_event(
+            RescheduleEventParams(query="carla", new_start=TOMORROW_3PM + timedelta(days=3)), ctx("c2")
+        )
+        assert [a.email for a in moved.attendees] == ["carla@example.com"]
+        assert await stored(runtime) == [("Review", TOMORROW_3PM + timedelta(days=3))]
+
+    async def test_listing_by_words_shows_the_events_they_name(self, runtime: Runtime) -> None:
+        """'when is my dentist appointment' answers with the Dentist event only."""
+        await book(runtime, "Dentist", TOMORROW_3PM)
+        await book(runtime, "Yoga", TOMORROW_3PM + timedelta(days=1))
+        result = await runtime.handle("when is my dentist appointment")
+        assert result.status is TaskStatus.DONE
+        assert "Dentist" in result.message and "Yoga" not in result.message
 
 
 class TestFreeSlots:
