@@ -7,6 +7,7 @@ from datetime import timedelta
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from automate.agents.base import ActionContext, Agent, action
+from automate.agents.matching import Clue, WordQuery
 from automate.agents.wording import moment
 from automate.integrations.errors import ActionError, NeedsClarification, NotFound
 from automate.integrations.model import Model
@@ -31,6 +32,8 @@ __all__ = [
 
 SERVICE = "reminders"
 MAX_CHOICES = 10
+# "the plumber reminder" names the reminder "call the plumber": the noun itself is no word of it.
+REMINDER_NOUNS = frozenset({"reminder"})
 
 
 class SetReminderParams(Model):
@@ -180,10 +183,11 @@ class RemindersAgent(Agent):
                 raise _not_found(f"There is no reminder with id {params.id}.") from None
         if params.at is not None:
             start = params.at.replace(second=0, microsecond=0)
-            query = ReminderQuery(start=start, end=start + timedelta(minutes=1), text=params.query)
+            query = ReminderQuery(start=start, end=start + timedelta(minutes=1))
         else:
-            query = ReminderQuery(start=self.now(ctx), text=params.query)
-        found = (await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)).reminders
+            query = ReminderQuery(start=self.now(ctx))
+        listed = (await self.manager.call(SERVICE, "list_reminders", query, expect=ReminderList)).reminders
+        found = WordQuery(params.query, generic=REMINDER_NOUNS).best(listed, lambda r: [Clue(r.text)])
         if not found:
             words = f" matching '{params.query}'" if params.query else ""
             when = f" at {moment(params.at, self.tz)}" if params.at is not None else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,10 +18,13 @@ from automate.agents.reminders import (
     RemindersAgent,
     SetReminderParams,
 )
+from automate.integrations.config import AppConfig
 from automate.integrations.errors import ActionError, InvalidRequest, NeedsClarification, NotFound
 from automate.integrations.manager import IntegrationManager
-from automate.integrations.reminders.models import Reminder, ReminderList
+from automate.integrations.reminders.models import Reminder, ReminderList, ReminderQuery
 from automate.integrations.testing import app_config
+from automate.runtime.result import TaskStatus
+from automate.runtime.runtime import Runtime
 from tests.conftest import NOW, ZONE
 
 TOMORROW_6PM = NOW.replace(hour=18) + timedelta(days=1)
@@ -37,6 +40,26 @@ async def agent(home: Path) -> AsyncIterator[RemindersAgent]:
     )
     async with IntegrationManager.from_config(config, RemindersAgent.requires) as manager:
         yield RemindersAgent(manager, config.settings)
+
+
+@pytest.fixture
+async def runtime(local_config: AppConfig, fixed_now: Callable[[], datetime]) -> AsyncIterator[Runtime]:
+    """The embedded defaults on a temporary home, the clock stopped at NOW."""
+    async with Runtime(local_config, now=fixed_now) as rt:
+        yield rt
+
+
+async def remind(runtime: Runtime, text: str, at: datetime) -> None:
+    """Set a reminder through the runtime's reminders agent, in a run of its own."""
+    params = {"text": text, "at": at.isoformat()}
+    await runtime.agent(RemindersAgent).run("set_reminder", params, ActionContext(now=NOW))
+
+
+async def texts(runtime: Runtime) -> list[str]:
+    """The text of every reminder the store holds, read back from it, soonest first."""
+    manager = runtime.agent(RemindersAgent).manager
+    found = await manager.call("reminders", "list_reminders", ReminderQuery(), expect=ReminderList)
+    return [r.text for r in found.reminders]
 
 
 def ctx(step: str = "s1", run: str = "run-1", now: datetime = NOW) -> ActionContext:
@@ -220,6 +243,40 @@ class TestCancelReminder:
         """A cancel naming nothing is refused before any call."""
         with pytest.raises(InvalidRequest, match="say which reminder"):
             await agent.run("cancel_reminder", {}, ctx())
+
+    async def test_words_beside_the_reminders_own_find_it(self, runtime: Runtime) -> None:
+        """'cancel the reminder about the dentist' cancels 'dentist appointment' ('the' is no word of it)."""
+        await remind(runtime, "dentist appointment", TOMORROW_6PM)
+        await remind(runtime, "call the plumber", TOMORROW_6PM + timedelta(days=1))
+        result = await runtime.handle("cancel the reminder about the dentist")
+        assert result.status is TaskStatus.DONE, result.message
+        assert await texts(runtime) == ["call the plumber"]
+
+    async def test_a_time_with_no_words_of_its_text_finds_it(self, runtime: Runtime) -> None:
+        """'remove the reminder for tomorrow at 9' goes by the time alone: 'for' names nothing."""
+        await remind(runtime, "call the plumber", NOW.replace(hour=9) + timedelta(days=1))
+        await remind(runtime, "pay rent", NOW.replace(hour=9) + timedelta(days=7))
+        result = await runtime.handle("remove the reminder for tomorrow at 9")
+        assert result.status is TaskStatus.DONE, result.message
+        assert await texts(runtime) == ["pay rent"]
+
+    async def test_the_noun_reminder_and_plurals_are_folded(self, runtime: Runtime) -> None:
+        """'plumber reminder' names 'call the plumber'; 'the plants' names 'water the plant'."""
+        await remind(runtime, "call the plumber", TOMORROW_6PM)
+        await remind(runtime, "water the plant", TOMORROW_6PM + timedelta(days=1))
+        await remind(runtime, "renew passport", TOMORROW_6PM + timedelta(days=2))
+        reminders = runtime.agent(RemindersAgent)
+        await reminders.run("cancel_reminder", {"query": "plumber reminder"}, ActionContext(now=NOW))
+        await reminders.run("cancel_reminder", {"query": "the plants"}, ActionContext(now=NOW))
+        assert await texts(runtime) == ["renew passport"]
+
+    async def test_a_word_no_reminder_holds_cancels_nothing(self, runtime: Runtime) -> None:
+        """'call the dentist' never cancels 'call the plumber', which lacks 'dentist'."""
+        await remind(runtime, "call the plumber", TOMORROW_6PM)
+        result = await runtime.handle("cancel my reminder to call the dentist")
+        assert result.status is TaskStatus.FAILED
+        assert "No upcoming reminder matching" in result.message
+        assert await texts(runtime) == ["call the plumber"]
 
 
 class TestDescription:
