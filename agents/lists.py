@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from automate.agents.base import ActionContext, Agent, action
+from automate.agents.matching import Clue, WordQuery, words
 from automate.integrations.email.base import NoParams
 from automate.integrations.errors import ActionError, NeedsClarification, NotFound
 from automate.integrations.lists.models import (
@@ -15,8 +16,6 @@ from automate.integrations.lists.models import (
     CreatedList,
     DeletedList,
     ItemDraft,
-    ItemList,
-    ItemQuery,
     ItemRef,
     ItemText,
     ListContents,
@@ -210,20 +209,39 @@ class ListsAgent(Agent):
         return ListChange(outcome="item_removed", list=item.list, item=item, count=count)
 
     async def _locate(self, text: str, list_name: str | None) -> ListItem:
-        """The one item `text` names: an exact match (any case), else items with its words."""
-        query = ItemQuery(text=text, list=list_name)
-        found = (await self.manager.call(SERVICE, "find_items", query, expect=ItemList)).items
-        exact = [i for i in found if item_key(i.text) == item_key(text)]
-        candidates = exact or found
+        """The one item `text` names: the items its words fit best ("eggs" is "egg").
+
+        Without a list, every list is searched: the item is taken from the one list holding it,
+        and the person is asked which list when several do.
+        """
+        items = await self._items(list_name)
+        query = WordQuery(text)
+        if query.names_nothing:  # words such as "the" tell no item apart: only the very text will do
+            candidates = [i for i in items if item_key(i.text) == item_key(text)]
+        else:
+            candidates = query.best(items, lambda i: [Clue(i.text)])
         if not candidates:
-            where = f"your {query.list} list" if query.list else "any list"
+            where = f"your {list_name} list" if list_name else "any list"
             raise NotFound(f"There is no '{text}' on {where}.", service=SERVICE, operation="remove_item")
         if len(candidates) > 1:
             options = [f"'{i.text}' on {i.list}" for i in candidates[:MAX_CHOICES]]
+            one_item = len({tuple(words(i.text)) for i in candidates}) == 1
             raise NeedsClarification(
-                "Which do you mean: " + "; ".join(options) + "?", slot="list" if exact else "item"
+                "Which do you mean: " + "; ".join(options) + "?", slot="list" if one_item else "item"
             )
         return candidates[0]
+
+    async def _items(self, list_name: str | None) -> list[ListItem]:
+        """The items on the list named (`NotFound` naming the lists there are), or on every list."""
+        if list_name is not None:
+            return (await self._contents(list_name)).items
+        overview = await self.manager.call(SERVICE, "list_lists", NoParams(), expect=ListOverview)
+        return [
+            item
+            for summary in overview.lists
+            if summary.count
+            for item in (await self._contents(summary.name)).items
+        ]
 
 
 def _letters(name: str) -> str:
