@@ -87,9 +87,9 @@ class TestExecutorSettings:
         with pytest.raises(ConfigError, match=r"executor\.api_key"):
             load_config(tmp_path, env={})
         (tmp_path / "settings.yaml").write_text("executor:\n  kind: temporal\n  api_key: ${TEMPORAL_KEY}\n")
-        executor = load_config(tmp_path, env={"TEMPORAL_KEY": "k-1"}).settings.executor
+        executor = load_config(tmp_path, env={"TEMPORAL_KEY": "key-1"}).settings.executor
         assert executor.kind == "temporal" and executor.api_key is not None
-        assert executor.api_key.get_secret_value() == "k-1"
+        assert executor.api_key.get_secret_value() == "key-1"
 
     def test_bad_queue_prefix_is_refused(self, tmp_path: Path) -> None:
         """A task queue prefix with spaces is a config error naming the key."""
