@@ -48,15 +48,17 @@ class ListEventsParams(TimeRange):
     """Events overlapping [start, end), optionally only those matching `query`."""
 
     query: str | None = Field(
-        None, max_length=200, description="Only events whose title or attendees match these words."
+        None, max_length=200, description="Only events these words name (title, attendees, place or notes)."
     )
 
 
 class EventQuery(Model):
-    """Which event: by UID, or by words of its title/attendees within a time window."""
+    """Which event: by UID, or by words of its title, attendees, place or notes within a time window."""
 
     uid: str | None = Field(None, description="The event's UID, when known.")
-    query: str | None = Field(None, max_length=200, description="Words of the event's title or attendees.")
+    query: str | None = Field(
+        None, max_length=200, description="Words naming the event: its title, attendees, place or notes."
+    )
     start: AwareDatetime | None = Field(None, description="Search from this time; now when not given.")
     end: AwareDatetime | None = Field(
         None, description="Search up to this time; 30 days after the start when not given."
