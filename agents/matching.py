@@ -2,12 +2,12 @@
 
 People name things loosely: "my dentist appointment" for the event titled
 "Dentist", "the plumber reminder" for "call the plumber", "eggs" for "egg". A
-`WordQuery` folds case, accents and plurals, drops function words, and weighs
-down the generic nouns of a kind ("meeting", "reminder"), which the person may
-say without the thing's name holding them. A candidate matches only when it
-holds every other word, so a word the person said is never ignored to make a
-guess; among the matches the best scorers are kept, and several alike come
-back together, for the caller to ask which.
+`WordQuery` folds case, accents, plurals and -ing/-ed ("calling" is "call"),
+drops function words, and weighs down the generic nouns of a kind ("meeting",
+"reminder"), which the person may say without the thing's name holding them.
+A candidate matches only when it holds every other word, so a word the person
+said is never ignored to make a guess; among the matches the best scorers are
+kept, and several alike come back together, for the caller to ask which.
 """
 
 from __future__ import annotations
@@ -80,17 +80,17 @@ class WordQuery:
         nothing the person left unsaid: a thing called exactly what was said
         beats one whose name merely contains it ("milk" over "oat milk").
         """
-        found = [(set(words(f.text)), f.weight) for f in fields]
-        if any(all(w not in held for held, _ in found) for w in self.required):
+        found = [(_all_forms(words(f.text)), f.weight) for f in fields]
+        if any(all(not _forms(w) & held for held, _ in found) for w in self.required):
             return None
         total = sum(
-            max((weight for held, weight in found if w in held), default=0.0)
+            max((weight for held, weight in found if _forms(w) & held), default=0.0)
             * (1.0 if w in self.required else GENERIC_WEIGHT)
             for w in (*self.required, *self.optional)
         )
-        named = set(self.required) | set(self.optional)
-        title = found[0][0] if found else set()
-        return bool(title) and title <= named, total
+        named = _all_forms([*self.required, *self.optional])
+        title = words(fields[0].text) if fields else []
+        return bool(title) and all(_forms(w) & named for w in title), total
 
     def matches(self, candidates: Iterable[T], fields: Callable[[T], Sequence[Clue]]) -> list[T]:
         """Every candidate holding each required word, in the order given."""
@@ -103,6 +103,23 @@ class WordQuery:
             return []
         top = max(s for s, _ in scored)
         return [c for s, c in scored if s[0] == top[0] and abs(s[1] - top[1]) < 1e-9]
+
+
+def _forms(word: str) -> set[str]:
+    """The word and, when it ends in -ing or -ed, the stems it may come from ("taking": take)."""
+    for suffix in ("ing", "ed"):
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 3:
+            forms = {word, stem, stem + "e"}
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                forms.add(stem[:-1])  # "planned", "stopping"
+            return forms
+    return {word}
+
+
+def _all_forms(said: Iterable[str]) -> set[str]:
+    """Every form of every word, to look a word up in."""
+    return {form for word in said for form in _forms(word)}
 
 
 def _singular(word: str) -> str:

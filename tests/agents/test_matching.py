@@ -26,6 +26,15 @@ class TestWordQuery:
         assert words("Parties") == words("party") and words("boxes") == words("box")
         assert words("class") == ["class"] and words(None) == []
 
+    def test_ing_and_ed_forms_meet_their_stem(self) -> None:
+        """A word ending in -ing or -ed finds its stem ('calling mom' is 'call mom'), never a mere prefix."""
+        reminders = titled("call mom", "water the plant", "take out the bin", "Plan")
+        assert best("calling mom", reminders) == ["call mom"]
+        assert best("i watered the plants", reminders) == ["water the plant"]
+        assert best("taking out the bins", reminders) == ["take out the bin"]
+        assert best("the planning", reminders) == ["Plan"]
+        assert best("jan", titled("Jane")) == [] and best("called", titled("cal")) == []
+
     def test_a_generic_noun_need_not_be_held(self) -> None:
         """'my dentist appointment' finds the event titled 'Dentist'."""
         assert best("my dentist appointment", titled("Team standup", "Dentist", "Yoga")) == ["Dentist"]

@@ -28,6 +28,7 @@ from automate.runtime.runtime import Runtime
 from tests.conftest import NOW, ZONE
 
 TOMORROW_6PM = NOW.replace(hour=18) + timedelta(days=1)
+TOMORROW_9AM = NOW.replace(hour=9) + timedelta(days=1)
 
 
 @pytest.fixture
@@ -244,21 +245,41 @@ class TestCancelReminder:
         with pytest.raises(InvalidRequest, match="say which reminder"):
             await agent.run("cancel_reminder", {}, ctx())
 
-    async def test_words_beside_the_reminders_own_find_it(self, runtime: Runtime) -> None:
-        """'cancel the reminder about the dentist' cancels 'dentist appointment' ('the' is no word of it)."""
-        await remind(runtime, "dentist appointment", TOMORROW_6PM)
-        await remind(runtime, "call the plumber", TOMORROW_6PM + timedelta(days=1))
-        result = await runtime.handle("cancel the reminder about the dentist")
+    @pytest.mark.parametrize(
+        ("request_", "set_up", "left"),
+        [
+            # Words beside the reminder's own: "the" is no word of "dentist appointment".
+            (
+                "cancel the reminder about the dentist",
+                [
+                    ("dentist appointment", TOMORROW_6PM),
+                    ("call the plumber", TOMORROW_6PM + timedelta(days=1)),
+                ],
+                ["call the plumber"],
+            ),
+            # A time and no telling word ("for"): the time alone names it.
+            (
+                "remove the reminder for tomorrow at 9",
+                [("call the plumber", TOMORROW_9AM), ("pay rent", TOMORROW_9AM + timedelta(days=6))],
+                ["pay rent"],
+            ),
+            # An inflected word finds its stem: "calling" is "call".
+            (
+                "cancel the reminder about calling mom",
+                [("call mom", TOMORROW_6PM), ("call dad", TOMORROW_6PM + timedelta(days=1))],
+                ["call dad"],
+            ),
+        ],
+    )
+    async def test_a_request_cancels_the_one_reminder_its_words_name(
+        self, runtime: Runtime, request_: str, set_up: list[tuple[str, datetime]], left: list[str]
+    ) -> None:
+        """The reminder the request names is cancelled, and every other one stays."""
+        for text, at in set_up:
+            await remind(runtime, text, at)
+        result = await runtime.handle(request_)
         assert result.status is TaskStatus.DONE, result.message
-        assert await texts(runtime) == ["call the plumber"]
-
-    async def test_a_time_with_no_words_of_its_text_finds_it(self, runtime: Runtime) -> None:
-        """'remove the reminder for tomorrow at 9' goes by the time alone: 'for' names nothing."""
-        await remind(runtime, "call the plumber", NOW.replace(hour=9) + timedelta(days=1))
-        await remind(runtime, "pay rent", NOW.replace(hour=9) + timedelta(days=7))
-        result = await runtime.handle("remove the reminder for tomorrow at 9")
-        assert result.status is TaskStatus.DONE, result.message
-        assert await texts(runtime) == ["pay rent"]
+        assert await texts(runtime) == left
 
     async def test_the_noun_reminder_and_plurals_are_folded(self, runtime: Runtime) -> None:
         """'plumber reminder' names 'call the plumber'; 'the plants' names 'water the plant'."""
