@@ -64,7 +64,6 @@ class WordQuery:
     def __init__(self, text: str | None, *, generic: Iterable[str] = ()) -> None:
         nouns = {_singular(w) for w in generic}
         said = list(dict.fromkeys(words(text)))
-        self.text = text
         self.required = [w for w in said if w not in nouns]
         self.optional = [w for w in said if w in nouns]
 
