@@ -157,6 +157,10 @@ _WEAK_ALONE = frozenset(
 )
 
 
+_DETERMINERS = frozenset({"the", "that", "this", "which", "each", "every", "another", "other"})
+_CLOCK_WORDS = frozenset({*_MERIDIEMS, "o'clock", "oclock", "o", "thirty", "fifteen", "forty-five"})
+
+
 def _plain_word(tokens: Sequence[Token], index: int) -> bool:
     """Whether the token at `index` is an ordinary word (no part of any time)."""
     return index < len(tokens) and tokens[index].text.isalpha() and not _relevant(tokens[index])
@@ -172,6 +176,11 @@ def _weak(node: Node, tokens: Sequence[Token], offset: int) -> bool:
             return True
         if first in _ADJECTIVAL and _plain_word(tokens, after):
             return True
+    # "the one on thursday" picks a thing out: after a determiner, "one" is a pronoun, not 1:00
+    # (unless a clock word follows: "the one o'clock train").
+    at = offset + node.start
+    if first.lower() == "one" and at > 0 and tokens[at - 1].text.lower() in _DETERMINERS:
+        return at + 1 >= len(tokens) or tokens[at + 1].text.lower() not in _CLOCK_WORDS
     # "for 7" is a time at the end of a clause, not before a noun or unit ("for 2 weeks").
     if node.rule == "for_time" and after < len(tokens) and tokens[after].text.isalpha():
         return True

@@ -73,6 +73,12 @@ class TestFindTimes:
         assert texts("may I ask a second question") == []
         assert texts("create a list of monthly groceries") == []
 
+    def test_one_after_a_determiner_is_a_pronoun(self) -> None:
+        """ "that one on monday" names monday, not 1:00; "the one o'clock bus" keeps its hour."""
+        assert texts("that one on monday") == ["on monday"]
+        assert texts("which one at 5pm") == ["at 5pm"]
+        assert texts("catch the one o'clock bus") == ["one o'clock"]
+
     def test_no_times(self) -> None:
         """A sentence without a time has no matches."""
         assert texts("play some jazz") == []
