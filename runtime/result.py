@@ -134,6 +134,7 @@ class TaskResult(_Masked):
     output: dict[str, Any] | None = Field(None, description="the first step's output, when it ran")
     question: str | None = Field(None, description="what to answer, when status is needs_clarification")
     options: list[str] = Field(default_factory=list, description="choices offered with the question")
+    slot: str | None = Field(None, description="the param the question asks for, when the router knows it")
     steps: list[StepResult] = Field(default_factory=list, description="every step of the plan, in order")
     notes: list[str] = Field(default_factory=list, description="how the request was understood, if unusually")
 

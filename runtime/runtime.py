@@ -290,6 +290,7 @@ class Runtime:
                 message=routing.question,
                 question=routing.question,
                 options=routing.options,
+                slot=routing.slot,
                 agent=routing.agent,
                 action=routing.action,
                 params=routing.params or None,

@@ -111,7 +111,10 @@ class Chat:
         for number, option in enumerate(result.options, 1):
             self.echo(f"  {number}. {option}")
         if result.options:
-            self.echo("Answer with a number, another time, or 'book anyway'.")
+            clash = any("proposals" in (step.output or {}) for step in result.steps)
+            self.echo(
+                "Answer with a number, another time, or 'book anyway'." if clash else "Answer with a number."
+            )
 
     def _command(self, line: str) -> bool:
         command = line.split()[0].lower()

@@ -63,3 +63,15 @@ class TestChat:
         await chat.run()
         text = "\n".join(said)
         assert "/quit" in text and "scheduler —" in text and "Unknown command /nonsense" in text
+
+    async def test_a_number_answers_a_question_with_readings(
+        self, local_config: AppConfig, fixed_now: Callable[[], datetime], pipe: PipeInput
+    ) -> None:
+        """The readings of an ambiguous hour are numbered; '2' picks the second, then it is confirmed."""
+        said: list[str] = []
+        chat = make_chat(local_config, fixed_now, pipe, said)
+        pipe.send_text("plan a call on thursday at 8\r2\ry\r/quit\r")
+        await chat.run()
+        assert "Answer with a number." in said
+        assert any(line.startswith("I will:") for line in said)
+        assert "Thu 26 Nov 20:00–20:30" in said[-1] and said[-1].startswith("Booked")
