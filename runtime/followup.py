@@ -54,9 +54,9 @@ def answer(previous: TaskResult, reply: str, router: TaskRouter, context: RouteC
         # The question asked for words (a message, a reminder, an item): the reply is them, and
         # what it says ("see you tomorrow") is no time, subject or new request.
         return _plan(previous, reply, pending, {**pending.params, previous.slot: reply})
-    picked = _picked(previous, pending, reply, context)
-    if picked is not None:
-        return _plan(previous, reply, pending, picked)
+    settled = _picked(previous, pending, reply, context) or _agreed(pending, reply)
+    if settled is not None:
+        return _plan(previous, reply, pending, settled)
     if not previous.steps:
         # The router asked before anything ran: it reads the answer best together with the
         # request ("meet Ana on friday" + "3pm" is friday at 3pm, not today at 3pm).
@@ -123,11 +123,8 @@ def _picked(
     return None
 
 
-def _filled(
-    previous: TaskResult, step: StepResult, reply: str, context: RouteContext
-) -> dict[str, Any] | Clarification | None:
-    """The step's params completed by the reply, a question about what it still lacks, or
-    None if the reply does not fit."""
+def _agreed(step: StepResult, reply: str) -> dict[str, Any] | None:
+    """The params with what a yes, a 'book anyway' or an address settles, if the reply is one."""
     params = dict(step.params)
     # A clash's question carries its proposals; a booking's other yes/no question is a past start.
     clash = "proposals" in (step.output or {})
@@ -141,11 +138,19 @@ def _filled(
     if emails and isinstance(params.get("to"), list):
         params["to"] = _replace_unknown(params["to"], emails)
         return params
+    return None
+
+
+def _filled(
+    previous: TaskResult, step: StepResult, reply: str, context: RouteContext
+) -> dict[str, Any] | Clarification | None:
+    """The step's params completed by the time in the reply, a question about what it still
+    lacks, or None if the reply names no time."""
     reading = _read(reply, context)
     if reading is None:
         return None
     if _narrows(step):
-        return {**params, **dict(zip(_NARROWED, _window(reading), strict=True))}
+        return {**step.params, **dict(zip(_NARROWED, _window(reading), strict=True))}
     return _timed(previous, step, reading, context)
 
 
