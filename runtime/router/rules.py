@@ -9,21 +9,24 @@ with a template such as ``{s1.output.location}``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, analyze
+from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, Slot, analyze
 from automate.runtime.nlu.intents.clauses import split_clauses
 from automate.runtime.nlu.intents.lexicon import wordset
 from automate.runtime.nlu.intents.phrases import (
     duration_minutes,
     list_item,
     list_items,
+    mail_sought,
     meeting_topic,
     message_body,
     message_object,
+    message_spans,
     message_subject,
     reminder_text,
     strip_spans,
@@ -57,6 +60,11 @@ _VAGUE_ITEMS = frozenset(
     {"it", "this", "that", "that item", "this item", "them", "something", "an item", "item"}
 )
 _DEFAULT_LOOKAHEAD_DAYS = 7
+# "email ana and cc bruno": the words that copy the people after them.
+_COPY_CUES = frozenset({"cc", "copy", "copying"})
+_CUE_WORDS = re.compile(r"[a-z]+")
+# A subject is one header line; a longer derived one ("about <a paragraph>") is body text.
+_LONGEST_SUBJECT = 78
 # Actions whose output is one calendar event (title, start, end, location).
 _EVENT_OUTPUTS = frozenset({"create_event", "reschedule_event"})
 # An interval longer than this ("this afternoon") does not say when to book or remind.
@@ -90,19 +98,26 @@ class _Clause:
         """The texts of the clause's slots of one type."""
         return [s.text for s in self.analysis.of(kind)]
 
-    def people(self) -> list[str]:
-        """Names, relations ("my sister") and addresses, or the earlier people for a pronoun."""
-        found: list[str] = []
-        for slot in self.analysis.slots:
-            if slot.type == "email_address":
-                found.append(_written_address(slot.text))
-            elif slot.type == "person":
-                found.append(slot.text.removesuffix("'s").removesuffix("’s"))
-            elif slot.type == "relation":
-                found.append(slot.text if slot.text.lower().startswith("the ") else f"my {slot.text}")
+    def people(self, slots: tuple[Slot, ...] | None = None) -> list[str]:
+        """Names, relations ("my sister") and addresses, or the earlier people for a pronoun.
+
+        `slots` narrows the search (a message's recipients, not the names its text says).
+        """
+        found = [who for slot in (self.analysis.slots if slots is None else slots) if (who := _person(slot))]
         if not found and self.people_before and _PRONOUNS & set(self.text.lower().split()):
             found = list(self.people_before)
         return found
+
+
+def _person(slot: Slot) -> str | None:
+    """The person a slot names, as an agent resolves people, or None for another kind of slot."""
+    if slot.type == "email_address":
+        return _written_address(slot.text)
+    if slot.type == "person":
+        return slot.text.removesuffix("'s").removesuffix("’s")
+    if slot.type == "relation":
+        return slot.text if slot.text.lower().startswith("the ") else f"my {slot.text}"
+    return None
 
 
 Built = dict[str, Any] | list[dict[str, Any]] | Clarification
@@ -370,8 +385,39 @@ def _told(clause: _Clause) -> str | None:
     return rest or None
 
 
+def _recipients(clause: _Clause) -> tuple[list[str], list[str]]:
+    """Whom a message goes to and whom it copies: the people the request addresses.
+
+    Names inside the message's own words are what it says; a name written before an
+    address in brackets ("Zoë Müller <zoe@x.org>") is that address's name; people after a
+    "cc" cue, up to a "to", are copied.
+    """
+    inside = message_spans(clause.text)
+    to: list[Slot] = []
+    cc: list[Slot] = []
+    copying = False
+    last = 0
+    for slot in clause.analysis.slots:
+        if any(start <= slot.start < end for start, end in inside) or _person(slot) is None:
+            continue
+        between = set(_CUE_WORDS.findall(clause.text[last : slot.start].lower()))
+        copying = bool(between & _COPY_CUES) or (copying and "to" not in between)
+        last = slot.end
+        if slot.type == "person" and clause.text[slot.end :].lstrip().startswith("<"):
+            continue
+        (cc if copying else to).append(slot)
+    return clause.people(tuple(to)), clause.people(tuple(cc)) if cc else []
+
+
+def _short_subject(subject: str | None, body: str | None) -> tuple[str | None, str | None]:
+    """A subject too long for one line moves to the body, where the agent derives a short one."""
+    if subject is None or len(subject) <= _LONGEST_SUBJECT:
+        return subject, body
+    return None, body or subject
+
+
 def _send_email(clause: _Clause) -> Built:
-    to = clause.people()
+    to, cc = _recipients(clause)
     body = message_body(clause.text) or _told(clause)
     subject = message_subject(clause.text)
     reference = _referenced_body(clause)
@@ -384,7 +430,10 @@ def _send_email(clause: _Clause) -> Built:
             body = f"{subject}: {quoted}"
     if reference and not body:
         body = reference
+    subject, body = _short_subject(subject, body)
     params: dict[str, Any] = {"to": to, "body": body or ""}
+    if cc:
+        params["cc"] = cc
     if subject:
         params["subject"] = subject
     if not to:
@@ -396,12 +445,12 @@ def _send_email(clause: _Clause) -> Built:
 
 def _email_search(clause: _Clause) -> dict[str, Any]:
     params: dict[str, Any] = {}
+    sender, words = mail_sought(strip_spans(clause.text, list(clause.when().spans)))
     people = clause.people()
-    if people:
-        params["sender"] = people[0]
-    subject = message_subject(clause.text)
-    if subject:
-        params["text"] = subject
+    if people or sender:
+        params["sender"] = people[0] if people else sender
+    if words:
+        params["text"] = words
     value = clause.when().value
     if value is not None:
         if value.kind == "open_before" and value.end is not None:

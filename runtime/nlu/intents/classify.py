@@ -84,6 +84,13 @@ _ARRIVALS = frozenset({"visiting", "coming", "arriving", "due", "staying"})
 # Event nouns that are also verbs when they open a request.
 _EVENT_VERBS = frozenset({"call", "meet", "visit", "show", "test", "review", "practice", "shift", "play"})
 _SENDING_FIRST = frozenset({"send", "forward", "email", "mail", "share"})
+# Words that open what a message says: "email ana saying ...", "... asking if ...".
+_MESSAGE_CUES = frozenset({"saying", "says", "stating", "asking", "telling", "say"})
+# A message named in the singular: "the email from the bank" is one to open.
+_ONE_MESSAGE = frozenset({"email", "e-mail", "mail", "message"})
+_SHOWING = frozenset({"show", "display", "view", "bring", "pull"})
+# "email ana that ...": what a message opened by "email" says sets no topic.
+_MAILING_FIRST = frozenset({"email", "e-mail", "mail"})
 _SUBJECTS = frozenset({"i", "i'm", "i'll", "i'd", "we", "we're", "we'll"})
 _PLAN_VERBS = frozenset({"see", "seeing", "visit", "visiting", "meet", "meeting", "go", "going"})
 # "what's happening tomorrow", "anything going on this weekend": asked of a time, with no
@@ -147,11 +154,41 @@ def _email(cues: Cues, words: list[str]) -> str:
         return "email_send"
     if cues.act is Act.CREATE and "to" in wset:
         return "email_send"
-    if cues.act is Act.QUERY:
-        return "email_read" if wset & {"read", "open"} else "email_search"
+    # "tell my brother happy birthday by email", "let ana know by email": someone is told.
+    if cues.addressed:
+        return "email_send"
+    if cues.act is Act.QUERY or wset & {"read", "open"}:
+        return "email_read" if wset & {"read", "open"} or _one_message(words) else "email_search"
     if wset & {"reply", "respond"}:
         return "email_send"
     return "email_search"
+
+
+def _one_message(words: list[str]) -> bool:
+    """ "show me the quarterly report email": the one message the person means, not a search."""
+    for i, word in enumerate(words):
+        if word in _ONE_MESSAGE and "the" in words[max(0, i - 4) : i] and _SHOWING & set(words[:i]):
+            return True
+    return False
+
+
+def _off_topic_asked(words: list[str]) -> bool:
+    """Whether an off-topic word is in what is asked: "email ana that the train leaves at 7"
+    tells her of a train, "email me the lyrics" asks for lyrics."""
+    if words[0] not in _MAILING_FIRST or "that" not in words:
+        return True
+    return read_cues(words[: words.index("that")]).hard_off_topic
+
+
+def _before_message(words: list[str]) -> list[str]:
+    """A request to send mail without the message's own words ("saying please contact bob"):
+    what the message says is not what the person asks done."""
+    if not words or words[0] not in _SENDING_FIRST:
+        return words
+    for i, word in enumerate(words[1:], 1):
+        if word in _MESSAGE_CUES:
+            return words[:i]
+    return words
 
 
 def _calendar(cues: Cues, has_time: bool) -> str:
@@ -274,6 +311,7 @@ def _why_not(words: list[str]) -> str:
 
 def classify(words: list[str], has_time: bool) -> tuple[str, str]:
     """The intent name for lower-case `words` (or "none") and, for "none", why."""
+    words = _before_message(words)
     cues = read_cues(words)
     if not words:
         return NONE, _why_not(words)
@@ -284,7 +322,7 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return "list_add", ""
     if cues.reminder and (not cues.email or _reminded_first(words)):
         return _calendar(cues, has_time), ""
-    if cues.hard_off_topic and "calendar" not in words:
+    if cues.hard_off_topic and "calendar" not in words and _off_topic_asked(words):
         return NONE, _why_not(words)
     # "send john's number to mary": a contact card sent to someone is a message.
     if cues.contact and words[0] in _SENDING_FIRST and ("to" in words[1:] or cues.addressed):

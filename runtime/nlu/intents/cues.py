@@ -144,6 +144,7 @@ _CONTACT_PHRASES = frozenset(
         "phone of",
         "contact info",
         "contact information",
+        "address book",
         "this number",
         "new number",
         "his number",
@@ -547,6 +548,8 @@ def read_cues(words: list[str]) -> Cues:
         or _wrote_to_me(words)
         or _what_they_said(words)
         or "e mail" in bigrams
+        # "anything from billing@power.example": mail received from an address
+        or any("@" in w and before in {"from", "by"} for before, w in itertools.pairwise(words))
     )
     # "tell me to take my keys": being told to do something is being reminded.
     told = any(words[i : i + 3] == ["tell", "me", "to"] for i in range(len(words) - 2))

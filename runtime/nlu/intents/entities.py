@@ -69,11 +69,12 @@ _NOT_A_NAME = (
     | wordset("whatever whenever whoever wherever whichever")
     | wordset("online virtual remote over cancelled canceled postponed join joins joining attending")
     | wordset("inbox spam junk drafts outbox trash")
+    | wordset("cc bcc")  # "and cc bruno": the cue of a copied recipient, never a name
 )
 # Verbs are not names, except those that are also common first names.
 _NOT_A_NAME |= VERBS - wordset("mark bill pat will drew sue rob jack chase grant")
 _PERSON_TRIGGERS = wordset(
-    "with to from cc invite invites inviting meet meeting named called ask remind ping text"
+    "with to from cc bcc invite invites inviting meet meeting named called ask remind ping text"
 )
 # "to" introduces a person only after a word of sending ("send an email to Ana"), not a verb
 # ("remind me to pick up").
@@ -98,6 +99,7 @@ _BELONGINGS = EMAIL_NOUNS | wordset(
     "phone number address last first full name contact details info cell mobile"
 )
 _ADDRESSING_VERBS = wordset("email mail message tell call text send ask ping inform forward")
+_THINGS_SENT = wordset("send forward")
 _SENDING_VERBS = wordset(
     "send sent write wrote written email emailed reply replied message messaged call called "
     "answer answered respond responded text texted forward forwarded"
@@ -182,13 +184,16 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             # "add a contact tom", "save new contact rita": the name the contact is given
             or (i > 0 and words[i - 1] in CONTACT_NOUNS and words[i - 1] != "contacts")
             # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
-            or (i == 1 and words[0] in _ADDRESSING_VERBS and words[2:3] != ["to"])
-            # "i need to email susan", "and message tom"
+            # ("email bruno to say ..." writes to bruno: only things are sent on "to" someone)
+            or (i == 1 and words[0] in _ADDRESSING_VERBS and _addressee_first(words, 0))
+            # "let ana know by email": the person to be told
+            or (i > 0 and words[i - 1] == "let" and words[i + 1 : i + 2] == ["know"])
+            # "i need to email susan", "and message tom", "can you email bruno"
             or (
                 i > 1
                 and words[i - 1] in _ADDRESSING_VERBS
-                and words[i - 2] in {"to", "and", "then", "please"}
-                and words[i + 1 : i + 2] != ["to"]
+                and words[i - 2] in {"to", "and", "then", "please", "you"}
+                and _addressee_first(words, i - 1)
             )
             # "did mike send me an email", "has ana replied", "if sarah wrote me"
             or (
@@ -251,6 +256,12 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             while j + 1 < n and words[j] == "and" and _name_like(words[j + 1]) and free[j + 1]:
                 out.append(("person", j + 1, j + 2))
                 j += 2
+
+
+def _addressee_first(words: list[str], verb: int) -> bool:
+    """Whether the word after the verb at `verb` is whom it addresses: not a thing sent on
+    "to" someone ("send flowers to mom")."""
+    return words[verb + 2 : verb + 3] != ["to"] or words[verb] not in _THINGS_SENT
 
 
 def _owns_thing(words: list[str], i: int) -> bool:

@@ -13,9 +13,11 @@ __all__ = [
     "duration_minutes",
     "list_item",
     "list_items",
+    "mail_sought",
     "meeting_topic",
     "message_body",
     "message_object",
+    "message_spans",
     "message_subject",
     "reminder_text",
     "strip_spans",
@@ -23,14 +25,24 @@ __all__ = [
 
 _FLAGS = re.IGNORECASE
 _BODY = re.compile(
-    r"\b(?:saying|says|that\s+says|to\s+say|stating|with\s+the\s+(?:message|text)|"
-    r"(?:and\s+)?(?:tell|telling|ask|asking|let)\s+(?:him|her|them|me)(?:\s+know)?(?:\s+that)?|"
-    r"that)\s+(?P<body>\S.*)$",
+    r"\b(?:saying|says|that\s+says|(?:to|and)\s+say|stating|with\s+the\s+(?:message|text)|"
+    r"(?:and\s+)?(?:tell|telling|ask|asking|let)\s+(?:him|her|them|me)(?:\s+know)?(?:\s+by\s+e-?mail)?(?:\s+that)?|"
+    r"asking|that)\s+(?P<body>\S.*)$",
     _FLAGS,
+)
+# Words the person quoted after "subject" or "body" are carried over as written, "?" and all.
+_QUOTES = '"“”'
+_QUOTED = rf"\s*(?:is\s+)?:?\s*[{_QUOTES}](?P<said>[^{_QUOTES}]+)[{_QUOTES}]"
+_QUOTED_SUBJECT = re.compile(rf"\b(?:subject(?:\s+line)?|titled|entitled){_QUOTED}", _FLAGS)
+_QUOTED_BODY = re.compile(rf"\b(?:body|message|text){_QUOTED}", _FLAGS)
+# "email bruno and ana: the meeting moved": after the people, a colon opens the message
+# (a colon right after "subject" or "re" opens a subject instead; "10:30" has no space).
+_COLON_BODY = re.compile(
+    rf"^(?P<head>[^:{_QUOTES}]*?)(?<!\bsubject)(?<!\bre)(?<!\bbody):\s+(?P<body>\S.*)$", _FLAGS
 )
 _SUBJECT = re.compile(
     r"\b(?:about|regarding|re:?|subject(?:\s+line)?(?:\s+is)?:?)\s+(?P<subject>\S.*?)"
-    r"(?=\s+(?:saying|says|that\s+says|stating|and\s+(?:tell|say|ask))\b|$)",
+    r"(?=\s+(?:saying|says|that\s+says|stating|telling|asking|and\s+(?:tell|say|ask))\b|$)",
     _FLAGS,
 )
 _OBJECT = re.compile(
@@ -42,6 +54,17 @@ _SENT_THING = re.compile(
     r"\b(?:send|forward|mail|e-?mail)\s+(?P<what>(?:the|a|an|my|our|this|these|some)\s+[^,.;!?]+?)"
     r"\s+to\s+\S",
     _FLAGS,
+)
+# "from the power company": a sender named by words, up to what the request says next.
+_SENDER = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?P<who>[^\W\d][\w' ]*?)\s*(?=$|[,.;!?]|\s+(?:about|regarding|with|in|on)\b)",
+    _FLAGS,
+)
+_NAMED_MESSAGE = re.compile(
+    r"\b(?:the|that|this|my)\s+(?P<what>(?:[^\W\d]+\s+){1,3}?)(?:e-?mail|mail|message)\b", _FLAGS
+)
+_WHICH_MESSAGE = frozenset(
+    {"last", "latest", "newest", "recent", "most", "first", "new", "unread", "old", "oldest", "previous"}
 )
 _MEDIA = frozenset({"email", "e-mail", "mail", "message", "note", "reply", "emails", "messages"})
 _REMINDER = re.compile(
@@ -102,10 +125,46 @@ def strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join("".join(parts).split())
 
 
+def _said(text: str) -> str | None:
+    """Words of a message as the person wrote them: only spaces and quotes trimmed."""
+    return text.strip(f" \t'{_QUOTES}") or None
+
+
+def _body_at(text: str) -> tuple[str, int] | None:
+    """The body and where it starts: quoted after "body", after a colon, or after "saying"."""
+    quoted = _QUOTED_BODY.search(text)
+    if quoted:
+        return quoted.group("said"), quoted.start("said")
+    subject = _QUOTED_SUBJECT.search(text)
+    after = subject.end() if subject else 0  # words inside a quoted subject open no body
+    colon = _COLON_BODY.match(text)
+    if colon and colon.start("body") > after:
+        return colon.group("body"), colon.start("body")
+    match = _BODY.search(text, after)
+    if match is None:
+        return None
+    body = _said(_DANGLING.sub("", match.group("body").rstrip(" ,.;:")))
+    return (body, match.start("body")) if body else None
+
+
 def message_body(text: str) -> str | None:
     """What a message should say ("... saying the report is ready" -> "the report is ready")."""
-    match = _BODY.search(text)
-    return _clean(match.group("body")) if match else None
+    found = _body_at(text)
+    return _said(found[0]) if found else None
+
+
+def message_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of a message's own words (a quoted subject, the body): a name or
+    an address there is what the message says ("saying please call bob@x.org"), not a
+    recipient."""
+    spans = []
+    subject = _QUOTED_SUBJECT.search(text)
+    if subject:
+        spans.append((subject.start("said"), subject.end("said")))
+    found = _body_at(text)
+    if found:
+        spans.append((found[1], len(text)))
+    return spans
 
 
 def message_object(text: str) -> str | None:
@@ -119,9 +178,32 @@ def message_object(text: str) -> str | None:
 
 
 def message_subject(text: str) -> str | None:
-    """What a message is about ("... about the budget" -> "the budget")."""
-    match = _SUBJECT.search(text)
+    """What a message is about ("... about the budget" -> "the budget"), or its quoted subject.
+
+    "About" inside the body is what the body says, not the subject.
+    """
+    quoted = _QUOTED_SUBJECT.search(text)
+    if quoted:
+        return _said(quoted.group("said"))
+    found = _body_at(text)
+    match = _SUBJECT.search(text[: found[1]] if found else text)
     return _clean(match.group("subject")) if match else None
+
+
+def mail_sought(text: str) -> tuple[str | None, str | None]:
+    """Who sent the mail a person looks for and words it holds: "the email from the power
+    company" is sent by "power company"; "the quarterly report email" and "the email about
+    the invoice" hold "quarterly report" and "invoice".
+
+    `text` should have its time expressions taken out.
+    """
+    sender = _SENDER.search(text)
+    about = message_subject(text)
+    named = _NAMED_MESSAGE.search(text)
+    words = _LEADING.sub("", about) if about else (named.group("what") if named else None)
+    if words and not about:  # "the latest email" says which one, not what it holds
+        words = " ".join(w for w in words.split() if w.lower() not in _WHICH_MESSAGE)
+    return (_clean(sender.group("who")) if sender else None), (_clean(words) if words else None)
 
 
 def reminder_text(text: str) -> str | None:
