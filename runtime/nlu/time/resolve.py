@@ -188,6 +188,16 @@ def _only_weekday_fields(form: Form) -> bool:
     )
 
 
+def _today_gone_by(form: Form, ref: datetime) -> bool:
+    """Whether a weekday said with a clock time names today's weekday at a time already past
+    or now ("tuesday at 10" said on a Tuesday at 10:00): whoever meant today would have said
+    "today", so it is the next one. The earliest reading of an am/pm-less hour decides."""
+    if form.weekday != ref.weekday() or form.hour is None or form.past or form[:4] != _NO_DATE:
+        return False
+    hour = form.hour % 12 if form.h12 and form.hour <= 12 else form.hour
+    return time(hour, form.minute or 0, form.second or 0) <= ref.time()
+
+
 def _weekday_day(weekday: int, ref: datetime, not_immediate: bool, past: bool) -> Resolved:
     """The day of a weekday: the next one from today (from tomorrow when `not_immediate`),
     or, going back, the last one before that day (what the general search finds, directly)."""
@@ -336,6 +346,9 @@ def resolve_form(form: Form, ref: datetime, not_before: datetime | None = None) 
         if timed:
             lo = ref.replace(minute=0, second=0, microsecond=0)
             first_day = ref.date()
+            if _today_gone_by(form, ref):
+                first_day += _ONE_DAY
+                lo = datetime.combine(first_day, time(), tzinfo=ref.tzinfo)
         else:
             if dgrain is None or dgrain == "day":
                 lo = ref.replace(hour=0, minute=0, second=0, microsecond=0)
