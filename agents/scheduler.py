@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from pydantic import BaseModel
 
@@ -115,14 +115,10 @@ class SchedulerAgent(Agent):
     async def reschedule_event(self, params: RescheduleEventParams, ctx: ActionContext) -> CalendarEvent:
         """Move the event the query names, refusing to land on another event."""
         event = await self._locate(params, ctx)
-        new_end = params.new_end or params.new_start + (event.end - event.start)
+        new_start, new_end = _landing(event, params, self.tz)
         if not params.allow_conflict:
-            await self._ensure_free(
-                TimeRange(start=params.new_start, end=new_end), ignore_uid=event.uid, ctx=ctx
-            )
-        patch = EventPatch(
-            uid=event.uid, start=params.new_start.astimezone(self.tz), end=new_end.astimezone(self.tz)
-        )
+            await self._ensure_free(TimeRange(start=new_start, end=new_end), ignore_uid=event.uid, ctx=ctx)
+        patch = EventPatch(uid=event.uid, start=new_start, end=new_end)
         return await self.manager.call("calendar", "update_event", patch, expect=CalendarEvent)
 
     @action("Find free slots of a given length inside working hours.", side_effect=False)
@@ -292,3 +288,19 @@ def _clues(event: CalendarEvent) -> list[Clue]:
 
 def _overlaps_any(start: datetime, end: datetime, busy: list[TimeRange]) -> bool:
     return any(b.start < end and start < b.end for b in busy)
+
+
+def _landing(event: CalendarEvent, params: RescheduleEventParams, tz: tzinfo) -> tuple[datetime, datetime]:
+    """Where a moved event starts and ends, in `tz`: `new_start`, on the event's own day or
+    at its own time of day when `keep` says only part of it was said, and `new_end` moved
+    along (else the event's own length)."""
+    said = params.new_start.astimezone(tz)
+    own = event.start.astimezone(tz)
+    start = said
+    if params.keep == "day":
+        start = said.replace(year=own.year, month=own.month, day=own.day)
+    elif params.keep == "time":
+        start = said.replace(hour=own.hour, minute=own.minute, second=own.second, microsecond=0)
+    if params.new_end is None:
+        return start, start + (event.end - event.start)
+    return start, (params.new_end.astimezone(tz) + (start - said)).astimezone(tz)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, Field, model_validator
 
 from automate.integrations.calendar.models import CalendarEvent, TimeRange
@@ -66,10 +68,19 @@ class EventQuery(Model):
 
 
 class RescheduleEventParams(EventQuery):
-    """Move an event to `new_start` (keeping its length unless `new_end` is given)."""
+    """Move an event to `new_start` (keeping its length unless `new_end` is given).
+
+    `keep` says what of the event's own start stays when a request named only part of the
+    new one: "move lunch to 1pm" keeps its day, "move the dentist to friday" its time.
+    """
 
     new_start: AwareDatetime = Field(description="The event's new start, with a time zone offset.")
     new_end: AwareDatetime | None = Field(None, description="The new end; else the event keeps its length.")
+    keep: Literal["day", "time"] | None = Field(
+        None,
+        description="'day': only new_start's time of day counts, on the event's own day; "
+        "'time': only new_start's day counts, at the event's own time of day.",
+    )
     allow_conflict: bool = Field(False, description="Move it even when the new time overlaps another event.")
 
 

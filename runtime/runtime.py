@@ -255,12 +255,14 @@ class Runtime:
         return routing
 
     def route_context(self) -> RouteContext:
-        """What the router knows besides the text: now, the zone, the default length."""
+        """What the router knows besides the text: now, the zone, the default length, the working hours."""
         settings = self.config.settings
+        hours = settings.scheduler.working_hours
         return RouteContext(
             now=self.now(),
             timezone=settings.tzinfo,
             default_duration_minutes=settings.scheduler.default_duration_minutes,
+            working_hours=(hours.start, hours.end),
         )
 
     async def handle(self, text: str, *, dry_run: bool = False, run_id: str | None = None) -> TaskResult:

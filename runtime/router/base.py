@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -14,11 +14,13 @@ __all__ = ["RouteContext", "TaskRouter"]
 
 @dataclass(frozen=True)
 class RouteContext:
-    """What a router may know besides the text: the current time and zone."""
+    """What a router may know besides the text: the current time and zone, and the person's
+    working hours (which settle an am/pm-less hour: "at 10" is 10:00, "at 2" is 14:00)."""
 
     now: datetime
     timezone: ZoneInfo
     default_duration_minutes: int = 30
+    working_hours: tuple[time, time] = (time(9, 0), time(17, 0))
 
 
 class TaskRouter(Protocol):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, Slot, analyze
@@ -46,6 +46,8 @@ _REFERS_BACK = frozenset({"it", "that", "them"})
 _ALARM_TEXT = "Alarm"
 # A meal names its time of day, so "lunch with Ana on friday" needs no question.
 _MEAL_HOURS = {"breakfast": 8, "brunch": 11, "lunch": 12, "dinner": 19, "supper": 19}
+# How far from a meal's usual hour its am/pm-less time may fall ("lunch at 2" is 14:00).
+_MEAL_REACH = timedelta(hours=3)
 _OUTPUT_FIELDS = {
     "address": "location",
     "location": "location",
@@ -89,10 +91,22 @@ class _Clause:
         return self.context.now.astimezone(self.context.timezone)
 
     def when(self, *, moving: bool = False) -> When:
-        """The clause's times, resolved once."""
+        """The clause's times, resolved once, am/pm-less hours settled where the request tells."""
         if self._when is None:
-            self._when = read_when(self.text, self.now, moving=moving)
+            self._when = read_when(self.text, self.now, moving=moving, plausible=self.plausible_clock)
         return self._when
+
+    def plausible_clock(self, moment: time) -> bool:
+        """Whether a time of day fits the request: near a named meal's usual hour ("dinner at 7"
+        is 19:00, "breakfast at 7" 07:00), else inside the working hours, ends included ("at 9"
+        is 09:00, "at 2" 14:00, "at 5" 17:00); an hour both or neither readings fit ("at 8")
+        stays ambiguous and is asked about."""
+        hours = [_MEAL_HOURS[m.lower()] for m in self.words("meal_type") if m.lower() in _MEAL_HOURS]
+        if hours:
+            said = timedelta(hours=moment.hour, minutes=moment.minute)
+            return abs(said - timedelta(hours=hours[0])) <= _MEAL_REACH
+        start, end = self.context.working_hours
+        return start <= moment <= end
 
     def words(self, kind: str) -> list[str]:
         """The texts of the clause's slots of one type."""
@@ -306,11 +320,18 @@ def _move_event(clause: _Clause) -> Built:
         return _ask(clause, "When should I move it to?", "new_start", params)
     if target.ambiguous and target.alternatives:
         return _ambiguity(clause, target, "new_start", params)
+    if target.grain == "day":  # "move the dentist to friday": at its own time
+        return {**params, "new_start": _iso(target.start), "keep": "time"}
     if target.grain not in {"minute", "hour", "second"}:
         return _ask(clause, f"What time on {target.start:%A %d %B}?", "new_start", params)
     params["new_start"] = _iso(target.start)
+    if not when.target_dated:
+        params["keep"] = "day"  # "move lunch to 1pm": on its own day
     if target.kind == "interval" and target.end is not None:
         params["new_end"] = _iso(target.stated_end or target.end)
+    minutes = duration_minutes(clause.text, when.spans)
+    if minutes and "new_end" not in params:
+        params["new_end"] = _iso(target.start + timedelta(minutes=minutes))  # "… and make it two hours"
     return params
 
 
@@ -583,15 +604,21 @@ def _clauses(text: str) -> list[tuple[str, Analysis]]:
     return _moves(found)
 
 
+def _resizes(piece: str, analysis: Analysis) -> bool:
+    """A clause that only gives "it" a new length ("and make it two hours")."""
+    words = set(piece.lower().split())
+    return analysis.intent in {"event_create", NONE} and "it" in words and bool(duration_minutes(piece))
+
+
 def _moves(parts: list[tuple[str, Analysis]]) -> list[tuple[str, Analysis]]:
-    """ "cancel my meeting on tuesday and reschedule it for thursday" is one move."""
+    """ "cancel my meeting on tuesday and reschedule it for thursday" is one move, and so is
+    "move the review to 2pm and make it two hours"."""
     merged: list[tuple[str, Analysis]] = []
     for piece, analysis in parts:
-        if (
-            merged
-            and merged[-1][1].intent == "event_cancel"
-            and analysis.intent == "event_move"
-            and _REFERS_BACK & set(piece.lower().split())
+        before = merged[-1][1].intent if merged else None
+        refers_back = bool(_REFERS_BACK & set(piece.lower().split()))
+        if (before == "event_cancel" and analysis.intent == "event_move" and refers_back) or (
+            before == "event_move" and _resizes(piece, analysis)
         ):
             text = f"{merged[-1][0]} {piece}"
             joined = Analysis(text, "event_move", (*merged[-1][1].slots, *analysis.slots))

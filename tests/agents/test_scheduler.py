@@ -227,11 +227,15 @@ class TestFindEvents:
                 [("Dentist", TOMORROW_3PM), ("Team standup", TOMORROW_3PM + timedelta(hours=2))],
                 [("Team standup", TOMORROW_3PM + timedelta(hours=2))],
             ),
-            # A meeting named by its topic: "the budget meeting" is "Budget review".
+            # A meeting named by its topic: "the budget meeting" is "Budget review"; a bare
+            # new time keeps its own day.
             (
                 "move the budget meeting to 3pm",
+                [
+                    ("Budget review", TOMORROW_3PM - timedelta(hours=2)),
+                    ("Team sync", TOMORROW_3PM + timedelta(days=2)),
+                ],
                 [("Budget review", TOMORROW_3PM), ("Team sync", TOMORROW_3PM + timedelta(days=2))],
-                [("Budget review", NOW.replace(hour=15)), ("Team sync", TOMORROW_3PM + timedelta(days=2))],
             ),
             # The window the request gives picks among namesakes.
             (
