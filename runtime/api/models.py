@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 from automate.agents.base import AgentInfo
 from automate.integrations.model import Model
 from automate.integrations.redaction import redact
+from automate.runtime.result import TaskResult
 from automate.runtime.runtime import MAX_REQUEST_CHARS
 from automate.runtime.store.models import RunEvent, RunRecord, StepRecord
 
@@ -46,6 +47,11 @@ class TaskRequest(_Body):
     text: str = Field(min_length=1, max_length=MAX_REQUEST_CHARS, description="what you want done")
     dry_run: bool = Field(False, description="only plan it: change nothing")
     wait: bool = Field(False, description="answer when the run has ended, with its result")
+    answering: TaskResult | None = Field(
+        None,
+        description="the question `text` answers, as this API gave it (a task's question, or "
+        "/api/runs/{run_id}/result of a run that asked): the answer is merged into that request",
+    )
 
 
 class WorkflowRunRequest(_Body):

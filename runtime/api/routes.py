@@ -27,6 +27,8 @@ from automate.runtime.api.models import (
 )
 from automate.runtime.api.state import ServerState
 from automate.runtime.executor import new_run_id
+from automate.runtime.followup import answer
+from automate.runtime.plan import Plan, Routing
 from automate.runtime.result import TaskResult, TaskStatus
 from automate.runtime.store.models import RunStatus
 from automate.runtime.workflows import coerce_inputs, run_workflow
@@ -53,17 +55,41 @@ def api_router(state: ServerState) -> APIRouter:
     async def submit_task(body: TaskRequest, response: Response) -> RunAccepted | TaskResult:
         """Starts the run and answers 202 with where to watch it; 200 with the result for a dry run,
         a question, a decline, or `wait`."""
-        routing = runtime.plan(body.text)
+        routing = _understood(body)
         preview = await runtime.execute(routing, dry_run=True)
         if body.dry_run or preview.status is not TaskStatus.PLANNED:
             response.status_code = status.HTTP_200_OK
             return preview
         run_id = new_run_id()
         task = state.launcher.start(
-            run_id, runtime.execute(routing, run_id=run_id), kind="task", name=body.text
+            run_id, runtime.execute(routing, run_id=run_id), kind="task", name=routing.text
         )
         answer: RunAccepted | TaskResult = await _answer(run_id, task, body.wait, response)
         return answer
+
+    def _understood(body: TaskRequest) -> Routing:
+        """The request, or (when it answers a question) the answer merged into the request asked."""
+        if body.answering is None:
+            return runtime.plan(body.text)
+        if body.answering.status is not TaskStatus.NEEDS_CLARIFICATION:
+            raise _unanswerable("it is not a question")
+        try:
+            return answer(body.answering, body.text, runtime.router, runtime.route_context())
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # a question this API never gave
+            raise _unanswerable(f"{type(exc).__name__}: {exc}") from None
+
+    @router.get(
+        "/runs/{run_id}/result",
+        response_model=TaskResult,
+        responses={404: {"description": "no such task run, or it has not ended"}},
+        summary="What a task run came to",
+    )
+    async def run_result(run_id: RunId) -> TaskResult:
+        """The ended task run's result, as `wait` gives it: answer its question with `answering`."""
+        record = runtime.store.get_run(run_id)
+        if record is None or record.kind != "task" or record.status is RunStatus.RUNNING:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no ended task run {run_id!r}")
+        return runtime.task_result(Plan.model_validate(record.spec["plan"]), record)
 
     @router.get("/workflows", response_model=WorkflowList, summary="The workflows that can be started")
     async def list_workflows() -> WorkflowList:
@@ -178,6 +204,11 @@ async def _answer(run_id: str, task: asyncio.Task[Any], wait: bool, response: Re
         return RunAccepted.of(run_id)
     response.status_code = status.HTTP_200_OK
     return await asyncio.shield(task)  # a client that hangs up does not cancel the run
+
+
+def _unanswerable(why: str) -> HTTPException:
+    detail = [{"loc": ["body", "answering"], "msg": f"cannot answer it: {why}", "type": "value_error"}]
+    return HTTPException(UNPROCESSABLE, detail)
 
 
 def _placeholder(run_id: str, kind: str, name: str, at: float) -> RunView:

@@ -4,11 +4,14 @@
 
 const $ = (id) => document.getElementById(id);
 const END = new Set(["run_completed", "run_failed"]);
+const PLACEHOLDER = "schedule a meeting with Ana tomorrow at 3pm";
 const MARKS = { done: "✓", failed: "✗", needs_clarification: "?", skipped: "–", running: "…", pending: "·" };
 let token = localStorage.getItem("automate.token") || "";
 let watching = null;       // AbortController of the run being followed
 let historyOffset = 0;
 let historyGeneration = 0;
+let pending = null;        // the question (a task result) the next line in the Ask box answers
+let confirming = null;     // an answer understood and shown, waiting for "Go ahead"
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -65,16 +68,59 @@ async function submitTask(event) {
   $("start-error").textContent = "";
   const text = $("task-text").value.trim();
   if (!text) return;
+  // An answer to a question is merged into the request asked, and shown before it runs (as chat does).
+  const answering = pending;
+  const dryRun = $("dry-run").checked;
+  const result = await startTask({ text, dry_run: dryRun || answering !== null, answering });
+  if (answering && !dryRun && result?.status === "planned") askToConfirm({ text, answering }, result);
+  if (answering) $("task-text").value = "";
+}
+
+async function startTask(request) {
+  // Follows the run it starts; shows any other result. The result, or null for a run or an error.
   try {
-    const { status, body } = await api("/api/tasks", {
-      method: "POST",
-      body: JSON.stringify({ text, dry_run: $("dry-run").checked }),
-    });
-    if (status === 202) follow(body.run_id);
-    else showResult(body);
+    const { status, body } = await api("/api/tasks", { method: "POST", body: JSON.stringify(request) });
+    if (status === 202) {
+      follow(body.run_id);
+      return null;
+    }
+    showResult(body);
+    return body;
   } catch (error) {
     $("start-error").textContent = error.message;
+    return null;
   }
+}
+
+function askToConfirm(request, preview) {
+  confirming = request;
+  $("run-message").textContent = preview.message.replace("Plan (dry run, nothing changed):", "I will:");
+  $("confirm-box").hidden = false;
+  $("task-go").focus();
+}
+
+async function decide(go) {
+  const request = confirming;
+  confirming = null;
+  $("confirm-box").hidden = true;
+  if (!request) return;
+  if (go) await startTask(request);
+  else $("run-message").textContent = "Cancelled; nothing changed.";
+}
+
+function ask(result) {
+  // The next line typed in the Ask box answers this question: a number, a time, an address…
+  pending = result?.status === "needs_clarification" ? result : null;
+  $("task-submit").textContent = pending ? "Answer" : "Run";
+  $("task-text").placeholder = pending ? "your answer: a number, a time, an address…" : PLACEHOLDER;
+  if (!pending) return;
+  $("run-message").textContent = questionText(result);
+  $("task-text").focus();
+}
+
+function questionText(result) {
+  return result.message + (result.options?.length
+    ? "\n" + result.options.map((o, i) => `  ${i + 1}. ${o}`).join("\n") : "");
 }
 
 function showResult(result) {
@@ -82,11 +128,11 @@ function showResult(result) {
   stopFollowing();
   $("run-id").textContent = result.run_id || "(not run)";
   setStatus(result.status);
-  $("run-message").textContent = result.message + (result.options?.length
-    ? "\n" + result.options.map((o, i) => `  ${i + 1}. ${o}`).join("\n") : "");
+  $("run-message").textContent = questionText(result);
   $("run-steps").replaceChildren(...(result.steps || []).map((s) =>
     stepRow(s.status, `${s.agent}.${s.action}`, s.message, "")));
   $("run-events").replaceChildren();
+  ask(result);
 }
 
 async function loadWorkflows() {
@@ -144,11 +190,12 @@ function stepRow(status, target, said, took) {
 
 async function refreshRun(runId) {
   const { body: run } = await api(`/api/runs/${runId}`);
-  if ($("run-id").textContent !== runId) return;
+  if ($("run-id").textContent !== runId) return run;
   setStatus(run.status);
   $("run-message").textContent = run.error || `${run.kind} “${run.name}”`;
   $("run-steps").replaceChildren(...run.steps.map((s) =>
     stepRow(s.status, `${s.step_id} · ${s.target}`, s.error || s.message, duration(s.duration_ms))));
+  return run;
 }
 
 function showEvent(event) {
@@ -171,6 +218,7 @@ async function follow(runId) {
   stopFollowing();
   const controller = new AbortController();
   watching = controller;
+  ask(null);
   $("run-id").textContent = runId;
   $("run-steps").replaceChildren();
   $("run-events").replaceChildren();
@@ -192,8 +240,13 @@ async function follow(runId) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * (attempt + 1))));
   }
   if (!controller.signal.aborted) {
-    await refreshRun(runId).catch(() => {});
+    const run = await refreshRun(runId).catch(() => null);
     loadHistory(true).catch(() => {});
+    // A task run that stopped at a question (a clash, a past time) is answered in the Ask box.
+    if (run?.kind === "task" && run.status === "needs_clarification" && watching === controller) {
+      const { body } = await api(`/api/runs/${runId}/result`);
+      ask(body);
+    }
   }
 }
 
@@ -276,6 +329,8 @@ async function connect(event) {
 document.addEventListener("DOMContentLoaded", () => {
   $("token-form").addEventListener("submit", connect);
   $("task-form").addEventListener("submit", submitTask);
+  $("task-go").addEventListener("click", () => decide(true));
+  $("task-cancel").addEventListener("click", () => decide(false));
   $("workflow-form").addEventListener("submit", submitWorkflow);
   $("workflow-name").addEventListener("change", showInputs);
   $("history-refresh").addEventListener("click", () => loadHistory(true));

@@ -94,13 +94,13 @@ def test_no_generated_request_gets_a_server_error(
     server_errors: list[str] = []
     sent: list[int] = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 10
     with httpx.Client(timeout=30) as client:
         for operation in operations:
             for mode in GenerationMode:
                 fuzz(operation, mode, client, fuzzed_server.url, server_errors, sent)
     assert server_errors == []
-    assert len(sent) >= 9 * EXAMPLES // 2
+    assert len(sent) >= 10 * EXAMPLES // 2
     assert {200, 401, 404, 422} <= set(sent)  # (answers and refusals of each kind were reached)
 
 
@@ -114,6 +114,7 @@ def test_the_spec_covers_every_route(api_schema: schemathesis.BaseSchema) -> Non
         "/api/runs",
         "/api/runs/{run_id}",
         "/api/runs/{run_id}/events",
+        "/api/runs/{run_id}/result",
         "/api/agents",
         "/hooks/{name}",
         "/health",

@@ -138,3 +138,35 @@ class TestLivePage:
         await page.wait_for_function(f"document.getElementById('run-id').textContent === '{first}'")
         await page.wait_for_selector("#run-events tr >> text=run_completed", timeout=5_000)
         assert "Added milk" in await page.inner_text("#run-steps")
+
+    async def test_a_question_is_answered_inline_then_confirmed(self, page: Any) -> None:
+        """A missing time is asked for; the answer typed in the Ask box is shown as a plan, then booked."""
+        await page.fill("#task-text", "book a call on thursday")
+        await page.click("#task-submit")
+        await page.wait_for_selector("#run-status.needs_clarification", timeout=10_000)
+        assert await page.inner_text("#task-submit") == "Answer"
+        await page.fill("#task-text", "4pm")
+        await page.click("#task-submit")
+        await page.wait_for_selector("#confirm-box:not([hidden])", timeout=10_000)
+        assert (await page.inner_text("#run-message")).startswith("I will:")
+        assert "start='2026-11-26T16:00" in await page.inner_text("#run-message")
+        await page.click("#task-go")
+        await page.wait_for_selector("#run-status.done", timeout=15_000)
+        assert "Thu 26 Nov 16:00" in await page.inner_text("#run-steps")
+        assert await page.inner_text("#task-submit") == "Run"
+
+    async def test_a_numbered_choice_of_a_run_is_answered_inline(self, page: Any) -> None:
+        """A clash ends its run with numbered slots; '2' in the Ask box books the second once confirmed."""
+        for _ in range(2):
+            await page.fill("#task-text", "book a call on thursday at 3pm")
+            await page.click("#task-submit")
+            await page.wait_for_selector(ENDED, timeout=15_000)
+        await page.wait_for_function("document.getElementById('task-submit').textContent === 'Answer'")
+        options = (await page.inner_text("#run-message")).splitlines()
+        second = options[-2].removeprefix("  2. ").strip()
+        await page.fill("#task-text", "2")
+        await page.click("#task-submit")
+        await page.wait_for_selector("#confirm-box:not([hidden])", timeout=10_000)
+        await page.click("#task-go")
+        await page.wait_for_selector("#run-status.done", timeout=15_000)
+        assert second in await page.inner_text("#run-steps")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import RunStatus
+from tests.conftest import NOW
 from tests.runtime.api.harness import LiveServer, read_frames
 
 
@@ -101,3 +104,47 @@ class TestTasks:
         assert declared.status_code == 413 and streamed.status_code == 413
         assert "larger than 4096 bytes" in declared.json()["detail"]
         assert api_runtime.store.list_runs() == []
+
+
+class TestAnswers:
+    async def test_an_answer_to_a_question_is_merged_into_the_request(
+        self, server: LiveServer, api_runtime: Runtime
+    ) -> None:
+        """'4pm' answering "what time on thursday?" plans and then books thursday at 16:00."""
+        async with server.client() as client:
+            asked = (await client.post("/api/tasks", json={"text": "book a call on thursday"})).json()
+            answer = {"text": "4pm", "answering": asked}
+            preview = (await client.post("/api/tasks", json={**answer, "dry_run": True})).json()
+            booked = (await client.post("/api/tasks", json={**answer, "wait": True})).json()
+        assert asked["status"] == "needs_clarification" and asked["slot"] == "start"
+        assert preview["status"] == "planned" and preview["run_id"] is None
+        assert booked["status"] == "done"
+        start = datetime.fromisoformat(booked["steps"][0]["params"]["start"])
+        assert start == (NOW + timedelta(days=2)).replace(hour=16)
+        assert [r.status for r in api_runtime.store.list_runs()] == [RunStatus.DONE]
+
+    async def test_a_run_that_asked_is_answered_with_a_number(self, server: LiveServer) -> None:
+        """A clash's run gives its result at /result; '1' answering it books the first free slot."""
+        request = {"text": "book a call on thursday at 3pm", "wait": True}
+        async with server.client() as client:
+            await client.post("/api/tasks", json=request)
+            clash = (await client.post("/api/tasks", json=request)).json()
+            result = (await client.get(f"/api/runs/{clash['run_id']}/result")).json()
+            booked = (
+                await client.post("/api/tasks", json={"text": "1", "answering": result, "wait": True})
+            ).json()
+        assert clash["status"] == result["status"] == "needs_clarification"
+        assert len(result["options"]) == 3
+        assert booked["status"] == "done" and booked["message"].endswith(result["options"][0])
+
+    async def test_answering_what_is_no_question_is_422(self, server: LiveServer) -> None:
+        """`answering` a result that asked nothing is refused, naming the field."""
+        async with server.client() as client:
+            done = (
+                await client.post("/api/tasks", json={"text": "add figs to my shopping list", "wait": True})
+            ).json()
+            response = await client.post("/api/tasks", json={"text": "2", "answering": done})
+            missing = await client.get(f"/api/runs/{'0' * 32}/result")
+        assert response.status_code == 422
+        assert [d["loc"] for d in response.json()["detail"]] == [["body", "answering"]]
+        assert missing.status_code == 404
