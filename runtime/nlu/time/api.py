@@ -158,6 +158,8 @@ _WEAK_ALONE = frozenset(
 
 
 _DETERMINERS = frozenset({"the", "that", "this", "which", "each", "every", "another", "other"})
+# Prepositions and conjunctions: a word that never follows a number as the thing it counts.
+_LINKING_WORDS = frozenset({"with", "and", "or", "but", "so", "then", "please", "if", "unless", "because"})
 _CLOCK_WORDS = frozenset({*_MERIDIEMS, "o'clock", "oclock", "o", "thirty", "fifteen", "forty-five"})
 
 
@@ -185,8 +187,13 @@ def _weak(node: Node, tokens: Sequence[Token], offset: int) -> bool:
     if node.rule == "for_time" and after < len(tokens) and tokens[after].text.isalpha():
         return True
     # A number or ordinal right before a noun counts things: "about three things",
-    # "the first satellite", "fifth level".
-    return _is_number(tokens[offset + node.end - 1]) and _plain_word(tokens, after)
+    # "the first satellite", "fifth level"; before a word that starts no noun ("at 2 with
+    # Ana", "half past two and") it is still a time.
+    return (
+        _is_number(tokens[offset + node.end - 1])
+        and _plain_word(tokens, after)
+        and tokens[after].text.lower() not in _LINKING_WORDS
+    )
 
 
 def _is_number(token: Token) -> bool:

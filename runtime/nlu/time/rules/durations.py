@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..chart import Ctx
-from ..forms import Duration, Form, Open, Range, Span
+from ..forms import Duration, Form, Open, Range, Span, intersect
 from ..grains import add_grain, finer, next_grain, truncate
 from ..grammar import GRAMMAR as G
 from ..grammar import concrete, recurring_name
@@ -142,6 +142,15 @@ def _shifted(ctx: Ctx, d: Duration, sign: int) -> Form:
 @G.rule("time", "w:in", "dur")
 def _in(ctx: Ctx, _i: str, d: Duration) -> Form:
     return _shifted(ctx, d, 1)
+
+
+@G.rule("time", "w:in", "dur", "time")
+def _in_days_at(ctx: Ctx, _i: str, d: Duration, clock: Form) -> Form | None:
+    """ "in 3 days at 9am": the day that many days on, at that time of day (not at this hour)."""
+    if d.unit != "day" or clock.hour is None or clock.has_date or clock.latent:
+        return None
+    day = add_grain(ctx.ref, "day", d.amount)
+    return intersect(Form(year=day.year, month=day.month, day=day.day), clock)
 
 
 @G.rule("time", "time", "w:in", "dur", cost=2)
