@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from automate.runtime.plan import Clarification, Plan, Routing, Step
+from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step
 from automate.runtime.result import StepResult, TaskResult, TaskStatus
 from automate.runtime.router.base import RouteContext, TaskRouter
 
@@ -40,6 +40,9 @@ _COARSE = frozenset({"day", "week", "month", "quarter", "year"})
 # A reply opening with a preposition ("from the baking list") completes the request, however
 # well it reads alone.
 _CONTINUES = re.compile(r"^\s*(from|to|on|at|in|into|onto|for|with|by|off|of)\b", re.I)
+_DROPPED = re.compile(
+    r"^\s*(never ?mind|forget (it|that)|drop it|cancel (it|that)|no,? thanks?)\s*[.!]*\s*$", re.I
+)
 # Slots a person fills with free words, taken as said.
 _WORDS = frozenset({"body", "subject", "text", "item", "title"})
 
@@ -50,6 +53,8 @@ def answer(previous: TaskResult, reply: str, router: TaskRouter, context: RouteC
     pending = _pending_step(previous)
     if pending is None:
         return router.route(combined, context)
+    if _DROPPED.match(reply):  # before any slot takes it as its words: "never mind" sends no mail
+        return Decline(text=combined, reason="you dropped the request, so nothing was changed")
     if not previous.steps and previous.slot in _WORDS:
         # The question asked for words (a message, a reminder, an item): the reply is them, and
         # what it says ("see you tomorrow") is no time, subject or new request.

@@ -82,6 +82,14 @@ async def spans(runtime: Runtime) -> list[tuple[str, datetime, datetime]]:
     return [(e.title, e.start, e.end) for e in listed.events]
 
 
+def sent_bodies(runtime: Runtime) -> list[str]:
+    """The body of every mail in the local Maildir's sent folder."""
+    folder = runtime.config.home / "mail" / "sent"
+    if not folder.exists():
+        return []
+    return [bytes(m.get_payload(decode=True)).decode().strip() for m in mailbox.Maildir(folder, create=False)]
+
+
 THURSDAY = NOW.replace(hour=0) + timedelta(days=2)
 
 
@@ -139,9 +147,7 @@ class TestMergedAnswers:
         assert result.status is TaskStatus.DONE
         params = result.steps[0].params
         assert params["body"] == "dinner moves to 8 tonight" and "start" not in params
-        sent = mailbox.Maildir(runtime.config.home / "mail" / "sent", create=False)
-        bodies = [bytes(m.get_payload(decode=True)).decode().strip() for m in sent]
-        assert bodies == ["dinner moves to 8 tonight"]
+        assert sent_bodies(runtime) == ["dinner moves to 8 tonight"]
 
     async def test_a_request_of_its_own_starts_afresh(self, runtime: Runtime) -> None:
         """A new request instead of an answer is done on its own; the pending booking is dropped."""
@@ -166,3 +172,9 @@ class TestMergedAnswers:
         manager = runtime.agents["lists"].manager
         listed = await manager.call("lists", "get_list", {"list": "baking"}, expect=ListContents)
         assert [i.text for i in listed.items] == ["flour"]
+
+    async def test_dropping_the_request_sends_nothing(self, runtime: Runtime) -> None:
+        """'forget it' to "what should the email say?" is no message body: nothing is sent."""
+        result = await converse(runtime, "send an email to lee@example.org", "forget it")
+        assert result.status is TaskStatus.DECLINED
+        assert sent_bodies(runtime) == []
