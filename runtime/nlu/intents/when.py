@@ -106,11 +106,18 @@ def _is_target(text: str, match: TimeMatch) -> bool:
 
 
 def read_when(
-    text: str, ref: datetime, *, moving: bool = False, plausible: Callable[[time], bool] | None = None
+    text: str,
+    ref: datetime,
+    *,
+    moving: bool = False,
+    plausible: Callable[[time], bool] | None = None,
+    day: datetime | None = None,
 ) -> When:
     """Resolve the times of `text` at `ref`; with `moving`, split what moves from where to.
 
     With `plausible`, an am/pm-less hour whose readings it tells apart is settled (see `settle`).
+    With `day` (an earlier clause's event: "book lunch on friday at 1 and remind me at 12:30"),
+    a time of day said without a day falls on it.
     """
     # Imported on first use: the time grammar is the costly part of importing the router.
     from automate.runtime.nlu.time import find_times
@@ -129,6 +136,8 @@ def read_when(
         return value if value is None or plausible is None else settle(value, plausible)
 
     if not moving:
+        if day is not None and matches and not any(_names_day(m, ref) for m in matches):
+            matches = [_read_on(day, m) for m in matches]
         return When(one(matches), None, None, spans)
     targets = [m for m in matches if _is_target(text, m)]
     sources = [m for m in matches if not _is_target(text, m)]

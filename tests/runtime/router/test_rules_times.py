@@ -96,6 +96,22 @@ class TestTodaysWeekday:
         assert datetime.fromisoformat(str(params["start"])) == at(NOW.date(), 16)
 
 
+class TestEarlierClauseDay:
+    def test_a_bare_time_falls_on_the_day_booked_before(self) -> None:
+        """ "book … on friday at 2 and remind me at 1:30" reminds on Friday."""
+        routing = route("book a review with Rui on friday at 2 and remind me at 1:30 to print the slides")
+        assert isinstance(routing, Plan)
+        assert datetime.fromisoformat(str(routing.steps[1].params["at"])) == at(FRIDAY, 13, 30)
+
+    def test_a_day_said_again_is_kept(self) -> None:
+        """A later clause that names its own day keeps it."""
+        routing = route(
+            "book a review with Rui on friday at 2 and remind me tomorrow at 9 to print the slides"
+        )
+        assert isinstance(routing, Plan)
+        assert datetime.fromisoformat(str(routing.steps[1].params["at"])) == at(TOMORROW, 9)
+
+
 @pytest.fixture
 async def runtime(local_config: AppConfig, fixed_now: Callable[[], datetime]) -> AsyncIterator[Runtime]:
     async with Runtime(local_config, now=fixed_now) as rt:
