@@ -165,7 +165,10 @@ def _email(cues: Cues, words: list[str]) -> str:
 
 
 def _one_message(words: list[str]) -> bool:
-    """ "show me the quarterly report email": the one message the person means, not a search."""
+    """ "show me the quarterly report email", "what did ana say about the flight": the one
+    message the person means, not a search."""
+    if words[:2] == ["what", "did"]:
+        return True
     for i, word in enumerate(words):
         if word in _ONE_MESSAGE and "the" in words[max(0, i - 4) : i] and _SHOWING & set(words[:i]):
             return True
@@ -329,6 +332,9 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return "email_send", ""
     if cues.contact:
         return _contacts(cues), ""
+    # "who is bruno@example.com": whose address it is, asked of the address book.
+    if (words[:2] == ["who", "is"] or words[0] == "who's") and any("@" in w for w in words):
+        return "contact_find", ""
     if cues.lists:
         return _lists(cues), ""
     if cues.email:

@@ -30,7 +30,7 @@ from automate.runtime.nlu.intents.lexicon import (
     wordset,
 )
 
-__all__ = ["Act", "Cues", "names_list_topic", "read_cues"]
+__all__ = ["Act", "Cues", "drops_a_line", "names_list_topic", "read_cues"]
 
 
 class Act(Enum):
@@ -53,6 +53,7 @@ _LOOK_VERBS = wordset(
     "show list tell read check give display find search look view see pull bring lookup "
     "review upcoming pending browse provide"
 )
+_DROPPING = wordset("drop shoot")
 _SEND_VERBS = wordset("send compose reply respond forward write draft shoot answer")
 # Lead-ins that carry no act ("can you", "i want to", "i'd like to").
 _LEADINS = wordset(
@@ -289,6 +290,8 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     # "a 2 hour review", "a thirty minute call": after a length the word is what lasts that long.
     if i > start + 1 and before in _LENGTH_UNITS and (words[i - 2].isdigit() or words[i - 2] in NUMBER_WORDS):
         return None
+    if drops_a_line(words, i):
+        return Act.SEND
     if word in REMOVE_VERBS or (word == "rid" and before == "get"):
         return Act.REMOVE
     if word in MOVE_VERBS:
@@ -313,6 +316,14 @@ def _word_act(words: list[str], i: int, start: int) -> Act | None:
     if word in _LOOK_VERBS:
         return Act.QUERY
     return None
+
+
+def drops_a_line(words: list[str], i: int) -> bool:
+    """ "drop my mom a line", "shoot bruno a quick note": writing to someone, as an idiom."""
+    return words[i] in _DROPPING and any(
+        words[j : j + 1] == ["a"] and {"line", "note"} & set(words[j + 1 : j + 3])
+        for j in range(i + 1, i + 4)
+    )
 
 
 def _first_act(words: list[str]) -> Act | None:
@@ -371,7 +382,10 @@ def _act_after_and(words: list[str], i: int) -> Act | None:
 def _wrote_to_me(words: list[str]) -> bool:
     """ "did anyone write to me", "who wrote me", "did the bank write back": mail received."""
     return any(
-        w in {"write", "wrote", "written", "sent"} and bool({"me", "back"} & set(words[i + 1 : i + 3]))
+        w in {"write", "wrote", "written", "sent"}
+        and bool({"me", "back"} & set(words[i + 1 : i + 3]))
+        # "write me a poem" opens with an order to write, not with mail received
+        and not (w == "write" and (i == 0 or words[i - 1] in _LEADINS))
         for i, w in enumerate(words)
     )
 
@@ -395,8 +409,15 @@ def _what_they_said(words: list[str]) -> bool:
         words[:2] == ["what", "did"]
         and words[2:3] not in (["you"], ["i"], ["we"])
         and bool({"say", "write"} & set(words[2:6]))
-        and not OFF_TOPIC & set(words)
+        # "what did ana say about the flight": what she said may be of anything; "what did
+        # the forecast say" asks the forecast.
+        and not OFF_TOPIC & set(words[: _said_at(words) + 1])
     )
+
+
+def _said_at(words: list[str]) -> int:
+    """Where "say" or "write" stands in "what did <someone> say"."""
+    return next(i for i, w in enumerate(words) if w in {"say", "write"})
 
 
 def _after_leadins(words: list[str]) -> list[str]:
@@ -411,7 +432,7 @@ def _addressed(words: list[str]) -> bool:
     """A message to someone: "write to Mary", "send this to Bob", "tell Bob I'm late"."""
     if not words or set(words) & _MESSAGING_ELSEWHERE:
         return False
-    if words[:3] in (["reach", "out", "to"], ["get", "in", "touch"]):
+    if words[:3] in (["reach", "out", "to"], ["get", "in", "touch"]) or drops_a_line(words, 0):
         return True
     # "let bob know i'm late": someone else is to be told.
     if words[0] == "let" and words[2:3] == ["know"] and words[1] not in {"me", "us"}:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from automate.runtime.nlu.intents.cues import names_list_topic
+from automate.runtime.nlu.intents.cues import drops_a_line, names_list_topic
 from automate.runtime.nlu.intents.lexicon import (
     CALENDAR_NOUNS,
     CONTACT_NOUNS,
@@ -121,7 +121,8 @@ _ABOUT = wordset("about of")
 _NOT_OBJECTS = wordset("following date time entry details info information event events")
 _SCHEDULING_VERBS = wordset("add put schedule book plan arrange organize organise pencil")
 _OBJECT_DETERMINERS = wordset("the a an my our this that some")
-_CONTACT_VERBS = wordset("add save delete remove update edit find for of up")
+# "do i have carla in my contacts", "save dana@x.org as dana reis in my address book"
+_CONTACT_VERBS = wordset("add save delete remove update edit find for of up have as")
 _CARD_DETAILS = wordset("number address phone details")
 _DWELLINGS = wordset("place house home apartment flat office")
 # Common places named by their kind: "at the office", "in the gym".
@@ -186,6 +187,8 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             # "email mary about it", "forward greg the agenda"; "send flowers to mom" sends flowers
             # ("email bruno to say ..." writes to bruno: only things are sent on "to" someone)
             or (i == 1 and words[0] in _ADDRESSING_VERBS and _addressee_first(words, 0))
+            # "shoot lee a note": whom the line is dropped
+            or (i == 1 and drops_a_line(words, 0))
             # "let ana know by email": the person to be told
             or (i > 0 and words[i - 1] == "let" and words[i + 1 : i + 2] == ["know"])
             # "i need to email susan", "and message tom", "can you email bruno"
@@ -198,7 +201,7 @@ def _people(words: list[str], free: list[bool], out: list[EntitySlot]) -> None:
             # "did mike send me an email", "has ana replied", "if sarah wrote me"
             or (
                 words[i + 1 : i + 2] != []
-                and words[i + 1] in _SENDING_VERBS
+                and (words[i + 1] in _SENDING_VERBS or words[i + 1] == "say")  # "what did ana say"
                 and (
                     (i > 0 and words[i - 1] in {"did", "has", "have"})
                     or words[i + 2 : i + 3] in (["me"], ["us"])

@@ -102,6 +102,12 @@ class TestRecipients:
         assert mail.to == [next(p.email for p in PEOPLE if p.name.lower().startswith(to))]
         assert said in mail.body
 
+    async def test_dropping_someone_a_line_writes_to_them(self, runtime: Runtime) -> None:
+        """ "shoot lee a quick note saying …" is a message to lee, not a removal from a list."""
+        mail = await sent_one(runtime, "shoot lee a quick note saying the van is back")
+        assert mail.to == ["lee@example.net"]
+        assert "the van is back" in mail.body
+
     async def test_people_named_in_the_message_are_not_recipients(self, runtime: Runtime) -> None:
         """ "say hello to the family from me": the family is in the text, not among the recipients."""
         mail = await sent_one(runtime, "email lee saying say hello to the family from me")
@@ -171,6 +177,8 @@ class TestFinding:
             ("show me the rent email", "read_email", {"text": "rent"}),
             ("read the newest email from kim", "read_email", {"sender": "kim"}),
             ("find the email about the rent", "search_email", {"text": "rent"}),
+            ("what did kim say about the ferry", "read_email", {"sender": "kim", "text": "ferry"}),
+            ("look for mail with boiler service in the subject", "search_email", {"text": "boiler service"}),
             (
                 "has anything come from rent@landlord.example",
                 "search_email",
@@ -183,3 +191,23 @@ class TestFinding:
         name, params = routed(text)
         assert name == f"email.{action}"
         assert (params.get("search", params) if action == "read_email" else params) == search
+
+
+class TestContacts:
+    @pytest.mark.parametrize(
+        ("text", "action", "params"),
+        [
+            ("who is lee@example.net", "find_contact", {"query": "lee@example.net"}),
+            ("do i have kim in my address book", "find_contact", {"query": "kim"}),
+            (
+                "save ola@example.com as Ola Berg in my address book",
+                "add_contact",
+                {"email": "ola@example.com", "name": "Ola Berg"},
+            ),
+        ],
+    )
+    def test_the_address_book_is_asked_or_written(
+        self, text: str, action: str, params: dict[str, str]
+    ) -> None:
+        """An address asked about, a name looked up in the address book, a name given "as" to an address."""
+        assert routed(text) == (f"email.{action}", params)
