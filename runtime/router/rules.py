@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, Slot, analyze
 from automate.runtime.nlu.intents.clauses import split_clauses
-from automate.runtime.nlu.intents.lexicon import wordset
+from automate.runtime.nlu.intents.lexicon import FREQUENCY_WORDS, wordset
 from automate.runtime.nlu.intents.phrases import (
     duration_minutes,
     list_item,
@@ -28,6 +28,7 @@ from automate.runtime.nlu.intents.phrases import (
     message_object,
     message_spans,
     message_subject,
+    reminder_query,
     reminder_text,
     strip_spans,
 )
@@ -93,22 +94,8 @@ class _Clause:
     def when(self, *, moving: bool = False) -> When:
         """The clause's times, resolved once, am/pm-less hours settled where the request tells."""
         if self._when is None:
-            day = self.day_before()
-            self._when = read_when(
-                self.text, self.now, moving=moving, plausible=self.plausible_clock, day=day
-            )
+            self._when = read_when(self.text, self.now, moving=moving, plausible=self.plausible_clock)
         return self._when
-
-    def day_before(self) -> datetime | None:
-        """The start of the event an earlier clause books or moves, whose day a bare time of
-        day in this clause falls on ("… on friday at 1pm and remind me at 12:30")."""
-        if self.previous is None or self.previous.action not in _EVENT_OUTPUTS:
-            return None
-        params = self.previous.params
-        said = params.get("start") if "new_start" not in params else params["new_start"]
-        if not isinstance(said, str) or params.get("keep") == "day":
-            return None  # a move to a bare time lands on a day only the calendar knows
-        return datetime.fromisoformat(said)
 
     def plausible_clock(self, moment: time) -> bool:
         """Whether a time of day fits the request: near a named meal's usual hour ("dinner at 7"
@@ -352,11 +339,12 @@ def _move_event(clause: _Clause) -> Built:
 def _reminder(clause: _Clause) -> Built:
     is_alarm = clause.analysis.intent == "alarm_create"
     when = clause.when()
-    value = when.value
+    value = _repeating(clause, when.value)
     text = reminder_text(strip_spans(clause.text, list(when.spans)))
     if is_alarm:
         text = _ALARM_TEXT  # one text for every alarm, so "turn off my alarm" finds them
-    params: dict[str, Any] = {"text": text or _title(clause) or "Reminder"}
+    text = text or _title(clause)
+    params: dict[str, Any] = {"text": text} if text else {}
     if value is None or value.start is None:
         what = "the alarm go off" if is_alarm else "I remind you"
         return _ask(clause, f"When should {what}?", "at", params)
@@ -367,7 +355,26 @@ def _reminder(clause: _Clause) -> Built:
     params["at"] = _iso(value.start)
     if value.rrule:
         params["rrule"] = value.rrule
+    if not text:  # "set a reminder for tomorrow at 8am": a time, but nothing to say then
+        question = f"What should I remind you of on {value.start:%A %d %B at %H:%M}?"
+        return _ask(clause, question, "text", params)
     return params
+
+
+def _repeating(clause: _Clause, value: TimeValue | None) -> TimeValue | None:
+    """The time made repeating by a frequency said apart from it ("a daily reminder at 9pm",
+    "my weekly reminder on monday at 9"): read again with the frequency before the time."""
+    if value is None or value.kind == "recurrence" or not clause.when().spans:
+        return value
+    from automate.runtime.nlu.time import parse_time  # the grammar is costly to import
+
+    outside = strip_spans(clause.text, list(clause.when().spans)).lower().split()
+    frequency = next((w for w in outside if w in FREQUENCY_WORDS), None)
+    if frequency is None:
+        return value
+    said = " ".join(clause.text[start:end] for start, end in clause.when().spans)
+    again = parse_time(f"{frequency} {said}", clause.now)
+    return again if again is not None and again.kind == "recurrence" else value
 
 
 def _list_reminders(clause: _Clause) -> Built:
@@ -381,7 +388,7 @@ def _list_reminders(clause: _Clause) -> Built:
 def _cancel_reminder(clause: _Clause) -> Built:
     when = clause.when()
     params: dict[str, Any] = {}
-    text = reminder_text(strip_spans(clause.text, list(when.spans))) or _title(clause)
+    text = reminder_query(strip_spans(clause.text, list(when.spans))) or _title(clause)
     if clause.analysis.intent == "alarm_cancel":
         text = _ALARM_TEXT
     if text:
@@ -481,8 +488,7 @@ def _send_email(clause: _Clause) -> Built:
 def _email_search(clause: _Clause) -> dict[str, Any]:
     params: dict[str, Any] = {}
     sender, words = mail_sought(strip_spans(clause.text, list(clause.when().spans)))
-    # "emails with quarterly report in the subject": the words sought name no sender
-    people = [p for p in clause.people() if not words or p.lower() not in words.lower()]
+    people = clause.people()
     if people or sender:
         params["sender"] = people[0] if people else sender
     if words:

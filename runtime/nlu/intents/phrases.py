@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from automate.runtime.nlu.intents.lexicon import FILLERS, FUNCTION_WORDS, REMOVE_VERBS, wordset
+
 __all__ = [
+    "antecedent",
     "duration_minutes",
     "list_item",
     "list_items",
@@ -19,6 +22,7 @@ __all__ = [
     "message_object",
     "message_spans",
     "message_subject",
+    "reminder_query",
     "reminder_text",
     "strip_spans",
 ]
@@ -60,8 +64,6 @@ _SENDER = re.compile(
     r"\bfrom\s+(?:the\s+)?(?P<who>[^\W\d][\w' ]*?)\s*(?=$|[,.;!?]|\s+(?:about|regarding|with|in|on)\b)",
     _FLAGS,
 )
-# "emails with quarterly report in the subject": the words a subject holds.
-_SUBJECT_HOLDS = re.compile(r"\bwith\s+(?P<what>\S.*?)\s+in\s+(?:the|its)\s+subject\b", _FLAGS)
 _NAMED_MESSAGE = re.compile(
     r"\b(?:the|that|this|my)\s+(?P<what>(?:[^\W\d]+\s+){1,3}?)(?:e-?mail|mail|message)\b", _FLAGS
 )
@@ -69,9 +71,32 @@ _WHICH_MESSAGE = frozenset(
     {"last", "latest", "newest", "recent", "most", "first", "new", "unread", "old", "oldest", "previous"}
 )
 _MEDIA = frozenset({"email", "e-mail", "mail", "message", "note", "reply", "emails", "messages"})
+# What to be reminded of follows the word and its connectors ("a reminder for to submit…"
+# once the time is taken out); a connector alone ("set a reminder for") names nothing.
+_CONNECTORS = r"(?:to|that|about|of|for)"
 _REMINDER = re.compile(
-    r"\b(?:remind(?:er)?s?|remember|note|notify|alert)\b(?:\s+(?:me|us|him|her|them))?"
-    r"(?:\s+(?:to|that|about|of|for))?\s+(?P<text>\S.*)$",
+    r"\b(?:remind(?:er|ing)?s?|remember|note|notify|alert)\b(?:\s+(?:me|us|him|her|them))?"
+    rf"(?:\s+{_CONNECTORS}\b)*\s+(?!{_CONNECTORS}\b)(?P<text>\S.*)$",
+    _FLAGS,
+)
+# "my pay rent reminder": the words in the clause just before the word name it.
+_NAMED_BEFORE = re.compile(r"(?P<name>[^,.;!?]*?)\s*\b(?:reminders?|alarms?)\b", _FLAGS)
+# Words around a name that say what to do with the thing, not which thing it is.
+_NOT_A_NAME = FUNCTION_WORDS | REMOVE_VERBS | FILLERS | wordset("turn forget get rid kill nix")
+# "that reminder", "cross it off": the thing was named in the clause before.
+_POINTERS = wordset("it that this them those")
+# "i fixed the bike, cross it off…": the statement ends where the first command begins.
+_COMMAND = re.compile(
+    r"^(?P<before>.+?)[\s,;]+(?:(?:so|and|then|please|you\s+can|can\s+you|could\s+you)[\s,]+)*"
+    r"(?:put|add|cross|tick|mark|take|remove|delete|drop|scratch|strike|erase|cancel|stop|turn|"
+    r"forget|clear)\b",
+    _FLAGS,
+)
+# "i already watered the plants, …": the person and the words saying it is done or wanted.
+_STATEMENT_HEAD = re.compile(
+    r"^\s*(?:(?:i|we)(?:'ve|'m|'re)?\s+)?(?:(?:already|finally|just|now|have|has|had)\s+)*"
+    r"(?:(?:need|needs|want|wanna|have|got|must|should)\s+(?:to\s+)?(?:buy|get|pick\s+up)\s+"
+    r"|(?:are|am|'re|'m)?\s*(?:out|running\s+out|ran\s+out|low)\s+(?:of|on)\s+)?",
     _FLAGS,
 )
 # The list is named up to the word "list", or to the end when the word is left out
@@ -192,10 +217,6 @@ def message_subject(text: str) -> str | None:
     return _clean(match.group("subject")) if match else None
 
 
-def _group(match: re.Match[str] | None, name: str) -> str | None:
-    return match.group(name) if match else None
-
-
 def mail_sought(text: str) -> tuple[str | None, str | None]:
     """Who sent the mail a person looks for and words it holds: "the email from the power
     company" is sent by "power company"; "the quarterly report email" and "the email about
@@ -204,7 +225,7 @@ def mail_sought(text: str) -> tuple[str | None, str | None]:
     `text` should have its time expressions taken out.
     """
     sender = _SENDER.search(text)
-    about = message_subject(text) or _group(_SUBJECT_HOLDS.search(text), "what")
+    about = message_subject(text)
     named = _NAMED_MESSAGE.search(text)
     words = _LEADING.sub("", about) if about else (named.group("what") if named else None)
     if words and not about:  # "the latest email" says which one, not what it holds
@@ -216,6 +237,30 @@ def reminder_text(text: str) -> str | None:
     """What to be reminded of ("remind me to call mom" -> "call mom")."""
     match = _REMINDER.search(text)
     return _clean(match.group("text")) if match else None
+
+
+def reminder_query(text: str) -> str | None:
+    """The words naming a reminder to find: after the word ("stop reminding me to call mom"),
+    before it ("delete my pay rent reminder"), or in the clause before ("…, cancel that reminder").
+    """
+    after = reminder_text(text)
+    if after and any(w not in _NOT_A_NAME for w in after.lower().split()):  # not "please", "it"
+        return after
+    named = _NAMED_BEFORE.search(text)
+    said = named.group("name").split() if named else []
+    if said and said[-1].lower() in _POINTERS:  # "that reminder"
+        return antecedent(text)
+    return " ".join(w for w in said if w.lower() not in _NOT_A_NAME) or None
+
+
+def antecedent(text: str) -> str | None:
+    """What "it"/"that" stands for: the statement before the command, without the person's
+    "I need to buy" ("i need to buy coffee, put it on the list" -> "coffee"; "i fixed the
+    bike, cross it off" -> "fixed the bike")."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    return _clean(_LEADING.sub("", _STATEMENT_HEAD.sub("", match.group("before"), count=1)))
 
 
 def list_item(text: str, *, removing: bool) -> tuple[str | None, str | None]:
