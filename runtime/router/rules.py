@@ -94,8 +94,22 @@ class _Clause:
     def when(self, *, moving: bool = False) -> When:
         """The clause's times, resolved once, am/pm-less hours settled where the request tells."""
         if self._when is None:
-            self._when = read_when(self.text, self.now, moving=moving, plausible=self.plausible_clock)
+            day = self.day_before()
+            self._when = read_when(
+                self.text, self.now, moving=moving, plausible=self.plausible_clock, day=day
+            )
         return self._when
+
+    def day_before(self) -> datetime | None:
+        """The start of the event an earlier clause books or moves, whose day a bare time of
+        day in this clause falls on ("… on friday at 1pm and remind me at 12:30")."""
+        if self.previous is None or self.previous.action not in _EVENT_OUTPUTS:
+            return None
+        params = self.previous.params
+        said = params.get("start") if "new_start" not in params else params["new_start"]
+        if not isinstance(said, str) or params.get("keep") == "day":
+            return None  # a move to a bare time lands on a day only the calendar knows
+        return datetime.fromisoformat(said)
 
     def plausible_clock(self, moment: time) -> bool:
         """Whether a time of day fits the request: near a named meal's usual hour ("dinner at 7"
@@ -488,7 +502,8 @@ def _send_email(clause: _Clause) -> Built:
 def _email_search(clause: _Clause) -> dict[str, Any]:
     params: dict[str, Any] = {}
     sender, words = mail_sought(strip_spans(clause.text, list(clause.when().spans)))
-    people = clause.people()
+    # "emails with quarterly report in the subject": the words sought name no sender
+    people = [p for p in clause.people() if not words or p.lower() not in words.lower()]
     if people or sender:
         params["sender"] = people[0] if people else sender
     if words:

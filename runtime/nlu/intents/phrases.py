@@ -64,6 +64,8 @@ _SENDER = re.compile(
     r"\bfrom\s+(?:the\s+)?(?P<who>[^\W\d][\w' ]*?)\s*(?=$|[,.;!?]|\s+(?:about|regarding|with|in|on)\b)",
     _FLAGS,
 )
+# "emails with quarterly report in the subject": the words a subject holds.
+_SUBJECT_HOLDS = re.compile(r"\bwith\s+(?P<what>\S.*?)\s+in\s+(?:the|its)\s+subject\b", _FLAGS)
 _NAMED_MESSAGE = re.compile(
     r"\b(?:the|that|this|my)\s+(?P<what>(?:[^\W\d]+\s+){1,3}?)(?:e-?mail|mail|message)\b", _FLAGS
 )
@@ -217,6 +219,10 @@ def message_subject(text: str) -> str | None:
     return _clean(match.group("subject")) if match else None
 
 
+def _group(match: re.Match[str] | None, name: str) -> str | None:
+    return match.group(name) if match else None
+
+
 def mail_sought(text: str) -> tuple[str | None, str | None]:
     """Who sent the mail a person looks for and words it holds: "the email from the power
     company" is sent by "power company"; "the quarterly report email" and "the email about
@@ -225,7 +231,7 @@ def mail_sought(text: str) -> tuple[str | None, str | None]:
     `text` should have its time expressions taken out.
     """
     sender = _SENDER.search(text)
-    about = message_subject(text)
+    about = message_subject(text) or _group(_SUBJECT_HOLDS.search(text), "what")
     named = _NAMED_MESSAGE.search(text)
     words = _LEADING.sub("", about) if about else (named.group("what") if named else None)
     if words and not about:  # "the latest email" says which one, not what it holds
