@@ -145,7 +145,8 @@ def _person(slot: Slot) -> str | None:
     if slot.type == "person":
         return slot.text.removesuffix("'s").removesuffix("’s")
     if slot.type == "relation":
-        return slot.text if slot.text.lower().startswith("the ") else f"my {slot.text}"
+        said = slot.text.removesuffix("'s").removesuffix("’s")  # "my mother's email" is hers
+        return said if said.lower().startswith("the ") else f"my {said}"
     return None
 
 

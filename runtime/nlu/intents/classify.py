@@ -332,6 +332,10 @@ def classify(words: list[str], has_time: bool) -> tuple[str, str]:
         return "email_send", ""
     if cues.contact:
         return _contacts(cues), ""
+    # "what's my sister's email": someone's address, asked of the address book (not their mail).
+    asks_what = words[:2] == ["what", "is"] or words[0] in {"what's", "whats"}
+    if asks_what and len(words) > 2 and words[-1] in _ONE_MESSAGE and words[-2].endswith("'s"):
+        return "contact_find", ""
     # "who is bruno@example.com": whose address it is, asked of the address book.
     if (words[:2] == ["who", "is"] or words[0] == "who's") and any("@" in w for w in words):
         return "contact_find", ""

@@ -199,6 +199,8 @@ class TestContacts:
         [
             ("who is lee@example.net", "find_contact", {"query": "lee@example.net"}),
             ("do i have kim in my address book", "find_contact", {"query": "kim"}),
+            ("what's lee's email", "find_contact", {"query": "lee"}),
+            ("what is my sister's email", "find_contact", {"query": "sister"}),
             (
                 "save ola@example.com as Ola Berg in my address book",
                 "add_contact",
@@ -209,5 +211,6 @@ class TestContacts:
     def test_the_address_book_is_asked_or_written(
         self, text: str, action: str, params: dict[str, str]
     ) -> None:
-        """An address asked about, a name looked up in the address book, a name given "as" to an address."""
+        """An address asked about, someone's address asked for, a name looked up in the address
+        book, a name given "as" to an address."""
         assert routed(text) == (f"email.{action}", params)
