@@ -19,9 +19,12 @@ from automate.runtime.nlu.intents import INTENTS, MAX_CHARS, NONE, Analysis, Slo
 from automate.runtime.nlu.intents.clauses import split_clauses
 from automate.runtime.nlu.intents.lexicon import FREQUENCY_WORDS, wordset
 from automate.runtime.nlu.intents.phrases import (
+    adds_nothing,
+    antecedent,
     duration_minutes,
     list_item,
     list_items,
+    list_named,
     mail_sought,
     meeting_topic,
     message_body,
@@ -63,6 +66,9 @@ _VAGUE_ITEMS = frozenset(
     {"it", "this", "that", "that item", "this item", "them", "something", "an item", "item"}
 )
 _DEFAULT_LOOKAHEAD_DAYS = 7
+_LIST_CHANGES = frozenset({"list_add", "list_remove"})
+# A list's name is a few words ("movies to watch"); more is a sentence caught by mistake.
+_LONGEST_LIST_NAME = 4
 # "email ana and cc bruno": the words that copy the people after them.
 _COPY_CUES = frozenset({"cc", "copy", "copying"})
 _CUE_WORDS = re.compile(r"[a-z]+")
@@ -554,26 +560,45 @@ def _add_contact(clause: _Clause) -> Built:
 
 
 def _list_name(clause: _Clause, said: str | None) -> str | None:
+    """The list's name: the words said before "list" when they hold the known list word
+    ("my christmas gifts list" is "christmas gifts", not "gifts"), else that word."""
     names = clause.words("list_name")
-    name = names[0] if names else said
+    spoken = said or list_named(clause.text)
+    name = names[0] if names else spoken
+    longer = spoken is not None and len(spoken.split()) <= _LONGEST_LIST_NAME
+    if names and spoken and longer and set(names[0].lower().split()) <= set(spoken.lower().split()):
+        name = spoken
     if not name:
         return None
     name = " ".join(w for w in name.split() if w.lower() not in {"my", "the", "a", "our", "list"})
     return name.lower() or None
 
 
+def _item(clause: _Clause, item: str | None) -> str | None:
+    """The item named, or what "it" stands for when an earlier clause named it."""
+    if item is not None and item.lower() in _VAGUE_ITEMS:
+        return antecedent(clause.text)
+    return item
+
+
 def _add_item(clause: _Clause) -> Built:
-    item, said = list_item(clause.text, removing=False)
+    said_item, said = list_item(clause.text, removing=False)
+    item = _item(clause, said_item)
     name = _list_name(clause, said)
-    params: dict[str, Any] = {}
-    if item and item.lower() not in _VAGUE_ITEMS:
-        params["item"] = item
+    params: dict[str, Any] = {"item": item} if item else {}
     if not name:
         what = f"add {item} to" if item else "use"
         return _ask(clause, f"Which list should I {what}?", "list", params)
     params["list"] = name
     if "item" not in params:
+        if said_item or adds_nothing(clause.text):  # "add it to…", "add to my shopping list"
+            return _ask(clause, f"What should I add to your {name} list?", "item", params)
         return params
+    return _each_item(params)
+
+
+def _each_item(params: dict[str, Any]) -> Built:
+    """One step per item of a series ("apples, pears and plums"), or the params as they are."""
     items = list_items(params["item"])
     return [{**params, "item": one} for one in items] if len(items) > 1 else params
 
@@ -584,16 +609,18 @@ def _show_list(clause: _Clause) -> Built:
 
 
 def _remove_item(clause: _Clause) -> Built:
-    item, said = list_item(clause.text, removing=True)
+    said_item, said = list_item(clause.text, removing=True)
+    item = _item(clause, said_item)
     name = _list_name(clause, said)
     params: dict[str, Any] = {}
     if name:
         params["list"] = name
-    if item is not None and item.lower() in _VAGUE_ITEMS:
+    if said_item and not item:
         return _ask(clause, "Which item should I remove?", "item", params)
     if item:
         params["item"] = item
-    elif not name:
+        return _each_item(params)
+    if not name:
         return _ask(clause, "Which list do you mean?", "list", params)
     return params
 
@@ -638,13 +665,29 @@ def _clauses(text: str) -> list[tuple[str, Analysis]]:
             pending = (piece, analysis)
     if pending:
         found.append(pending)
-    return _moves(found)
+    return _moves(_said_then_done(found))
 
 
 def _resizes(piece: str, analysis: Analysis) -> bool:
     """A clause that only gives "it" a new length ("and make it two hours")."""
     words = set(piece.lower().split())
     return analysis.intent in {"event_create", NONE} and "it" in words and bool(duration_minutes(piece))
+
+
+def _said_then_done(parts: list[tuple[str, Analysis]]) -> list[tuple[str, Analysis]]:
+    """ "we ran out of honey, add it to the list" is one addition: a statement naming a thing
+    and no list, then a list command pointing back at it with "it"."""
+    merged: list[tuple[str, Analysis]] = []
+    for piece, analysis in parts:
+        points_back = bool(_REFERS_BACK & set(piece.lower().split()))
+        if merged and points_back and analysis.intent in _LIST_CHANGES:
+            said, before = merged[-1]
+            if before.intent in _LIST_CHANGES and not before.of("list_name"):
+                text = f"{said}, {piece}"
+                merged[-1] = (text, Analysis(text, analysis.intent, (*before.slots, *analysis.slots)))
+                continue
+        merged.append((piece, analysis))
+    return merged
 
 
 def _moves(parts: list[tuple[str, Analysis]]) -> list[tuple[str, Analysis]]:

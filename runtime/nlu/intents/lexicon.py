@@ -28,12 +28,14 @@ __all__ = [
     "MOVE_VERBS",
     "NUMBER_WORDS",
     "OFF_TOPIC",
+    "ONE_THING_PAIRS",
     "ORDINALS",
     "QUERY_WORDS",
     "RELATIONS",
     "REMINDER_WORDS",
     "REMOVE_VERBS",
     "SEND_VERBS",
+    "TASK_VERBS",
     "TIME_OF_DAY",
     "VERBS",
     "WEEKDAYS",
@@ -102,6 +104,35 @@ GROCERIES = wordset(
     "tomatoes carrots lettuce garlic chicken beef pork fish ham bacon sausages tofu beans "
     "soap shampoo toothpaste detergent batteries tissues napkins diapers paper towels foil "
     "cookies biscuits chips crackers jam honey oil vinegar ketchup mustard mayo wine beer"
+)
+# Things whose everyday name is "X and Y": one item on a list, never two.
+ONE_THING_PAIRS = frozenset(
+    {
+        "mac and cheese",
+        "macaroni and cheese",
+        "fish and chips",
+        "bread and butter",
+        "peanut butter and jelly",
+        "pb and j",
+        "salt and vinegar",
+        "sweet and sour",
+        "surf and turf",
+        "bangers and mash",
+        "cookies and cream",
+        "rice and beans",
+        "pork and beans",
+        "chips and salsa",
+        "nuts and bolts",
+        "odds and ends",
+        "arts and crafts",
+        "pros and cons",
+    }
+)
+# Verbs a to-do item starts with: "call mom and dad" is one task, not "call mom" and "dad".
+TASK_VERBS = wordset(
+    "buy get pick call ring phone text email mail pay fix repair book clean wash water walk "
+    "feed take bring return renew check finish send visit make cook order write read pack "
+    "sort tidy vacuum mow paint plan prepare print sign submit file ask tell meet see"
 )
 # Things people put in a calendar; used for titles and as weaker calendar anchors.
 EVENT_NOUNS = wordset(

@@ -9,13 +9,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from automate.runtime.nlu.intents.lexicon import FILLERS, FUNCTION_WORDS, REMOVE_VERBS, wordset
+from automate.runtime.nlu.intents.lexicon import (
+    FILLERS,
+    FUNCTION_WORDS,
+    ONE_THING_PAIRS,
+    REMOVE_VERBS,
+    TASK_VERBS,
+    wordset,
+)
 
 __all__ = [
+    "adds_nothing",
     "antecedent",
     "duration_minutes",
     "list_item",
     "list_items",
+    "list_named",
     "mail_sought",
     "meeting_topic",
     "message_body",
@@ -105,13 +114,31 @@ _STATEMENT_HEAD = re.compile(
 # ("add tea to groceries").
 _LIST_TAIL = r"(?:the|my|our|a|an)?\s*(?P<list>.*?)\s*(?:\blists?\b.*|[.!?]*)$"
 _ADD_ITEM = re.compile(
-    r"\b(?:add|put|include|insert|append|write|enter)\s+(?P<item>\S.*?)\s+"
+    r"\b(?:add|put|include|insert|append|write|enter|(?:note|jot)(?:\s+down)?)\s+(?P<item>\S.*?)\s+"
     r"(?:to|on|onto|in|into)\s+" + _LIST_TAIL,
     _FLAGS,
 )
 _REMOVE_ITEM = re.compile(
     r"\b(?:remove|delete|take|cross|drop|scratch|strike|erase|cancel)\s+(?P<item>\S.*?)\s+"
     r"(?:off(?:\s+of)?|from|out\s+of)\s+" + _LIST_TAIL,
+    _FLAGS,
+)
+# "remove bread": an item without the list it is on (the agent finds the list holding it).
+_REMOVE_BARE = re.compile(
+    r"\b(?:remove|delete|cross|drop|scratch|strike|erase)\s+(?P<item>\S.*?)(?:\s+off)?[\s.!?]*$",
+    _FLAGS,
+)
+# "add to my shopping list: bananas": the list first, the item after it.
+_ADD_AFTER_LIST = re.compile(
+    r"\b(?:add|put|include|insert|append)\s+(?:to|on|onto|in|into)\s+(?:the|my|our)?\s*"
+    r"(?P<list>\S.*?)\s+lists?\b[\s:,-]*(?P<item>\S.*)$",
+    _FLAGS,
+)
+# "add to my shopping list": where, but not what.
+_ADD_NOTHING = re.compile(r"\b(?:add|put|include|insert|append)\s+(?:to|on|onto|in|into)\b", _FLAGS)
+# "start a christmas gifts list": a list named by the words between an article and "list".
+_NAMED_LIST = re.compile(
+    r"\b(?:a|an|the|my|our|new)\s+(?P<list>(?:(?!(?:a|an|the|my|our|new)\b)\S+\s+){1,3}?)lists?\b",
     _FLAGS,
 )
 # What a meeting is for: "about the budget", or a purpose, "to go over the roadmap" (a
@@ -124,7 +151,7 @@ _TOPIC = re.compile(
 )
 _TOPIC_TAIL = re.compile(r"\s+(?:with|for|at|in|on)\s+.*$|\s+please$", _FLAGS)
 # "apples, pears and plums": commas separate items, and so does the last "and" of such a
-# series; "mac and cheese" alone stays one item.
+# series; see `list_items` for when a lone "and" does.
 _ITEM_COMMAS = re.compile(r"\s*[,;]\s*")
 _LAST_AND = re.compile(r"^(?P<head>.+?)\s+(?:and|&)\s+(?P<last>.+)$", _FLAGS)
 # A length longer than two weeks is no event's length ("for 3 months" is a period).
@@ -270,20 +297,52 @@ def antecedent(text: str) -> str | None:
 
 
 def list_item(text: str, *, removing: bool) -> tuple[str | None, str | None]:
-    """The item and the list a request adds or removes ("add milk to my grocery list")."""
-    match = (_REMOVE_ITEM if removing else _ADD_ITEM).search(text)
+    """The item and the list a request adds or removes ("add milk to my grocery list").
+
+    A removal may leave the list out ("remove bread"): the item comes back without one.
+    """
+    match = _REMOVE_ITEM.search(text) if removing else _ADD_ITEM.search(text) or _ADD_AFTER_LIST.search(text)
     if not match:
-        return None, None
+        bare = _REMOVE_BARE.search(text) if removing else None
+        item = _clean(_LEADING.sub("", bare.group("item"))) if bare else None
+        if item is None or item.lower().split()[-1] in {"list", "lists"}:
+            return None, None  # "delete the packing list" names a list, not an item
+        return item, None
     item = _clean(_LEADING.sub("", match.group("item")))
     name = _clean(match.group("list"))
     return item, name
+
+
+def adds_nothing(text: str) -> bool:
+    """Whether a request says where to add but not what ("add to my shopping list")."""
+    return _ADD_NOTHING.search(text) is not None
+
+
+def list_named(text: str) -> str | None:
+    """The words a request names a list by before the word "list" ("a christmas gifts list")."""
+    match = _NAMED_LIST.search(text)
+    return _clean(match.group("list")) if match else None
+
+
+def _two_things(item: str) -> list[str]:
+    """ "toothpaste and shampoo" is two items, but "mac and cheese" and "call mom and dad" one.
+
+    A lone "and" joins two items when each side could stand on a list by itself: the
+    phrase is not a thing known by the pair ("fish and chips", `ONE_THING_PAIRS`), and it
+    is not a task whose verb takes both ("call mom and dad", `TASK_VERBS`).
+    """
+    pair = _LAST_AND.match(item.strip())
+    plain = _LEADING.sub("", item.strip()).lower()
+    if pair is None or plain in ONE_THING_PAIRS or plain.split()[0] in TASK_VERBS:
+        return [item]
+    return [cleaned for p in pair.groups() if (cleaned := _clean(_LEADING.sub("", p)))]
 
 
 def list_items(item: str) -> list[str]:
     """The items a series names ("apples, pears and plums" is three); one item otherwise."""
     parts = [p for p in _ITEM_COMMAS.split(item.strip()) if p]
     if len(parts) < 2:
-        return [item]
+        return _two_things(item)
     last = _LAST_AND.match(parts[-1])
     if last:
         parts[-1:] = [last.group("head"), last.group("last")]

@@ -216,7 +216,7 @@ class TestPhrases:
         assert duration_minutes("a 2 hour review in 2 hours", [(16, 26)]) == 120
 
     def test_list_items(self) -> None:
-        """A series is several items; a lone "and" joins the words of one item."""
+        """A series is several items; a lone "and" inside a thing known by the pair joins one item."""
         assert list_items("apples, pears and plums") == ["apples", "pears", "plums"]
         assert list_items("the eggs, some milk, and bread") == ["eggs", "milk", "bread"]
         assert list_items("salt; pepper") == ["salt", "pepper"]
