@@ -293,7 +293,10 @@ def _overlaps_any(start: datetime, end: datetime, busy: list[TimeRange]) -> bool
 def _landing(event: CalendarEvent, params: RescheduleEventParams, tz: tzinfo) -> tuple[datetime, datetime]:
     """Where a moved event starts and ends, in `tz`: `new_start`, on the event's own day or
     at its own time of day when `keep` says only part of it was said, and `new_end` moved
-    along (else the event's own length)."""
+    along (else the event's own length); or the event moved whole by `shift_minutes`."""
+    if params.new_start is None:
+        shift = timedelta(minutes=params.shift_minutes or 0)
+        return (event.start + shift).astimezone(tz), (event.end + shift).astimezone(tz)
     said = params.new_start.astimezone(tz)
     own = event.start.astimezone(tz)
     start = said

@@ -68,13 +68,22 @@ class EventQuery(Model):
 
 
 class RescheduleEventParams(EventQuery):
-    """Move an event to `new_start` (keeping its length unless `new_end` is given).
+    """Move an event to `new_start` (keeping its length unless `new_end` is given), or by
+    `shift_minutes` ("push it back by half an hour").
 
     `keep` says what of the event's own start stays when a request named only part of the
     new one: "move lunch to 1pm" keeps its day, "move the dentist to friday" its time.
     """
 
-    new_start: AwareDatetime = Field(description="The event's new start, with a time zone offset.")
+    new_start: AwareDatetime | None = Field(
+        None, description="The event's new start, with a time zone offset; else shift_minutes."
+    )
+    shift_minutes: int | None = Field(
+        None,
+        ge=-14 * 24 * 60,
+        le=14 * 24 * 60,
+        description="Move it by this long instead; negative is earlier.",
+    )
     new_end: AwareDatetime | None = Field(None, description="The new end; else the event keeps its length.")
     keep: Literal["day", "time"] | None = Field(
         None,
@@ -82,6 +91,12 @@ class RescheduleEventParams(EventQuery):
         "'time': only new_start's day counts, at the event's own time of day.",
     )
     allow_conflict: bool = Field(False, description="Move it even when the new time overlaps another event.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> RescheduleEventParams:
+        if (self.new_start is None) == (self.shift_minutes is None):
+            raise ValueError("give either new_start or shift_minutes")
+        return self
 
 
 class CancelledEvent(Model):

@@ -52,6 +52,9 @@ _ALARM_TEXT = "Alarm"
 _MEAL_HOURS = {"breakfast": 8, "brunch": 11, "lunch": 12, "dinner": 19, "supper": 19}
 # How far from a meal's usual hour its am/pm-less time may fall ("lunch at 2" is 14:00).
 _MEAL_REACH = timedelta(hours=3)
+# The words that say which way a move by a length goes ("push back", "bring forward").
+_EARLIER_WORDS = frozenset({"earlier", "forward", "sooner", "up"})
+_LATER_WORDS = frozenset({"later", "back", "delay", "postpone", "push"})
 _OUTPUT_FIELDS = {
     "address": "location",
     "location": "location",
@@ -325,12 +328,30 @@ def _cancel_event(clause: _Clause) -> Built:
     return params
 
 
+def _shift_minutes(clause: _Clause) -> int | None:
+    """How far a move by a length goes: "push it back by half an hour" is +30, "bring it
+    forward by an hour" and "15 minutes earlier" are earlier; None when no length says so."""
+    from automate.runtime.nlu.time import find_lengths  # the grammar is costly to import
+
+    words = set(clause.text.lower().split())
+    sign = -1 if words & _EARLIER_WORDS else 1 if words & _LATER_WORDS else 0
+    for match in find_lengths(clause.text) if sign else ():
+        before = clause.text[: match.start].rstrip().lower()
+        after = clause.text[match.end :].lstrip().lower()
+        if before.endswith(" by") or after.startswith(("later", "earlier", "sooner")):
+            return sign * int(match.length.total_seconds() // 60)
+    return None
+
+
 def _move_event(clause: _Clause) -> Built:
     when = clause.when(moving=True)
     params: dict[str, Any] = {}
     query = _query_words(clause)
     if query:
         params["query"] = query
+    shift = _shift_minutes(clause)
+    if shift:  # the length is no time to move to, nor to look in
+        return {**params, "shift_minutes": shift}
     if when.source is not None and when.source.start is not None:
         if when.source.grain in {"minute", "hour", "second"}:
             params.update(start=_iso(when.source.start), end=_iso(when.source.start + timedelta(minutes=1)))

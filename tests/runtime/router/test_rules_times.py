@@ -150,6 +150,10 @@ class TestMoves:
                 at(FRIDAY, 15),
                 at(FRIDAY, 16, 30),
             ),
+            # A move by a length keeps the length of the event.
+            (at(FRIDAY, 11), "push the physio back by 45 minutes", at(FRIDAY, 11, 45), at(FRIDAY, 12, 45)),
+            (at(FRIDAY, 11), "bring the physio forward by two hours", at(FRIDAY, 9), at(FRIDAY, 10)),
+            (at(FRIDAY, 11), "move the physio 20 minutes later", at(FRIDAY, 11, 20), at(FRIDAY, 12, 20)),
             # "my 4pm to 5pm" is the old time and the new one, not an interval.
             (at(NOW.date(), 16), "move my 4pm to 5pm", at(NOW.date(), 17), at(NOW.date(), 18)),
             (
