@@ -136,6 +136,10 @@ def read_when(
         return value if value is None or plausible is None else settle(value, plausible)
 
     if not moving:
+        near = None if day is None else _near_event(text, day, ref)
+        if near is not None:
+            value, found, spans = near
+            return When(value or one(found), None, None, spans)
         if day is not None and matches and not any(_names_day(m, ref) for m in matches):
             matches = [_read_on(day, m) for m in matches]
         return When(one(matches), None, None, spans)
@@ -151,6 +155,36 @@ def read_when(
     if not dated:  # a time of day alone lands on the moved event's day: keep both readings
         targets = [_read_on(ref, m) for m in targets]
     return When(None, one(sources), one(targets), spans, target_dated=dated)
+
+
+def _near_event(
+    text: str, event: datetime, ref: datetime
+) -> tuple[TimeValue | None, list[TimeMatch], tuple[tuple[int, int], ...]] | None:
+    """A time said from an earlier clause's event: "an hour before" is a moment (the value),
+    "the day before" the day on which the clause's own time of day is read (the matches to
+    combine). With the spans of what was said; None when neither is."""
+    from automate.runtime.nlu.time import TimeMatch, TimeValue, find_lengths, find_times
+
+    lowered = text.lower()
+    for length in find_lengths(text):
+        side = lowered[length.end :].split()[:1]
+        if side in (["before"], ["after"]):
+            moment = event + (-1 if side == ["before"] else 1) * length.length
+            said = (length.start, lowered.index(side[0], length.end) + len(side[0]))
+            return TimeValue("instant", moment, None, "minute"), [], (said,)
+    for phrase, sign in (("the day before", -1), ("the day after", 1)):
+        at = lowered.find(phrase)
+        if at < 0:
+            continue
+        # The phrase blanked out, so "before at 8pm" is read as "at 8pm" at the same place.
+        blanked = text[:at] + " " * len(phrase) + text[at + len(phrase) :]
+        clocks = [m for m in find_times(blanked, ref) if m.value.grain in _FINE]
+        midnight = (event + timedelta(days=sign)).replace(hour=0, minute=0, second=0, microsecond=0)
+        day = TimeMatch(
+            at, at + len(phrase), text[at : at + len(phrase)], TimeValue("instant", midnight, None, "day")
+        )
+        return None, [day, *clocks], tuple(sorted((m.start, m.end) for m in (day, *clocks)))
+    return None
 
 
 def _names_day(match: TimeMatch, ref: datetime) -> bool:

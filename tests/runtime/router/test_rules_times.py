@@ -103,6 +103,26 @@ class TestEarlierClauseDay:
         assert isinstance(routing, Plan)
         assert datetime.fromisoformat(str(routing.steps[1].params["at"])) == at(FRIDAY, 13, 30)
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("book a review with Rui on friday at 2 and remind me 45 minutes before", at(FRIDAY, 13, 15)),
+            ("book a review with Rui on friday at 2 and remind me the day before at 6pm", at(THURSDAY, 18)),
+            ("book a review with Rui on friday at 2 and remind me the day after at 9", at(SATURDAY, 9)),
+        ],
+    )
+    def test_a_time_said_from_the_event(self, text: str, expected: datetime) -> None:
+        """ "45 minutes before" and "the day before at 6pm" count from the event booked."""
+        routing = route(text)
+        assert isinstance(routing, Plan)
+        assert datetime.fromisoformat(str(routing.steps[1].params["at"])) == expected
+
+    def test_the_day_before_without_a_time_is_asked(self) -> None:
+        """ "the day before" names a day, not a time to remind at: it asks what time."""
+        routing = route("book a review with Rui on friday at 2 and remind me the day before")
+        assert isinstance(routing, Clarification)
+        assert routing.question == "What time on Thursday 26 November?"
+
     def test_a_day_said_again_is_kept(self) -> None:
         """A later clause that names its own day keeps it."""
         routing = route(
