@@ -135,7 +135,8 @@ class TestLivePage:
         await page.click("#task-submit")
         await page.wait_for_selector(f"#history-rows tr:nth-child(2)[data-run='{first}']", timeout=10_000)
         await page.click(f"#history-rows tr[data-run='{first}']")
-        await page.wait_for_function(f"document.getElementById('run-id').textContent === '{first}'")
+        # Selector waits, not wait_for_function: the page's CSP forbids evaluating strings.
+        await page.wait_for_selector(f"#run-id:text-is('{first}')", timeout=5_000)
         await page.wait_for_selector("#run-events tr >> text=run_completed", timeout=5_000)
         assert "Added milk" in await page.inner_text("#run-steps")
 
@@ -161,7 +162,7 @@ class TestLivePage:
             await page.fill("#task-text", "book a call on thursday at 3pm")
             await page.click("#task-submit")
             await page.wait_for_selector(ENDED, timeout=15_000)
-        await page.wait_for_function("document.getElementById('task-submit').textContent === 'Answer'")
+        await page.wait_for_selector("#task-submit:text-is('Answer')", timeout=10_000)
         options = (await page.inner_text("#run-message")).splitlines()
         second = options[-2].removeprefix("  2. ").strip()
         await page.fill("#task-text", "2")
