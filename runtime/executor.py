@@ -40,6 +40,7 @@ from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 from automate.runtime.store.base import LEASE_SECONDS, RunStore, lease_owner
 from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.templates import render
 
 __all__ = [
     "Caller",
@@ -47,14 +48,12 @@ __all__ = [
     "Flow",
     "FlowStep",
     "OnFailure",
-    "Renderer",
     "RunBusy",
     "RunGone",
     "new_run_id",
 ]
 
 OnFailure = Literal["stop", "continue", "retry"]
-Renderer = Callable[[Any, Mapping[str, Any]], Any]
 log = get_logger("automate.executor")
 _RETRY_BASE, _RETRY_MAX = 0.5, 30.0
 _OPEN = frozenset({StepStatus.PENDING, StepStatus.RUNNING})
@@ -84,7 +83,6 @@ class Flow:
     name: str
     steps: tuple[FlowStep, ...]
     spec: dict[str, Any]
-    render: Renderer
     scope: Mapping[str, Any] = field(default_factory=dict)
     now: datetime | None = None
 
@@ -279,7 +277,7 @@ class _Run:
         if spec.when is not None and not self._holds(spec, state):
             return
         try:
-            params = self.flow.render(spec.params, self.scope)
+            params = render(spec.params, self.scope)
         except AutomationError as exc:
             self._fail(state, exc, params=None, started=False)
             return

@@ -32,7 +32,6 @@ from automate.runtime.plan import Clarification, Decline, Plan, Routing, Step, c
 from automate.runtime.result import StepResult, TaskResult, TaskStatus
 from automate.runtime.router.base import RouteContext, TaskRouter
 from automate.runtime.store.models import RunRecord, StepRecord, StepStatus
-from automate.runtime.templates import render
 
 if TYPE_CHECKING:
     from automate.runtime.store.base import RunStore
@@ -446,7 +445,7 @@ def _plan_flow(plan: Plan, now: datetime) -> Flow:
         for i, (step, params) in enumerate(zip(plan.steps, compiled_params(plan), strict=True))
     )
     spec = {"plan": plan.model_dump(mode="json"), "now": now.isoformat()}
-    return Flow(kind="task", name=plan.text, steps=steps, spec=spec, render=render, now=now)
+    return Flow(kind="task", name=plan.text, steps=steps, spec=spec, now=now)
 
 
 _TASK_STATUS = {

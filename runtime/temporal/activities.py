@@ -39,6 +39,7 @@ from automate.integrations.logs import get_logger
 from automate.integrations.redaction import redact
 from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.store.models import EventType, RunEvent, RunRecord, RunStatus, StepRecord, StepStatus
+from automate.runtime.templates import render
 from automate.runtime.temporal.client import runs_queue, service_queue
 from automate.runtime.temporal.pause import pause_service, paused_for
 from automate.runtime.temporal.records import record_to_json
@@ -134,7 +135,7 @@ class RunActivities:
         try:
             if spec.when is not None and not spec.when(scope):
                 return self._settle(state, "skipped", message="skipped: its `when` condition is false")
-            params = flow.render(spec.params, scope)
+            params = render(spec.params, scope)
         except AutomationError as exc:
             return self._settle(state, "failed", error=_text(exc))
         service = step_service(self.runtime, spec.target)

@@ -16,7 +16,6 @@ from pydantic import AwareDatetime, TypeAdapter, ValidationError
 from automate.integrations.errors import InvalidRequest
 from automate.runtime.executor import Flow
 from automate.runtime.store.models import RunRecord
-from automate.runtime.templates import render
 from automate.runtime.workflows.loader import Workflow, from_data
 from automate.runtime.workflows.model import InputSpec
 from automate.runtime.workflows.targets import targets_for
@@ -114,7 +113,6 @@ def build_flow(
         name=workflow.name,
         steps=workflow.steps,
         spec=spec,
-        render=render,
         scope=scope,
         now=now,
     )
@@ -131,7 +129,6 @@ def flow_from_spec(spec: Mapping[str, Any], runtime: Runtime) -> Flow:
         name=workflow.name,
         steps=workflow.steps,
         spec=dict(spec),
-        render=render,
         scope=scope,
         now=now,
     )

@@ -37,7 +37,7 @@ from automate.runtime.executor import Flow, FlowStep
 from automate.runtime.runtime import Runtime
 from automate.runtime.store import MemoryRunStore, RunStatus, SqliteRunStore
 from automate.runtime.store.base import RunStore
-from automate.runtime.templates import compile_value, render
+from automate.runtime.templates import compile_value
 
 TARGETS = {"memory": 50.0, "durable": 300.0}
 
@@ -137,7 +137,7 @@ async def through_runtime(flows: int, store: RunStore, home: Path, agent: type[A
         home=home,
     )
     async with Runtime(config, agents=[agent], store=store) as runtime:
-        flow = Flow(kind="workflow", name="bench", steps=FLOW_STEPS, spec={"bench": True}, render=render)
+        flow = Flow(kind="workflow", name="bench", steps=FLOW_STEPS, spec={"bench": True})
         executor = runtime.executor
         adapter = runtime.pool.get("echo").adapter
         assert isinstance(adapter, ScriptedAdapter)

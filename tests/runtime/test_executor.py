@@ -14,7 +14,7 @@ from automate.integrations.errors import InvalidRequest, TransientError
 from automate.integrations.testing import FakeClock
 from automate.runtime.executor import Executor, Flow, FlowStep, RunBusy
 from automate.runtime.store import EventType, MemoryRunStore, RunStatus, StepStatus
-from automate.runtime.templates import compile_value, render
+from automate.runtime.templates import compile_value
 
 
 class Echo(BaseModel):
@@ -72,9 +72,7 @@ class FakeCaller:
 
 
 def flow(*steps: FlowStep, scope: Mapping[str, Any] | None = None) -> Flow:
-    return Flow(
-        kind="workflow", name="test", steps=steps, spec={"test": True}, render=render, scope=dict(scope or {})
-    )
+    return Flow(kind="workflow", name="test", steps=steps, spec={"test": True}, scope=dict(scope or {}))
 
 
 def step(id: str, *needs: str, params: Any = None, **options: Any) -> FlowStep:
